@@ -1,0 +1,46 @@
+using System.Collections.Generic;
+using NormLab.Dsl.Text;
+
+namespace NormLab.Dsl.Binding;
+
+/// <summary>A layer after names are resolved, blocks expanded and arguments evaluated; before shapes.</summary>
+internal sealed class BoundLayer
+{
+    public BoundLayer(LayerDefinition definition, TextSpan span, TextSpan syntaxSpan, IReadOnlyList<string> blockPath, Dictionary<string, object?> arguments)
+    {
+        Definition = definition;
+        Span = span;
+        SyntaxSpan = syntaxSpan;
+        BlockPath = blockPath;
+        Arguments = arguments;
+    }
+
+    public LayerDefinition Definition { get; }
+
+    public LayerKind Kind => Definition.Kind;
+
+    public TextSpan Span { get; }
+
+    public TextSpan SyntaxSpan { get; }
+
+    public IReadOnlyList<string> BlockPath { get; }
+
+    /// <summary>Argument name → <see cref="int"/>, <see cref="double"/>, <see cref="bool"/> or symbol <see cref="string"/>.</summary>
+    public Dictionary<string, object?> Arguments { get; }
+
+    public bool BiasExplicit { get; set; }
+
+    public List<List<BoundLayer>> Branches { get; } = new();
+
+    public bool Project { get; set; }
+
+    public int Int(string name) => Arguments.TryGetValue(name, out var v) && v is int i ? i : 0;
+
+    public int? OptionalInt(string name) => Arguments.TryGetValue(name, out var v) && v is int i ? i : null;
+
+    public double Float(string name) => Arguments.TryGetValue(name, out var v) && v is double d ? d : v is int i ? i : 0;
+
+    public bool Bool(string name) => Arguments.TryGetValue(name, out var v) && v is bool b && b;
+
+    public string? Symbol(string name) => Arguments.TryGetValue(name, out var v) ? v as string : null;
+}

@@ -1,0 +1,41 @@
+using System.Collections.Generic;
+using NormLab.Dsl.Text;
+
+namespace NormLab.Dsl.Binding;
+
+/// <summary>
+/// The parameters visible to a network body or one expansion of a block. Scoping is lexical: a block
+/// sees its own parameters only.
+/// </summary>
+internal sealed class Scope
+{
+    private readonly Dictionary<string, Value> _values = new(System.StringComparer.Ordinal);
+
+    public Scope(string owner, TextSpan? site, IReadOnlyList<string> blockPath, bool reportsNames)
+    {
+        Owner = owner;
+        Site = site;
+        BlockPath = blockPath;
+        ReportsNames = reportsNames;
+    }
+
+    /// <summary>"network X" or "block Y", for messages.</summary>
+    public string Owner { get; }
+
+    /// <summary>For a block expansion: the call in the network's text that diagnostics point at.</summary>
+    public TextSpan? Site { get; }
+
+    public IReadOnlyList<string> BlockPath { get; }
+
+    /// <summary>False inside block bodies, whose unknown names were reported once at the declaration.</summary>
+    public bool ReportsNames { get; }
+
+    public IEnumerable<string> Names => _values.Keys;
+
+    public void Define(string name, Value value) => _values[name] = value;
+
+    public bool TryLookup(string name, out Value value) => _values.TryGetValue(name, out value!);
+
+    /// <summary>The span to report at: the site of the expansion, or the syntax itself.</summary>
+    public TextSpan Locate(TextSpan syntax) => Site ?? syntax;
+}

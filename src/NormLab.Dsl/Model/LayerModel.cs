@@ -1,0 +1,154 @@
+using System;
+using System.Collections.Generic;
+using NormLab.Dsl.Binding;
+using NormLab.Dsl.Shapes;
+using NormLab.Dsl.Text;
+
+namespace NormLab.Dsl.Model;
+
+/// <summary>
+/// One checked layer: its stable name (the generated field name), kind, resolved arguments, input and
+/// output shapes, parameter count and multiply-accumulates. Back ends translate this; they never
+/// re-derive it.
+/// </summary>
+public sealed class LayerModel
+{
+    internal LayerModel(LayerDefinition definition, TextSpan span, TextSpan syntaxSpan, Shape input)
+    {
+        Kind = definition.Kind;
+        Category = definition.Category;
+        WrittenName = definition.Name;
+        Span = span;
+        SyntaxSpan = syntaxSpan;
+        InputShape = input;
+        OutputShape = input;
+        Name = string.Empty;
+    }
+
+    /// <summary>The field name in the generated module: <c>conv1</c>, <c>bn2</c>, <c>residual1_proj</c>.</summary>
+    public string Name { get; internal set; }
+
+    public LayerKind Kind { get; }
+
+    /// <summary>The canonical catalog name (<c>conv</c>, <c>bn</c>, <c>relu</c>, …).</summary>
+    public string KindName => LayerCatalog.CanonicalName(Kind);
+
+    /// <summary>The name the user wrote (<c>conv3x3</c>, <c>dense</c>, <c>batchnorm</c>).</summary>
+    public string WrittenName { get; }
+
+    public LayerCategory Category { get; }
+
+    /// <summary>Where diagnostics about this layer point: the layer in the network's text, or the block call it came from.</summary>
+    public TextSpan Span { get; }
+
+    /// <summary>The layer's own syntax, which lies inside a block body when it came from a block.</summary>
+    public TextSpan SyntaxSpan { get; }
+
+    /// <summary>The blocks this layer was expanded from, outermost first.</summary>
+    public IReadOnlyList<string> BlockPath { get; internal set; } = Array.Empty<string>();
+
+    public Shape InputShape { get; }
+
+    public Shape OutputShape { get; internal set; }
+
+    /// <summary>Learnable parameters, counted as PyTorch counts them (running statistics are buffers).</summary>
+    public long Parameters { get; internal set; }
+
+    /// <summary>Multiply-accumulates for one sample (convolutions and linear layers; 0 otherwise).</summary>
+    public long Macs { get; internal set; }
+
+    // resolved arguments (meaningful for the kinds that take them)
+
+    /// <summary>Input channels (conv, norms) or input features (linear).</summary>
+    public int InFeatures { get; internal set; }
+
+    /// <summary>Output channels (conv) or output features (linear).</summary>
+    public int OutFeatures { get; internal set; }
+
+    public int Kernel { get; internal set; }
+
+    public int Stride { get; internal set; }
+
+    public int Padding { get; internal set; }
+
+    public int Dilation { get; internal set; } = 1;
+
+    /// <summary>Convolution groups, or the group count of <c>gn</c>.</summary>
+    public int Groups { get; internal set; } = 1;
+
+    public bool Bias { get; internal set; }
+
+    /// <summary>True when the user wrote <c>bias: true</c>.</summary>
+    public bool BiasExplicit { get; internal set; }
+
+    public double Eps { get; internal set; }
+
+    public double Momentum { get; internal set; }
+
+    public bool Affine { get; internal set; }
+
+    /// <summary>Dropout probability.</summary>
+    public double P { get; internal set; }
+
+    /// <summary><c>leakyrelu</c>'s slope, <c>elu</c>'s alpha or <c>softplus</c>'s beta.</summary>
+    public double Scalar { get; internal set; }
+
+    public int Pieces { get; internal set; }
+
+    /// <summary>For residuals: the branches (one today; concatenation will bring several).</summary>
+    public IReadOnlyList<IReadOnlyList<LayerModel>> Branches { get; internal set; } = Array.Empty<IReadOnlyList<LayerModel>>();
+
+    /// <summary>For <c>residual(project)</c> when shapes differ: the projection (1x1 conv or linear, then bn).</summary>
+    public IReadOnlyList<LayerModel> Shortcut { get; internal set; } = Array.Empty<LayerModel>();
+
+    /// <summary>True when the layer is a 2-d variant (<c>BatchNorm2d</c>, <c>Dropout2d</c>…): its input is <c>C×H×W</c>.</summary>
+    public bool IsSpatial => InputShape.IsSpatial;
+
+    /// <summary>Parameters of this layer and everything inside it.</summary>
+    public long TotalParameters
+    {
+        get
+        {
+            var total = Parameters;
+            foreach (var branch in Branches)
+            {
+                foreach (var layer in branch)
+                {
+                    total += layer.TotalParameters;
+                }
+            }
+
+            foreach (var layer in Shortcut)
+            {
+                total += layer.TotalParameters;
+            }
+
+            return total;
+        }
+    }
+
+    /// <summary>MACs of this layer and everything inside it.</summary>
+    public long TotalMacs
+    {
+        get
+        {
+            var total = Macs;
+            foreach (var branch in Branches)
+            {
+                foreach (var layer in branch)
+                {
+                    total += layer.TotalMacs;
+                }
+            }
+
+            foreach (var layer in Shortcut)
+            {
+                total += layer.TotalMacs;
+            }
+
+            return total;
+        }
+    }
+
+    public override string ToString() => $"{Name}: {KindName} -> {OutputShape}";
+}

@@ -1,0 +1,99 @@
+using System.Collections.Generic;
+using System.Linq;
+using NormLab.Dsl.Diagnostics;
+using NormLab.Dsl.Shapes;
+using NormLab.Dsl.Text;
+
+namespace NormLab.Dsl.Model;
+
+/// <summary>A hyper-parameter of a network: its name and value (the default, or an override).</summary>
+public sealed class HyperParameter
+{
+    public HyperParameter(string name, double value, bool isInteger)
+    {
+        Name = name;
+        Value = value;
+        IsInteger = isInteger;
+    }
+
+    public string Name { get; }
+
+    public double Value { get; }
+
+    public bool IsInteger { get; }
+
+    public override string ToString() => IsInteger
+        ? ((long)Value).ToString(System.Globalization.CultureInfo.InvariantCulture)
+        : Value.ToString("R", System.Globalization.CultureInfo.InvariantCulture);
+}
+
+/// <summary>One checked network: layers with names and shapes, totals, and its diagnostics.</summary>
+public sealed class NetworkModel
+{
+    internal NetworkModel(string name, string @namespace, TextSpan nameSpan, TextSpan span)
+    {
+        Name = name;
+        Namespace = @namespace;
+        NameSpan = nameSpan;
+        Span = span;
+    }
+
+    public string Name { get; }
+
+    /// <summary>The declared namespace, or the default one (empty when none is known).</summary>
+    public string Namespace { get; }
+
+    public TextSpan NameSpan { get; }
+
+    public TextSpan Span { get; }
+
+    /// <summary>The input shape; null when <c>input</c> is missing or malformed.</summary>
+    public Shape? Input { get; internal set; }
+
+    public int? Classes { get; internal set; }
+
+    public IReadOnlyList<HyperParameter> HyperParameters { get; internal set; } = new HyperParameter[0];
+
+    /// <summary>The IDs listed in <c>allow</c>.</summary>
+    public IReadOnlyList<string> Allowed { get; internal set; } = new string[0];
+
+    /// <summary>The top-level layers in execution order (residuals hold their branches).</summary>
+    public IReadOnlyList<LayerModel> Layers { get; internal set; } = new LayerModel[0];
+
+    public Shape? Output { get; internal set; }
+
+    public long ParameterCount => Layers.Sum(l => l.TotalParameters);
+
+    public long Macs => Layers.Sum(l => l.TotalMacs);
+
+    /// <summary>This network's diagnostics after <c>allow</c> (syntax errors of the file are on <see cref="CheckResult"/>).</summary>
+    public IReadOnlyList<Diagnostic> Diagnostics { get; internal set; } = new Diagnostic[0];
+
+    /// <summary>True when no error stops the network from being built.</summary>
+    public bool IsValid => Input is not null && Output is not null && !Diagnostics.Any(d => d.IsError);
+
+    /// <summary>Every layer, depth first, in execution order: a residual, then its branch, then its shortcut.</summary>
+    public IEnumerable<LayerModel> AllLayers() => Flatten(Layers);
+
+    internal static IEnumerable<LayerModel> Flatten(IEnumerable<LayerModel> layers)
+    {
+        foreach (var layer in layers)
+        {
+            yield return layer;
+            foreach (var branch in layer.Branches)
+            {
+                foreach (var inner in Flatten(branch))
+                {
+                    yield return inner;
+                }
+            }
+
+            foreach (var inner in layer.Shortcut)
+            {
+                yield return inner;
+            }
+        }
+    }
+
+    public override string ToString() => $"{Name}: {Input} -> {Output}, {ParameterCount} parameters";
+}

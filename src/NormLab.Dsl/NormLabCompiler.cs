@@ -1,0 +1,129 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using NormLab.Dsl.Binding;
+using NormLab.Dsl.Diagnostics;
+using NormLab.Dsl.Model;
+using NormLab.Dsl.Rules;
+using NormLab.Dsl.Shapes;
+using NormLab.Dsl.Syntax;
+using NormLab.Dsl.Text;
+
+namespace NormLab.Dsl;
+
+/// <summary>Options of a check.</summary>
+public sealed class CheckOptions
+{
+    /// <summary>The namespace of files without a <c>namespace</c> declaration (a project's RootNamespace).</summary>
+    public string? DefaultNamespace { get; init; }
+
+    /// <summary>Hyper-parameter values that replace the defaults, per network name (run-time <c>Build</c>).</summary>
+    public IReadOnlyDictionary<string, IReadOnlyDictionary<string, double>>? HyperParameters { get; init; }
+}
+
+/// <summary>
+/// The one entry point: text in, a checked model out. The generator, the analyzer, the runtime and the
+/// command line all call this; nothing outside NormLab.Dsl derives a shape or applies a rule.
+/// </summary>
+public static class NormLabCompiler
+{
+    /// <summary>Parses without binding (for tools that only need the tree, such as a formatter).</summary>
+    public static (CompilationUnitSyntax Syntax, IReadOnlyList<Diagnostic> Diagnostics) Parse(SourceText source)
+    {
+        var diagnostics = new DiagnosticBag(source);
+        var unit = new Parser(source, diagnostics).ParseCompilationUnit();
+        return (unit, Sort(diagnostics));
+    }
+
+    public static CheckResult Check(string text, string? path = null, CheckOptions? options = null) =>
+        Check(SourceText.From(text, path), options);
+
+    /// <summary>Parses, binds, infers shapes and applies every rule. Never throws for any input text.</summary>
+    public static CheckResult Check(SourceText source, CheckOptions? options = null)
+    {
+        if (source is null)
+        {
+            throw new ArgumentNullException(nameof(source));
+        }
+
+        var fileDiagnostics = new DiagnosticBag(source);
+        var unit = new Parser(source, fileDiagnostics).ParseCompilationUnit();
+        var @namespace = unit.Namespace is { } declared && declared.NameParts.All(p => !p.IsMissing)
+            ? declared.Name
+            : options?.DefaultNamespace ?? string.Empty;
+        var binder = new Binder(unit, fileDiagnostics, @namespace);
+
+        var networks = new List<NetworkModel>();
+        var all = new List<Diagnostic>(fileDiagnostics);
+        var names = new HashSet<string>(StringComparer.Ordinal);
+        foreach (var syntax in unit.Members.OfType<NetworkDeclarationSyntax>())
+        {
+            if (syntax.Identifier.IsMissing || !names.Add(syntax.Name))
+            {
+                continue; // a duplicate was reported (NL0004); a nameless network cannot be generated
+            }
+
+            IReadOnlyDictionary<string, double>? overrides = null;
+            options?.HyperParameters?.TryGetValue(syntax.Name, out overrides);
+            var network = CheckNetwork(binder, syntax, source, @namespace, overrides);
+            networks.Add(network);
+            all.AddRange(network.Diagnostics);
+        }
+
+        return new CheckResult(source, unit, @namespace, networks, Sort(all));
+    }
+
+    private static NetworkModel CheckNetwork(Binder binder, NetworkDeclarationSyntax syntax, SourceText source, string @namespace, IReadOnlyDictionary<string, double>? overrides)
+    {
+        var diagnostics = new DiagnosticBag(source);
+        var bound = binder.BindNetwork(syntax, diagnostics, overrides);
+        var network = new NetworkModel(syntax.Name, @namespace, syntax.Identifier.Span, syntax.Span)
+        {
+            Classes = bound.Classes,
+            HyperParameters = bound.HyperParameters.Select(p => new HyperParameter(p.Name, p.Value, p.IsInteger)).ToArray(),
+            Allowed = bound.Allowed.OrderBy(a => a, StringComparer.Ordinal).ToArray(),
+        };
+
+        if (bound.Input is not null)
+        {
+            network.Input = new Shape(bound.Input);
+            var (layers, output) = ShapeInference.Infer(bound.Layers, network.Input, diagnostics);
+            LayerNamer.Assign(layers);
+            network.Layers = layers;
+            network.Output = layers.Count == 0 ? null : output;
+            CheckClasses(network, diagnostics);
+            RuleSet.Run(new RuleContext(network, diagnostics, output is not null));
+        }
+
+        network.Diagnostics = Sort(diagnostics.Where(d => !bound.Allowed.Contains(d.Id)));
+        return network;
+    }
+
+    private static void CheckClasses(NetworkModel network, DiagnosticBag diagnostics)
+    {
+        if (network.Classes is not int classes || network.Output is not Shape output || network.Layers.Count == 0)
+        {
+            return;
+        }
+
+        if (output.Rank == 1 && output.Channels == classes)
+        {
+            return;
+        }
+
+        var hint = output.IsSpatial ? " after 'flatten' or 'gap'" : string.Empty;
+        diagnostics.Report(DiagnosticDescriptors.WrongClassCount, network.Layers[network.Layers.Count - 1].Span,
+            output.IsSpatial ? $"the spatial tensor {output}" : $"{output} features", classes, hint);
+    }
+
+    private static IReadOnlyList<Diagnostic> Sort(IEnumerable<Diagnostic> diagnostics)
+    {
+        var seen = new HashSet<(string, int, int, string)>();
+        return diagnostics
+            .Where(d => seen.Add((d.Id, d.Span.Start, d.Span.Length, d.Message)))
+            .OrderBy(d => d.Span.Start)
+            .ThenBy(d => d.Span.Length)
+            .ThenBy(d => d.Id, StringComparer.Ordinal)
+            .ToArray();
+    }
+}

@@ -1,0 +1,183 @@
+using System.Collections.Generic;
+using System.Linq;
+using NormLab.Dsl.Binding;
+using NormLab.Dsl.Diagnostics;
+using NormLab.Dsl.Model;
+
+namespace NormLab.Dsl.Rules;
+
+/// <summary>Shared facts for the NL4xxx hints (NeuraLint's heuristics). They read the top level only: residual branches narrow and widen on purpose.</summary>
+internal abstract class ArchitectureRule : Rule
+{
+    /// <summary>10 or more convolution and pooling layers (branches included).</summary>
+    protected static bool IsDeepCnn(NetworkModel network) =>
+        network.AllLayers().Count(l => l.Kind == LayerKind.Conv || l.Category == LayerCategory.Pooling) >= 10;
+
+    protected static bool IsDownSampling(LayerModel layer) =>
+        layer.Category == LayerCategory.Pooling || (layer.Kind == LayerKind.Conv && layer.Stride > 1);
+
+    protected static bool IsPointwise(LayerModel layer) => layer.Kind == LayerKind.Conv && layer.Kernel == 1;
+}
+
+/// <summary>NL4001: a fully connected layer wider than the fully connected layer before it.</summary>
+internal sealed class WideningFullyConnectedRule : ArchitectureRule
+{
+    public override DiagnosticDescriptor Descriptor => DiagnosticDescriptors.WideningFullyConnected;
+
+    public override void CheckSequence(RuleContext context, IReadOnlyList<LayerModel> sequence, bool isTopLevel)
+    {
+        if (!isTopLevel)
+        {
+            return;
+        }
+
+        LayerModel? previous = null;
+        foreach (var layer in sequence.Where(l => l.Kind == LayerKind.Linear))
+        {
+            if (previous is not null && layer.OutFeatures > previous.OutFeatures)
+            {
+                context.Report(Descriptor, layer, layer.Name, layer.OutFeatures, previous.Name, previous.OutFeatures);
+            }
+
+            previous = layer;
+        }
+    }
+}
+
+/// <summary>NL4002: a convolution with fewer output channels than an earlier convolution (1x1 and branches left out).</summary>
+internal sealed class NarrowingConvolutionRule : ArchitectureRule
+{
+    public override DiagnosticDescriptor Descriptor => DiagnosticDescriptors.NarrowingConvolution;
+
+    public override void CheckSequence(RuleContext context, IReadOnlyList<LayerModel> sequence, bool isTopLevel)
+    {
+        if (!isTopLevel)
+        {
+            return;
+        }
+
+        LayerModel? widest = null;
+        foreach (var layer in sequence.Where(l => l.Kind == LayerKind.Conv && !IsPointwise(l)))
+        {
+            if (widest is not null && layer.OutFeatures < widest.OutFeatures)
+            {
+                context.Report(Descriptor, layer, layer.Name, layer.OutFeatures, widest.Name, widest.OutFeatures);
+            }
+
+            if (widest is null || layer.OutFeatures > widest.OutFeatures)
+            {
+                widest = layer;
+            }
+        }
+    }
+}
+
+/// <summary>NL4003: in a deep CNN, convolutions of one stage that differ in kernel size or width from the stage's first.</summary>
+internal sealed class InconsistentStageRule : ArchitectureRule
+{
+    public override DiagnosticDescriptor Descriptor => DiagnosticDescriptors.InconsistentStage;
+
+    public override void CheckSequence(RuleContext context, IReadOnlyList<LayerModel> sequence, bool isTopLevel)
+    {
+        if (!isTopLevel || !IsDeepCnn(context.Network))
+        {
+            return;
+        }
+
+        LayerModel? first = null;
+        foreach (var layer in sequence)
+        {
+            if (layer.Kind == LayerKind.Conv && !IsPointwise(layer))
+            {
+                if (first is null)
+                {
+                    first = layer;
+                }
+                else if (layer.Kernel != first.Kernel || layer.OutFeatures != first.OutFeatures)
+                {
+                    context.Report(Descriptor, layer, layer.Name, first.Name, $"{first.Kernel}x{first.Kernel}, {first.OutFeatures} channels");
+                }
+            }
+
+            if (IsDownSampling(layer))
+            {
+                first = null;
+            }
+        }
+    }
+}
+
+/// <summary>NL4004: a deep CNN that down-samples only with average pooling.</summary>
+internal sealed class AveragePoolingOnlyRule : ArchitectureRule
+{
+    public override DiagnosticDescriptor Descriptor => DiagnosticDescriptors.AveragePoolingOnly;
+
+    public override void CheckNetwork(RuleContext context)
+    {
+        var network = context.Network;
+        if (!IsDeepCnn(network))
+        {
+            return;
+        }
+
+        var all = network.AllLayers().ToList();
+        var averagePools = all.Where(l => l.Kind == LayerKind.AvgPool).ToList();
+        if (averagePools.Count == 0 || all.Any(l => l.Kind == LayerKind.MaxPool || (l.Kind == LayerKind.Conv && l.Stride > 1)))
+        {
+            return;
+        }
+
+        foreach (var pool in averagePools)
+        {
+            context.Report(Descriptor, pool, pool.Name);
+        }
+    }
+}
+
+/// <summary>NL4005: a deep CNN that pools after every convolution.</summary>
+internal sealed class PoolingAfterEveryConvRule : ArchitectureRule
+{
+    public override DiagnosticDescriptor Descriptor => DiagnosticDescriptors.PoolingAfterEveryConv;
+
+    public override void CheckSequence(RuleContext context, IReadOnlyList<LayerModel> sequence, bool isTopLevel)
+    {
+        if (!isTopLevel || !IsDeepCnn(context.Network))
+        {
+            return;
+        }
+
+        var pools = new List<LayerModel>();
+        var convolutionsSincePool = 0;
+        var convolutions = 0;
+        foreach (var layer in sequence)
+        {
+            if (layer.Kind == LayerKind.Conv)
+            {
+                convolutions++;
+                if (++convolutionsSincePool > 1)
+                {
+                    return;
+                }
+            }
+            else if (layer.Category == LayerCategory.Pooling)
+            {
+                if (convolutionsSincePool == 1)
+                {
+                    pools.Add(layer);
+                }
+
+                convolutionsSincePool = 0;
+            }
+        }
+
+        if (convolutionsSincePool > 0 || convolutions < 2 || pools.Count != convolutions)
+        {
+            return;
+        }
+
+        foreach (var pool in pools)
+        {
+            context.Report(Descriptor, pool, pool.Name);
+        }
+    }
+}

@@ -1,0 +1,53 @@
+using System.Collections.Generic;
+using NormLab.Dsl.Binding;
+using NormLab.Dsl.Diagnostics;
+using NormLab.Dsl.Model;
+
+namespace NormLab.Dsl.Rules;
+
+/// <summary>One architecture rule with its descriptor; rules read the checked model and report.</summary>
+internal abstract class Rule
+{
+    public abstract DiagnosticDescriptor Descriptor { get; }
+
+    /// <summary>Called once per network.</summary>
+    public virtual void CheckNetwork(RuleContext context)
+    {
+    }
+
+    /// <summary>Called for the top level and for every residual branch, each a straight sequence.</summary>
+    public virtual void CheckSequence(RuleContext context, IReadOnlyList<LayerModel> sequence, bool isTopLevel)
+    {
+    }
+
+    protected static bool IsActivation(LayerModel layer) => layer.Category == LayerCategory.Activation;
+
+    protected static bool IsNorm(LayerModel layer) => layer.Category == LayerCategory.Normalization;
+
+    protected static bool IsLinearMap(LayerModel layer) => layer.Kind is LayerKind.Conv or LayerKind.Linear;
+
+    protected static bool IsDropout(LayerModel layer) => layer.Kind is LayerKind.Dropout or LayerKind.Dropout2d;
+
+    protected static bool IsLocalPooling(LayerModel layer) => layer.Kind is LayerKind.MaxPool or LayerKind.AvgPool;
+}
+
+/// <summary>What a rule sees: the network and a way to report.</summary>
+internal sealed class RuleContext
+{
+    private readonly DiagnosticBag _diagnostics;
+
+    public RuleContext(NetworkModel network, DiagnosticBag diagnostics, bool shapesKnown)
+    {
+        Network = network;
+        _diagnostics = diagnostics;
+        ShapesKnown = shapesKnown;
+    }
+
+    public NetworkModel Network { get; }
+
+    /// <summary>False when a shape error left later shapes unknown; shape-based rules stay quiet then.</summary>
+    public bool ShapesKnown { get; }
+
+    public void Report(DiagnosticDescriptor descriptor, LayerModel at, params object?[] arguments) =>
+        _diagnostics.Report(descriptor, at.Span, arguments);
+}

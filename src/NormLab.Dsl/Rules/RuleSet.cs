@@ -1,0 +1,52 @@
+using System.Collections.Generic;
+using NormLab.Dsl.Model;
+
+namespace NormLab.Dsl.Rules;
+
+/// <summary>Every architecture rule, run over a network's top level and each of its branches.</summary>
+internal static class RuleSet
+{
+    public static IReadOnlyList<Rule> All { get; } = new Rule[]
+    {
+        new NormAfterActivationRule(),
+        new BiasBeforeNormRule(),
+        new DropoutBeforeBatchNormRule(),
+        new ConsecutiveNormsRule(),
+        new RedundantActivationRule(),
+        new CollapsingLinearMapsRule(),
+        new ActivationLastRule(),
+        new NormLastRule(),
+        new ActivationBeforeMaxPoolRule(),
+        new SaturatingStackRule(),
+        new PoolingFirstRule(),
+        new BatchNormAfterResidualRule(),
+        new DropoutBeforePoolingRule(),
+        new SoftmaxSingleFeatureRule(),
+        new WideningFullyConnectedRule(),
+        new NarrowingConvolutionRule(),
+        new InconsistentStageRule(),
+        new AveragePoolingOnlyRule(),
+        new PoolingAfterEveryConvRule(),
+    };
+
+    public static void Run(RuleContext context)
+    {
+        foreach (var rule in All)
+        {
+            rule.CheckNetwork(context);
+            Visit(rule, context, context.Network.Layers, isTopLevel: true);
+        }
+    }
+
+    private static void Visit(Rule rule, RuleContext context, IReadOnlyList<LayerModel> sequence, bool isTopLevel)
+    {
+        rule.CheckSequence(context, sequence, isTopLevel);
+        foreach (var layer in sequence)
+        {
+            foreach (var branch in layer.Branches)
+            {
+                Visit(rule, context, branch, isTopLevel: false);
+            }
+        }
+    }
+}

@@ -1,0 +1,239 @@
+using System.Collections.Generic;
+using System.Globalization;
+using NormLab.Dsl.Diagnostics;
+using NormLab.Dsl.Text;
+
+namespace NormLab.Dsl.Syntax;
+
+/// <summary>Turns text into tokens. Never throws: a bad character becomes a bad token and one NL0001.</summary>
+internal sealed class Lexer
+{
+    private readonly SourceText _source;
+    private readonly string _text;
+    private readonly DiagnosticBag _diagnostics;
+    private int _position;
+
+    public Lexer(SourceText source, DiagnosticBag diagnostics)
+    {
+        _source = source;
+        _text = source.Text;
+        _diagnostics = diagnostics;
+    }
+
+    public static List<SyntaxToken> Tokenize(SourceText source, DiagnosticBag diagnostics)
+    {
+        var lexer = new Lexer(source, diagnostics);
+        var tokens = new List<SyntaxToken>();
+        SyntaxToken token;
+        do
+        {
+            token = lexer.Next();
+            tokens.Add(token);
+        }
+        while (token.Kind != TokenKind.EndOfFile);
+
+        return tokens;
+    }
+
+    private char Current => _position < _text.Length ? _text[_position] : '\0';
+
+    private char Peek(int offset) => _position + offset < _text.Length ? _text[_position + offset] : '\0';
+
+    public SyntaxToken Next()
+    {
+        SkipTrivia();
+        var start = _position;
+        if (_position >= _text.Length)
+        {
+            return new SyntaxToken(TokenKind.EndOfFile, new TextSpan(_text.Length, 0), string.Empty);
+        }
+
+        var c = Current;
+        if (IsDigit(c) || (c == '.' && IsDigit(Peek(1))))
+        {
+            return LexNumber();
+        }
+
+        if (IsIdentifierStart(c))
+        {
+            while (IsIdentifierPart(Current))
+            {
+                _position++;
+            }
+
+            var text = _text.Substring(start, _position - start);
+            return new SyntaxToken(SyntaxFacts.KeywordKind(text), new TextSpan(start, text.Length), text);
+        }
+
+        var kind = c switch
+        {
+            '(' => TokenKind.OpenParen,
+            ')' => TokenKind.CloseParen,
+            '{' => TokenKind.OpenBrace,
+            '}' => TokenKind.CloseBrace,
+            ',' => TokenKind.Comma,
+            ':' => TokenKind.Colon,
+            ';' => TokenKind.Semicolon,
+            '=' => TokenKind.Equals,
+            '>' => TokenKind.Greater,
+            '+' => TokenKind.Plus,
+            '-' => TokenKind.Minus,
+            '*' => TokenKind.Star,
+            '/' => TokenKind.Slash,
+            '.' => TokenKind.Dot,
+            '|' => TokenKind.Pipe,
+            _ => TokenKind.BadToken,
+        };
+
+        var length = char.IsHighSurrogate(c) && char.IsLowSurrogate(Peek(1)) ? 2 : 1;
+        _position += length;
+        var tokenText = _text.Substring(start, length);
+        var token = new SyntaxToken(kind, new TextSpan(start, length), tokenText);
+        if (kind == TokenKind.BadToken)
+        {
+            _diagnostics.ReportBadCharacter(token);
+        }
+
+        return token;
+    }
+
+    private void SkipTrivia()
+    {
+        while (_position < _text.Length)
+        {
+            var c = Current;
+            if (char.IsWhiteSpace(c) || c == '\uFEFF')
+            {
+                _position++;
+            }
+            else if (c == '/' && Peek(1) == '/')
+            {
+                while (_position < _text.Length && Current != '\n' && Current != '\r')
+                {
+                    _position++;
+                }
+            }
+            else if (c == '/' && Peek(1) == '*')
+            {
+                var start = _position;
+                _position += 2;
+                while (_position < _text.Length && !(Current == '*' && Peek(1) == '/'))
+                {
+                    _position++;
+                }
+
+                if (_position >= _text.Length)
+                {
+                    _diagnostics.ReportSyntax(new TextSpan(start, 2), "Comment is not closed: add '*/'");
+                }
+                else
+                {
+                    _position += 2;
+                }
+            }
+            else
+            {
+                return;
+            }
+        }
+    }
+
+    private SyntaxToken LexNumber()
+    {
+        var start = _position;
+        ScanDigits();
+        var isFloat = false;
+        if (Current == '.' && IsDigit(Peek(1)))
+        {
+            isFloat = true;
+            _position++;
+            ScanDigits();
+        }
+        else if (Current == '.' && !IsIdentifierStart(Peek(1)))
+        {
+            // "1." is a float; "1.x" is left to the parser
+            isFloat = true;
+            _position++;
+        }
+
+        if ((Current == 'e' || Current == 'E') &&
+            (IsDigit(Peek(1)) || ((Peek(1) == '+' || Peek(1) == '-') && IsDigit(Peek(2)))))
+        {
+            isFloat = true;
+            _position += 2;
+            ScanDigits();
+        }
+
+        if (!isFloat && (Current == 'x' || Current == 'X') && IsDigit(Peek(1)))
+        {
+            return LexDimensions(start);
+        }
+
+        var text = _text.Substring(start, _position - start);
+        var span = new TextSpan(start, text.Length);
+        if (!isFloat && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var integer))
+        {
+            return new SyntaxToken(TokenKind.IntegerLiteral, span, text, integer);
+        }
+
+        if (!double.TryParse(text, NumberStyles.Float, CultureInfo.InvariantCulture, out var real) ||
+            double.IsInfinity(real))
+        {
+            _diagnostics.ReportSyntax(span, $"The number '{Shorten(text)}' is too large");
+            real = 0;
+        }
+
+        return new SyntaxToken(TokenKind.FloatLiteral, span, text, real);
+    }
+
+    private SyntaxToken LexDimensions(int start)
+    {
+        var dims = new List<int>();
+        var valid = true;
+        var segmentStart = start;
+        while (true)
+        {
+            var segment = _text.Substring(segmentStart, _position - segmentStart);
+            if (!int.TryParse(segment, NumberStyles.None, CultureInfo.InvariantCulture, out var d))
+            {
+                valid = false;
+            }
+
+            dims.Add(d);
+            if ((Current == 'x' || Current == 'X') && IsDigit(Peek(1)))
+            {
+                _position++;
+                segmentStart = _position;
+                ScanDigits();
+                continue;
+            }
+
+            break;
+        }
+
+        var text = _text.Substring(start, _position - start);
+        var span = new TextSpan(start, text.Length);
+        if (!valid)
+        {
+            _diagnostics.ReportSyntax(span, $"The shape '{Shorten(text)}' has a dimension that is too large");
+        }
+
+        return new SyntaxToken(TokenKind.DimensionsLiteral, span, text, dims.ToArray());
+    }
+
+    private void ScanDigits()
+    {
+        while (IsDigit(Current))
+        {
+            _position++;
+        }
+    }
+
+    private static string Shorten(string text) => text.Length > 24 ? text.Substring(0, 24) + "…" : text;
+
+    private static bool IsDigit(char c) => c >= '0' && c <= '9';
+
+    private static bool IsIdentifierStart(char c) => c == '_' || (c < 128 ? char.IsLetter(c) : char.IsLetter(c));
+
+    private static bool IsIdentifierPart(char c) => c == '_' || char.IsLetterOrDigit(c);
+}
