@@ -259,8 +259,9 @@ internal sealed class ShapeInference
         var width = (int)(((paddedWidth - extent) / stride) + 1);
         if (stride > 1 && Valid)
         {
-            var droppedRows = (paddedHeight - extent) % stride;
-            var droppedColumns = (paddedWidth - extent) % stride;
+            // rows of real input after the last window (the trailing padding may go unused: nothing is lost)
+            var droppedRows = System.Math.Max(0, ((paddedHeight - extent) % stride) - padding);
+            var droppedColumns = System.Math.Max(0, ((paddedWidth - extent) % stride) - padding);
             if (droppedRows != 0 || droppedColumns != 0)
             {
                 var what = droppedRows != 0 && droppedColumns != 0
