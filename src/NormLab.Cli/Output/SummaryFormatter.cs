@@ -1,0 +1,185 @@
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text.Json;
+using NormLab.Dsl.Model;
+
+namespace NormLab.Cli.Output;
+
+/// <summary>
+/// <c>normlab summary</c>: the layer table of each network, like Keras' <c>summary()</c> and
+/// torchinfo. Each row holds the layer's own parameters and multiply-accumulates; a residual's branch
+/// and projection shortcut follow it, indented, so the rows add up to the totals.
+/// </summary>
+internal static class SummaryFormatter
+{
+    private const int BytesPerParameter = 4; // float32
+
+    private static readonly string[] Headers = { "Layer", "Kind", "Output shape", "Parameters", "MACs" };
+
+    public static void WriteText(IReadOnlyList<NetworkModel> networks, TextWriter output)
+    {
+        for (var i = 0; i < networks.Count; i++)
+        {
+            if (i > 0)
+            {
+                output.WriteLine();
+            }
+
+            WriteText(networks[i], output);
+        }
+    }
+
+    public static void WriteJson(IReadOnlyList<NetworkModel> networks, TextWriter output) => JsonOutput.Write(output, writer =>
+    {
+        writer.WriteStartObject();
+        writer.WriteStartArray("networks");
+        foreach (var network in networks)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", network.Name);
+            JsonOutput.WriteShape(writer, "input", network.Input);
+            JsonOutput.WriteShape(writer, "output", network.Output);
+            writer.WriteNumber("parameters", network.ParameterCount);
+            writer.WriteNumber("macs", network.Macs);
+            WriteLayers(writer, "layers", network.Layers);
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+        writer.WriteEndObject();
+    });
+
+    /// <summary>Float32 parameter memory, 1024-based: <c>1.61 MiB</c>.</summary>
+    public static string FormatBytes(long bytes)
+    {
+        string[] units = { "KiB", "MiB", "GiB", "TiB" };
+        if (bytes < 1024)
+        {
+            return bytes.ToString(CultureInfo.InvariantCulture) + " B";
+        }
+
+        double value = bytes;
+        var unit = -1;
+        while (value >= 1024 && unit < units.Length - 1)
+        {
+            value /= 1024;
+            unit++;
+        }
+
+        return value.ToString("0.00", CultureInfo.InvariantCulture) + " " + units[unit];
+    }
+
+    /// <summary>A count in thousands, millions or billions, 1000-based: <c>6.05 M</c>.</summary>
+    public static string FormatScaled(long count)
+    {
+        string[] units = { "K", "M", "G", "T" };
+        if (count < 1000)
+        {
+            return count.ToString(CultureInfo.InvariantCulture);
+        }
+
+        double value = count;
+        var unit = -1;
+        while (value >= 1000 && unit < units.Length - 1)
+        {
+            value /= 1000;
+            unit++;
+        }
+
+        return value.ToString("0.00", CultureInfo.InvariantCulture) + " " + units[unit];
+    }
+
+    /// <summary><c>421,738</c>: thousands separated, the same on every machine.</summary>
+    public static string FormatCount(long count) => count.ToString("#,0", CultureInfo.InvariantCulture);
+
+    private static void WriteLayers(Utf8JsonWriter writer, string name, IEnumerable<LayerModel> layers)
+    {
+        writer.WriteStartArray(name);
+        foreach (var layer in layers)
+        {
+            writer.WriteStartObject();
+            writer.WriteString("name", layer.Name);
+            writer.WriteString("kind", layer.KindName);
+            JsonOutput.WriteShape(writer, "output", layer.OutputShape);
+            writer.WriteNumber("parameters", layer.Parameters);
+            writer.WriteNumber("macs", layer.Macs);
+            if (layer.Kind == NormLab.Dsl.Binding.LayerKind.Residual)
+            {
+                WriteLayers(writer, "layers", layer.Branches.SelectMany(b => b));
+                WriteLayers(writer, "shortcut", layer.Shortcut);
+            }
+
+            writer.WriteEndObject();
+        }
+
+        writer.WriteEndArray();
+    }
+
+    private static void WriteText(NetworkModel network, TextWriter output)
+    {
+        var title = string.IsNullOrEmpty(network.Namespace) ? network.Name : network.Namespace + "." + network.Name;
+        output.WriteLine("Network: " + title);
+        output.WriteLine($"Input: {network.Input}   Output: {network.Output}");
+        output.WriteLine();
+
+        var rows = new List<string[]>();
+        AddRows(rows, network.Layers, 0);
+        var widths = Headers.Select(h => h.Length).ToArray();
+        foreach (var row in rows)
+        {
+            for (var c = 0; c < row.Length; c++)
+            {
+                widths[c] = System.Math.Max(widths[c], row[c].Length);
+            }
+        }
+
+        var rule = new string('-', widths.Sum() + (2 * (widths.Length - 1)));
+        output.WriteLine(FormatRow(Headers, widths));
+        output.WriteLine(rule);
+        foreach (var row in rows)
+        {
+            output.WriteLine(FormatRow(row, widths));
+        }
+
+        output.WriteLine(rule);
+        output.WriteLine("Total parameters: " + FormatCount(network.ParameterCount));
+        output.WriteLine($"Total MACs:       {FormatCount(network.Macs)} ({FormatScaled(network.Macs)}) per sample");
+        output.WriteLine($"Parameter memory: {FormatBytes(network.ParameterCount * BytesPerParameter)} (float32)");
+    }
+
+    private static void AddRows(List<string[]> rows, IEnumerable<LayerModel> layers, int depth)
+    {
+        var indent = new string(' ', 2 * depth);
+        foreach (var layer in layers)
+        {
+            rows.Add(new[]
+            {
+                indent + layer.Name,
+                layer.KindName,
+                layer.OutputShape.ToString(),
+                layer.Parameters == 0 ? "--" : FormatCount(layer.Parameters),
+                layer.Macs == 0 ? "--" : FormatCount(layer.Macs),
+            });
+            foreach (var branch in layer.Branches)
+            {
+                AddRows(rows, branch, depth + 1);
+            }
+
+            AddRows(rows, layer.Shortcut, depth + 1);
+        }
+    }
+
+    /// <summary>Text columns left-aligned, number columns right-aligned, two spaces apart, no trailing blanks.</summary>
+    private static string FormatRow(IReadOnlyList<string> cells, IReadOnlyList<int> widths)
+    {
+        var parts = new string[cells.Count];
+        for (var c = 0; c < cells.Count; c++)
+        {
+            parts[c] = c >= 3 ? cells[c].PadLeft(widths[c]) : cells[c].PadRight(widths[c]);
+        }
+
+        return string.Join("  ", parts).TrimEnd();
+    }
+}
