@@ -87,12 +87,17 @@ public static class NormLabCompiler
         if (bound.Input is not null)
         {
             network.Input = new Shape(bound.Input);
-            var (layers, output) = ShapeInference.Infer(bound.Layers, network.Input, diagnostics);
+
+            // with a layer left out, shapes and rules would only report the hole again (one mistake, one diagnostic)
+            var (layers, output) = ShapeInference.Infer(bound.Layers, network.Input, bound.Incomplete ? new DiagnosticBag(source) : diagnostics);
             LayerNamer.Assign(layers);
             network.Layers = layers;
-            network.Output = layers.Count == 0 ? null : output;
-            CheckClasses(network, diagnostics);
-            RuleSet.Run(new RuleContext(network, diagnostics, output is not null));
+            network.Output = layers.Count == 0 || bound.Incomplete ? null : output;
+            if (!bound.Incomplete)
+            {
+                CheckClasses(network, diagnostics);
+                RuleSet.Run(new RuleContext(network, diagnostics, output is not null));
+            }
         }
 
         network.Diagnostics = Sort(diagnostics.Where(d => !bound.Allowed.Contains(d.Id)));

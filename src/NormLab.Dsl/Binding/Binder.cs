@@ -24,6 +24,9 @@ internal sealed class BoundNetwork
     public HashSet<string> Allowed { get; } = new(StringComparer.Ordinal);
 
     public List<BoundLayer> Layers { get; } = new();
+
+    /// <summary>True when a layer could not be bound (unknown name, recursive block, bad layer value): later diagnostics would be a cascade.</summary>
+    public bool Incomplete { get; set; }
 }
 
 /// <summary>
@@ -34,6 +37,9 @@ internal sealed class Binder
 {
     /// <summary>A network that expands to more layers than this is reported (and not expanded further).</summary>
     public const int MaxLayers = 10_000;
+
+    /// <summary>How often a block may be expanded inside itself through layer-valued arguments.</summary>
+    public const int MaxSelfNesting = 32;
 
     private static readonly HashSet<string> CSharpKeywords = new(StringComparer.Ordinal)
     {
@@ -259,7 +265,8 @@ internal sealed class Binder
             stack.Add(name);
             var block = _blocks[name];
             var parameters = new HashSet<string>((block.Parameters?.Parameters ?? Array.Empty<ParameterSyntax>()).Select(p => p.Name));
-            foreach (var callee in CalledBlocks(block.Body, parameters))
+            var defaults = (block.Parameters?.Parameters ?? Array.Empty<ParameterSyntax>()).Where(p => p.Default is not null);
+            foreach (var callee in CalledBlocks(block.Body, parameters).Concat(defaults.SelectMany(p => CalledBlocks(p.Default!, parameters))))
             {
                 state.TryGetValue(callee, out var calleeState);
                 if (calleeState == 1)
@@ -372,6 +379,7 @@ internal sealed class Binder
         }
 
         ExpandPipeline(syntax.Body, scope, network.Layers, context);
+        network.Incomplete = context.Incomplete;
         return network;
     }
 
@@ -534,6 +542,9 @@ internal sealed class Binder
         public int LayerCount { get; set; }
 
         public bool Overflowed { get; set; }
+
+        /// <summary>A layer was left out because of an error already reported.</summary>
+        public bool Incomplete { get; set; }
     }
 
     private void ExpandPipeline(PipelineSyntax pipeline, Scope scope, List<BoundLayer> output, ExpansionContext context)
@@ -594,6 +605,7 @@ internal sealed class Binder
     {
         if (identifier.IsMissing)
         {
+            context.Incomplete = true;
             return;
         }
 
@@ -612,8 +624,10 @@ internal sealed class Binder
                     ExpandLayerValue(layer, output, context);
                     return;
                 case ErrorValue:
+                    context.Incomplete = true;
                     return;
                 default:
+                    context.Incomplete = true;
                     context.Diagnostics.Report(DiagnosticDescriptors.BadArgument, scope.Locate(identifier.Span),
                         $"'{name}' is the number {value}, not a layer; pass a layer such as 'relu' for it");
                     return;
@@ -630,9 +644,13 @@ internal sealed class Binder
         {
             ExpandBlock(block, arguments, span, scope, output, context);
         }
-        else if (scope.ReportsNames)
+        else
         {
-            ReportUnknownName(context.Diagnostics, identifier, scope.Names.Where(n => scope.TryLookup(n, out var v) && v is LayerValue));
+            context.Incomplete = true;
+            if (scope.ReportsNames)
+            {
+                ReportUnknownName(context.Diagnostics, identifier, scope.Names.Where(n => scope.TryLookup(n, out var v) && v is LayerValue));
+            }
         }
     }
 
@@ -664,9 +682,19 @@ internal sealed class Binder
 
     private void ExpandBlock(BlockDeclarationSyntax block, ArgumentListSyntax? arguments, TextSpan span, Scope caller, List<BoundLayer> output, ExpansionContext context)
     {
-        if (_recursiveBlocks.Contains(block.Name) || context.BlockStack.Contains(block.Name))
+        if (_recursiveBlocks.Contains(block.Name))
         {
+            context.Incomplete = true;
             return; // reported once at the declaration (NL0007)
+        }
+
+        // a block passed to itself as a layer value (Wrap(inner: Wrap)) nests finitely once declared cycles are
+        // excluded; the limit is a safety net, reported rather than silently dropping layers
+        if (context.BlockStack.Count(n => n == block.Name) >= MaxSelfNesting)
+        {
+            context.Incomplete = true;
+            context.Diagnostics.Report(DiagnosticDescriptors.RecursiveBlock, caller.Locate(span), block.Name, $"nested in itself more than {MaxSelfNesting} times through layer parameters");
+            return;
         }
 
         var site = caller.Locate(span);
