@@ -1,0 +1,56 @@
+using NormLab.Generator.Helpers;
+
+namespace NormLab.Generator.Model;
+
+/// <summary>Where a network was declared.</summary>
+internal enum NetworkOrigin
+{
+    /// <summary>A network of a <c>.normlab</c> file: the generator declares the record too.</summary>
+    TextFile,
+
+    /// <summary>A user's <c>[Network]</c> record: the generator adds members to it.</summary>
+    AttributedRecord,
+}
+
+/// <summary>One hyper-parameter: its name in the language, the C# property and its default.</summary>
+internal sealed record HyperParameterSpec(string DslName, string PropertyName, bool IsInteger, string DefaultLiteral);
+
+/// <summary>
+/// One layer: field name, field type and factory method, shapes and parameters for the summary; a
+/// residual holds its branch and shortcut.
+/// </summary>
+internal sealed record LayerSpec(
+    string Name,
+    string KindName,
+    string Signature,
+    string? FieldType,
+    string? FactoryMethod,
+    string OutputShape,
+    long Parameters,
+    EquatableArray<LayerSpec> Branch,
+    EquatableArray<LayerSpec> Shortcut);
+
+/// <summary>A containing type of an attributed record (<c>partial class Outer</c>).</summary>
+internal sealed record ContainingTypeSpec(string Keyword, string Name);
+
+/// <summary>Everything the emitter needs for one network; small, immutable and equatable.</summary>
+internal sealed record NetworkSpec(
+    NetworkOrigin Origin,
+    string Namespace,
+    string TypeName,
+    string Accessibility,
+    string RecordKeyword,
+    EquatableArray<ContainingTypeSpec> ContainingTypes,
+    string SourcePath,
+    string SourceLine,
+    EquatableArray<HyperParameterSpec> HyperParameters,
+    EquatableArray<int> Input,
+    EquatableArray<int> Output,
+    long ParameterCount,
+    long Macs,
+    EquatableArray<LayerSpec> Layers,
+    string SummaryTable);
+
+/// <summary>The generator's output for one <c>.normlab</c> file or one attributed record.</summary>
+/// <param name="SourceClass">For a <c>.normlab</c> file: the class that holds its text; empty for an attributed record.</param>
+internal sealed record SourceSpec(string HintName, string SourceConstant, string SourcePath, string SourceClass, EquatableArray<NetworkSpec> Networks);

@@ -1,0 +1,74 @@
+using System;
+using System.Linq;
+using System.Text;
+using System.Threading;
+using Microsoft.CodeAnalysis;
+using Microsoft.CodeAnalysis.CSharp.Syntax;
+using Microsoft.CodeAnalysis.Text;
+using NormLab.Generator.Emit;
+using NormLab.Generator.Helpers;
+using NormLab.Generator.Model;
+using NormLab.Generator.Parsing;
+
+namespace NormLab.Generator;
+
+/// <summary>
+/// Generates typed TorchSharp modules from <c>.normlab</c> files and <c>[Network]</c> records. It only
+/// generates: the diagnostics come from <see cref="NetworkAnalyzer"/>, and a network with errors
+/// generates nothing.
+/// </summary>
+[Generator(LanguageNames.CSharp)]
+public sealed partial class NetworkGenerator : IIncrementalGenerator
+{
+    public void Initialize(IncrementalGeneratorInitializationContext context)
+    {
+        // the project's root namespace and folder: two strings, so unrelated edits re-run nothing
+        var project = context.AnalyzerConfigOptionsProvider
+            .Select(static (options, _) => ReadProjectInfo(options.GlobalOptions))
+            .WithTrackingName(StepNames.ProjectInfo);
+
+        // .normlab additional files, as path and text
+        var files = context.AdditionalTextsProvider
+            .Where(static file => file.Path.EndsWith(".normlab", StringComparison.OrdinalIgnoreCase))
+            .Select(static (file, cancellationToken) => new NormlabFile(file.Path, file.GetText(cancellationToken)?.ToString() ?? string.Empty))
+            .WithTrackingName(StepNames.NormlabFiles);
+
+        // each file checked into one source spec (its valid networks)
+        var fileSpecs = files
+            .Combine(project)
+            .Select(static (pair, cancellationToken) => ReadFile(pair.Left, pair.Right, cancellationToken))
+            .WithTrackingName(StepNames.FileSpecs);
+
+        // [Network] records
+        var recordSpecs = context.SyntaxProvider
+            .ForAttributeWithMetadataName(
+                AttributeReader.NetworkAttributeName,
+                static (node, _) => node is TypeDeclarationSyntax,
+                static (attributeContext, cancellationToken) => ReadRecord(attributeContext, cancellationToken))
+            .WithTrackingName(StepNames.RecordSpecs);
+
+        context.RegisterSourceOutput(fileSpecs, static (output, spec) => Emit(output, spec));
+        context.RegisterSourceOutput(recordSpecs, static (output, spec) => Emit(output, spec));
+    }
+
+    private static void Emit(SourceProductionContext context, SourceSpec? spec)
+    {
+        if (spec is null || spec.Networks.Count == 0)
+        {
+            return;
+        }
+
+        string text;
+        try
+        {
+            text = Emitter.Emit(spec);
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // never throw into the compiler; the analyzer reports NL0000 for the same input
+            return;
+        }
+
+        context.AddSource(spec.HintName, SourceText.From(text, Encoding.UTF8));
+    }
+}

@@ -1,0 +1,10 @@
+namespace NormLab.Generator;
+
+/// <summary>Tracking names of the generator's cached stages (tests assert on them).</summary>
+internal static class StepNames
+{
+    public const string ProjectInfo = nameof(ProjectInfo);
+    public const string NormlabFiles = nameof(NormlabFiles);
+    public const string FileSpecs = nameof(FileSpecs);
+    public const string RecordSpecs = nameof(RecordSpecs);
+}
