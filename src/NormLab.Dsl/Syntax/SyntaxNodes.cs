@@ -91,7 +91,8 @@ public sealed class BlockDeclarationSyntax : MemberSyntax
 
     public SyntaxToken EqualsToken { get; }
 
-    public override TextSpan Span => Cover(Keyword.Span, Body.Span.Length > 0 ? Body.Span : EqualsToken.Span);
+    // an empty body sits where a pipeline was expected (after white space): the declaration reaches it, so children nest
+    public override TextSpan Span => Cover(Keyword.Span, Body.Span.End > EqualsToken.Span.End ? Body.Span : EqualsToken.Span);
 }
 
 /// <summary><c>network Name(params) allow IDs { pipeline }</c></summary>
