@@ -41,6 +41,12 @@ internal sealed class Binder
     /// <summary>How often a block may be expanded inside itself through layer-valued arguments.</summary>
     public const int MaxSelfNesting = 32;
 
+    /// <summary>Deeper nesting of expansions (blocks, groups, repeats, residuals, layer values) is reported, not followed (no stack overflow).</summary>
+    public const int MaxNesting = 2 * Parser.MaxDepth;
+
+    /// <summary>The work one network's expansion may take (elements, arguments, expression nodes); blocks and repeats multiply.</summary>
+    public const int MaxExpansionSteps = 1_000_000;
+
     private static readonly HashSet<string> CSharpKeywords = new(StringComparer.Ordinal)
     {
         "abstract", "as", "base", "bool", "break", "byte", "case", "catch", "char", "checked", "class", "const",
@@ -252,22 +258,29 @@ internal sealed class Binder
     private void FindRecursion()
     {
         // depth-first search over the block call graph; a back edge closes a cycle
+        // (iterative: a chain of thousands of blocks must not overflow the stack)
         var state = new Dictionary<string, int>(StringComparer.Ordinal);
         var stack = new List<string>();
-        foreach (var name in _blocks.Keys.OrderBy(n => _blocks[n].Span.Start))
+        var callees = new Stack<IEnumerator<string>>();
+        foreach (var root in _blocks.Keys.OrderBy(n => _blocks[n].Span.Start))
         {
-            Visit(name);
-        }
-
-        void Visit(string name)
-        {
-            state[name] = 1;
-            stack.Add(name);
-            var block = _blocks[name];
-            var parameters = new HashSet<string>((block.Parameters?.Parameters ?? Array.Empty<ParameterSyntax>()).Select(p => p.Name));
-            var defaults = (block.Parameters?.Parameters ?? Array.Empty<ParameterSyntax>()).Where(p => p.Default is not null);
-            foreach (var callee in CalledBlocks(block.Body, parameters).Concat(defaults.SelectMany(p => CalledBlocks(p.Default!, parameters))))
+            if (!state.ContainsKey(root))
             {
+                Enter(root);
+            }
+
+            while (callees.Count > 0)
+            {
+                var pending = callees.Peek();
+                if (!pending.MoveNext())
+                {
+                    callees.Pop().Dispose();
+                    state[stack[stack.Count - 1]] = 2;
+                    stack.RemoveAt(stack.Count - 1);
+                    continue;
+                }
+
+                var callee = pending.Current;
                 state.TryGetValue(callee, out var calleeState);
                 if (calleeState == 1)
                 {
@@ -279,12 +292,19 @@ internal sealed class Binder
                 }
                 else if (calleeState == 0)
                 {
-                    Visit(callee);
+                    Enter(callee);
                 }
             }
+        }
 
-            stack.RemoveAt(stack.Count - 1);
-            state[name] = 2;
+        void Enter(string name)
+        {
+            state[name] = 1;
+            stack.Add(name);
+            var block = _blocks[name];
+            var parameters = new HashSet<string>((block.Parameters?.Parameters ?? Array.Empty<ParameterSyntax>()).Select(p => p.Name));
+            var defaults = (block.Parameters?.Parameters ?? Array.Empty<ParameterSyntax>()).Where(p => p.Default is not null);
+            callees.Push(CalledBlocks(block.Body, parameters).Concat(defaults.SelectMany(p => CalledBlocks(p.Default!, parameters))).GetEnumerator());
         }
     }
 
@@ -545,6 +565,12 @@ internal sealed class Binder
 
         /// <summary>A layer was left out because of an error already reported.</summary>
         public bool Incomplete { get; set; }
+
+        public int Nesting { get; set; }
+
+        public bool NestingReported { get; set; }
+
+        public int Steps { get; set; }
     }
 
     private void ExpandPipeline(PipelineSyntax pipeline, Scope scope, List<BoundLayer> output, ExpansionContext context)
@@ -562,6 +588,22 @@ internal sealed class Binder
             return;
         }
 
+        if (++context.Steps > MaxExpansionSteps)
+        {
+            context.Overflowed = true;
+            context.Incomplete = true;
+            context.Diagnostics.Report(DiagnosticDescriptors.BadArgument, scope.Locate(element.Span),
+                $"The network's expansion takes more than {MaxExpansionSteps} steps (blocks and repeats multiply); reduce the repeat counts");
+            return;
+        }
+
+        if (context.Nesting >= MaxNesting)
+        {
+            ReportNesting(scope.Locate(element.Span), context);
+            return;
+        }
+
+        context.Nesting++;
         switch (element)
         {
             case LayerCallSyntax call:
@@ -574,13 +616,31 @@ internal sealed class Binder
                 var count = EvaluateCount(repeat, scope, context);
                 for (var i = 0; i < count && !context.Overflowed; i++)
                 {
+                    var before = context.LayerCount;
                     ExpandElement(repeat.Element, scope, output, context);
+                    if (context.LayerCount == before)
+                    {
+                        break; // it expands to nothing: the other repetitions would only repeat its diagnostics
+                    }
                 }
 
                 break;
             case BranchSyntax branch:
                 ExpandResidual(branch, scope, output, context);
                 break;
+        }
+
+        context.Nesting--;
+    }
+
+    private static void ReportNesting(TextSpan at, ExpansionContext context)
+    {
+        context.Incomplete = true;
+        if (!context.NestingReported)
+        {
+            context.NestingReported = true;
+            context.Diagnostics.Report(DiagnosticDescriptors.BadArgument, at,
+                $"Blocks, groups, residuals and layer parameters nest deeper than {MaxNesting} levels here (or a layer parameter stands for itself); flatten the structure");
         }
     }
 
@@ -610,6 +670,7 @@ internal sealed class Binder
         }
 
         var name = identifier.Text;
+        context.Steps += arguments?.Arguments.Count ?? 0;
         if (scope.TryLookup(name, out var value))
         {
             switch (value)
@@ -637,7 +698,15 @@ internal sealed class Binder
         var definition = LayerCatalog.Find(name);
         if (definition is not null)
         {
+            var before = context.Diagnostics.Count;
             var layer = BindLayer(definition, arguments, span, scope, context);
+            layer.WrittenName = name;
+            if (context.Diagnostics.Count > before)
+            {
+                // a bad argument was replaced by its default: shapes and rules after it would be a cascade
+                context.Incomplete = true;
+            }
+
             Add(layer, output, context, span, scope);
         }
         else if (_blocks.TryGetValue(name, out var block))
@@ -669,6 +738,13 @@ internal sealed class Binder
 
     private void ExpandLayerValue(LayerValue layer, List<BoundLayer> output, ExpansionContext context)
     {
+        if (context.Nesting >= MaxNesting)
+        {
+            ReportNesting(layer.Scope.Locate(layer.Syntax.Span), context);
+            return;
+        }
+
+        context.Nesting++;
         switch (layer.Syntax)
         {
             case NameExpressionSyntax name:
@@ -678,6 +754,8 @@ internal sealed class Binder
                 ExpandCall(call.Identifier, call.Arguments, call.Span, layer.Scope, output, context);
                 break;
         }
+
+        context.Nesting--;
     }
 
     private void ExpandBlock(BlockDeclarationSyntax block, ArgumentListSyntax? arguments, TextSpan span, Scope caller, List<BoundLayer> output, ExpansionContext context)
@@ -701,6 +779,7 @@ internal sealed class Binder
         var path = caller.BlockPath.Concat(new[] { block.Name }).ToArray();
         var scope = new Scope($"block '{block.Name}'", site, path, reportsNames: false);
         var parameters = block.Parameters?.Parameters ?? Array.Empty<ParameterSyntax>();
+        context.Steps += parameters.Count;
         var given = BindCallArguments(block, parameters, arguments, caller, context);
         foreach (var parameter in parameters)
         {
@@ -924,6 +1003,11 @@ internal sealed class Binder
                     result = (int)integer.Number;
                     error = CheckRange(layer, spec.Name, integer.Number);
                 }
+                else if (value is NumberValue { IsInteger: true } huge)
+                {
+                    error = CheckRange(layer, spec.Name, huge.Number)
+                        ?? $"'{spec.Name}' of '{layer.Name}' is {huge}, more than the largest allowed value ({int.MaxValue})";
+                }
                 else
                 {
                     error = $"'{spec.Name}' of '{layer.Name}' must be a whole number, got {Describe(value)}";
@@ -1010,6 +1094,7 @@ internal sealed class Binder
 
     private Value Evaluate(ExpressionSyntax expression, Scope scope, ExpansionContext context)
     {
+        context.Steps++;
         var diagnostics = context.Diagnostics;
         switch (expression)
         {

@@ -17,6 +17,9 @@ internal sealed class BoundLayer
 
     public LayerDefinition Definition { get; }
 
+    /// <summary>The name as the user wrote it (an alias such as <c>batchnorm</c>); null: the definition's name.</summary>
+    public string? WrittenName { get; set; }
+
     public LayerKind Kind => Definition.Kind;
 
     public TextSpan Span { get; }

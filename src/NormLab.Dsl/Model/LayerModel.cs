@@ -34,7 +34,7 @@ public sealed class LayerModel
     public string KindName => LayerCatalog.CanonicalName(Kind);
 
     /// <summary>The name the user wrote (<c>conv3x3</c>, <c>dense</c>, <c>batchnorm</c>).</summary>
-    public string WrittenName { get; }
+    public string WrittenName { get; internal set; }
 
     public LayerCategory Category { get; }
 

@@ -49,7 +49,7 @@ internal sealed class ShapeInference
 
     private LayerModel InferLayer(BoundLayer layer, BoundLayer? next, Shape input)
     {
-        var model = new LayerModel(layer.Definition, layer.Span, layer.SyntaxSpan, input) { BlockPath = layer.BlockPath };
+        var model = new LayerModel(layer.Definition, layer.Span, layer.SyntaxSpan, input) { BlockPath = layer.BlockPath, WrittenName = layer.WrittenName ?? layer.Definition.Name };
         var name = layer.Definition.Name;
         switch (layer.Kind)
         {
