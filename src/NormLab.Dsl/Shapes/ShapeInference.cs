@@ -363,21 +363,15 @@ internal sealed class ShapeInference
     /// <summary>The stride s of a 1x1 convolution with floor((in − 1) / s) + 1 = out.</summary>
     private static int? FindStride(int input, int output)
     {
-        for (var s = 1; s <= input; s++)
+        // the size falls as s grows: the smallest s with floor((in − 1) / s) <= out − 1 is the only candidate
+        // (computed, not searched: a huge input must not loop for seconds)
+        if (input < 1 || output < 1 || output > input)
         {
-            var size = ((input - 1) / s) + 1;
-            if (size == output)
-            {
-                return s;
-            }
-
-            if (size < output)
-            {
-                break;
-            }
+            return null;
         }
 
-        return null;
+        var s = ((input - 1) / output) + 1;
+        return ((input - 1) / s) + 1 == output ? s : null;
     }
 
     private bool RequireSpatial(BoundLayer layer, Shape input)
@@ -405,7 +399,8 @@ internal sealed class ShapeInference
 
     private static int Divisor(int channels, int groups)
     {
-        for (var g = groups; g >= 1; g--)
+        // no divisor of a count exceeds it (a huge 'groups' must not loop for seconds)
+        for (var g = channels > 0 ? System.Math.Min(groups, channels) : 1; g >= 1; g--)
         {
             if (channels % g == 0)
             {

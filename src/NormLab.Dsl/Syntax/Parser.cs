@@ -24,6 +24,8 @@ internal sealed class Parser
     private int _depth;
     private bool _recovering;
     private bool _depthReported;
+    private int _expressionNesting;
+    private int _operators;
 
     public Parser(SourceText source, DiagnosticBag diagnostics)
     {
@@ -362,8 +364,16 @@ internal sealed class Parser
 
     private ExpressionSyntax ParseExpression()
     {
-        var operators = 0;
-        return ParseBinary(0, ref operators);
+        // one operator budget for an expression and all that is nested in it (parentheses, call arguments):
+        // long chains inside nested parentheses would otherwise build a tree too deep to walk recursively
+        if (_expressionNesting++ == 0)
+        {
+            _operators = 0;
+        }
+
+        var expression = ParseBinary(0, ref _operators);
+        _expressionNesting--;
+        return expression;
     }
 
     private ExpressionSyntax ParseBinary(int parentPrecedence, ref int operators)
