@@ -48,6 +48,15 @@ internal sealed class RuleContext
     /// <summary>False when a shape error left later shapes unknown; shape-based rules stay quiet then.</summary>
     public bool ShapesKnown { get; }
 
-    public void Report(DiagnosticDescriptor descriptor, LayerModel at, params object?[] arguments) =>
-        _diagnostics.Report(descriptor, at.Span, arguments);
+    /// <summary>Reports at the layer; a layer from a block expansion says which block it came from.</summary>
+    public void Report(DiagnosticDescriptor descriptor, LayerModel at, params object?[] arguments)
+    {
+        var message = descriptor.Format(arguments);
+        if (at.BlockPath.Count > 0)
+        {
+            message += $" (in block '{string.Join("' > '", at.BlockPath)}')";
+        }
+
+        _diagnostics.Add(new Diagnostic(descriptor, message, _diagnostics.Source, at.Span));
+    }
 }
