@@ -281,6 +281,21 @@ public class LayerShapeTests
         Assert.Equal("10", network.Output!.ToString());
     }
 
+    [Fact]
+    public void Every_layer_name_of_the_catalog_has_a_shape_test()
+    {
+        // every string argument of this class's test data (residual has its own facts)
+        var data = typeof(LayerShapeTests).GetMethods()
+            .SelectMany(m => m.GetCustomAttributes(typeof(InlineDataAttribute), false).Cast<InlineDataAttribute>())
+            .SelectMany(a => a.GetData(null!).SelectMany(row => row).OfType<string>())
+            .ToList();
+        var untested = LayerCatalog.Names
+            .Where(name => !data.Any(text => System.Text.RegularExpressions.Regex.IsMatch(text, $@"(?<![\w.]){System.Text.RegularExpressions.Regex.Escape(name)}(?![\w])")))
+            .ToArray();
+        Assert.True(untested.Length == 0, "layers without a shape test: " + string.Join(", ", untested));
+        Assert.All(Enum.GetValues<LayerKind>(), kind => Assert.Contains(kind, LayerCatalog.Names.Select(n => LayerCatalog.Find(n)!.Kind).Append(LayerKind.Residual)));
+    }
+
     private static LayerModel AssertLayer(string input, string pipeline, string name, string output, long parameters, long macs)
     {
         var network = Check($"network N(input: {input}) {{ {pipeline} }}");

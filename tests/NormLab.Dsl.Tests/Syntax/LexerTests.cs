@@ -64,20 +64,6 @@ public class LexerTests
         return data;
     }
 
-    public static TheoryData<TokenKind, string, TokenKind, string> TokenPairs()
-    {
-        var data = new TheoryData<TokenKind, string, TokenKind, string>();
-        foreach (var (kind1, text1) in Samples)
-        {
-            foreach (var (kind2, text2) in Samples)
-            {
-                data.Add(kind1, text1, kind2, text2);
-            }
-        }
-
-        return data;
-    }
-
     [Theory]
     [MemberData(nameof(Tokens))]
     public void Lexes_one_token(TokenKind kind, string text)
@@ -93,17 +79,28 @@ public class LexerTests
         Assert.Equal(new TextSpan(text.Length, 0), tokens[1].Span);
     }
 
-    [Theory]
-    [MemberData(nameof(TokenPairs))]
-    public void Lexes_token_pairs(TokenKind kind1, string text1, TokenKind kind2, string text2)
+    [Fact]
+    public void Lexes_every_token_pair()
     {
-        var separator = RequiresSeparator(text1, kind1, text2, kind2) ? " " : string.Empty;
-        var (tokens, diagnostics) = Lex(text1 + separator + text2);
-        Assert.Empty(diagnostics);
-        Assert.Equal([kind1, kind2, TokenKind.EndOfFile], tokens.Select(t => t.Kind));
-        Assert.Equal(text1, tokens[0].Text);
-        Assert.Equal(text2, tokens[1].Text);
-        Assert.Equal(text1.Length + separator.Length, tokens[1].Span.Start);
+        // one fact over all pairs (41 x 41) rather than 1681 theory cases: the same coverage in a fraction of the time
+        var failures = new List<string>();
+        foreach (var (kind1, text1) in Samples)
+        {
+            foreach (var (kind2, text2) in Samples)
+            {
+                var separator = RequiresSeparator(text1, kind1, text2, kind2) ? " " : string.Empty;
+                var (tokens, diagnostics) = Lex(text1 + separator + text2);
+                var ok = diagnostics.Count == 0 && tokens.Count == 3 &&
+                    tokens[0].Kind == kind1 && tokens[0].Text == text1 &&
+                    tokens[1].Kind == kind2 && tokens[1].Text == text2 && tokens[1].Span.Start == text1.Length + separator.Length;
+                if (!ok)
+                {
+                    failures.Add($"'{text1}{separator}{text2}' lexes as {string.Join(" ", tokens.Select(t => $"{t.Kind}'{t.Text}'"))}");
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join(Environment.NewLine, failures));
     }
 
     [Fact]
