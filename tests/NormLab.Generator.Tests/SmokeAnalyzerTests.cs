@@ -1,3 +1,4 @@
+using NormLab.Generator.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace NormLab.Generator.Tests;

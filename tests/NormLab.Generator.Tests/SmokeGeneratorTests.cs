@@ -1,4 +1,5 @@
 using Microsoft.CodeAnalysis;
+using NormLab.Generator.Tests.Infrastructure;
 using Xunit.Abstractions;
 
 namespace NormLab.Generator.Tests;
@@ -9,7 +10,7 @@ public class SmokeGeneratorTests(ITestOutputHelper output)
     public void GeneratesCompilingCode()
     {
         var file = GeneratorHarness.File("/project/networks/ordering.normlab", System.IO.File.ReadAllText(Path.Combine(AppContext.BaseDirectory, "../../../../../examples/networks/ordering.normlab")));
-        var (result, compilation) = GeneratorHarness.Run(new[] { file },
+        var run = GeneratorHarness.Run(new[] { file },
             """
             using NormLab;
             namespace Consumer;
@@ -21,6 +22,7 @@ public class SmokeGeneratorTests(ITestOutputHelper output)
             [Flatten, Linear(10)]
             public partial record TinyCnn;
             """);
+        var (result, compilation) = (run.Result, run.Output);
         foreach (var tree in result.GeneratedTrees) output.WriteLine(tree.FilePath + "\n" + tree.GetText());
         var errors = compilation.GetDiagnostics().Where(d => d.Severity >= DiagnosticSeverity.Warning).ToList();
         foreach (var e in errors) output.WriteLine(e.ToString());
