@@ -1,0 +1,228 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NormLab.Runtime.Data;
+
+/// <summary>
+/// One batch: <see cref="Images"/> float32 [B, 1, H, W] (normalized) and <see cref="Labels"/> int64 [B].
+/// The caller owns both tensors: dispose the batch (<c>using var batch = ...</c>), or move it into a dispose scope
+/// (<see cref="MoveTo"/>), or let a dispose scope that was open while the batch was produced take it.
+/// </summary>
+public readonly record struct Batch(Tensor Images, Tensor Labels) : IDisposable
+{
+    public long Count => Labels.shape[0];
+
+    /// <summary>Hands both tensors to <paramref name="scope"/>, which disposes them when it ends.</summary>
+    public Batch MoveTo(DisposeScope scope)
+    {
+        scope.Attach(Images);
+        scope.Attach(Labels);
+        return this;
+    }
+
+    public void Dispose()
+    {
+        Images.Dispose();
+        Labels.Dispose();
+    }
+}
+
+/// <summary>
+/// A labelled image set held as two tensors: <see cref="Images"/> float32 [N, 1, H, W], normalized with
+/// <see cref="Normalization"/>, and <see cref="Labels"/> int64 [N]. The data set owns these two tensors and
+/// disposes them in <see cref="Dispose"/>; every tensor a batch method returns is a fresh one owned by the caller.
+/// </summary>
+public sealed class DataSet : IDisposable
+{
+    private readonly byte[] labelBytes;
+    private bool disposed;
+
+    private DataSet(string name, Tensor images, Tensor labels, byte[] labelBytes, int height, int width, int classCount, Normalization normalization)
+    {
+        Name = name;
+        Images = images;
+        Labels = labels;
+        this.labelBytes = labelBytes;
+        Height = height;
+        Width = width;
+        ClassCount = classCount;
+        Normalization = normalization;
+        ClassCounts = Enumerable.Range(0, classCount).Select(c => labelBytes.Count(l => l == c)).ToArray();
+    }
+
+    /// <summary>
+    /// Builds a data set from raw bytes: <paramref name="pixels"/> holds <c>labels.Length</c> images of
+    /// <paramref name="height"/> × <paramref name="width"/> bytes, row-major; each label is below
+    /// <paramref name="classCount"/>. The tensors are created on the CPU, outside any dispose scope.
+    /// </summary>
+    public static DataSet FromBytes(string name, ReadOnlySpan<byte> pixels, int height, int width, ReadOnlySpan<byte> labels,
+        Normalization normalization, int classCount = 10)
+    {
+        if (height <= 0 || width <= 0)
+            throw new ArgumentOutOfRangeException(nameof(height), $"image size {height}×{width} is not positive");
+        if (labels.IsEmpty)
+            throw new ArgumentException("a data set needs at least one example", nameof(labels));
+        if (pixels.Length != (long)labels.Length * height * width)
+            throw new ArgumentException($"{pixels.Length} pixel bytes for {labels.Length} images of {height}×{width}", nameof(pixels));
+        for (int i = 0; i < labels.Length; i++)
+        {
+            if (labels[i] >= classCount)
+                throw new ArgumentException($"label {labels[i]} at index {i} is outside 0..{classCount - 1}", nameof(labels));
+        }
+
+        float[] table = normalization.Table();
+        float[] values = new float[pixels.Length];
+        for (int i = 0; i < pixels.Length; i++)
+            values[i] = table[pixels[i]];
+        long[] targets = new long[labels.Length];
+        for (int i = 0; i < labels.Length; i++)
+            targets[i] = labels[i];
+
+        using (NewDisposeScope())
+        {
+            Tensor images = tensor(values, new long[] { labels.Length, 1, height, width }, dtype: ScalarType.Float32);
+            Tensor labelTensor = tensor(targets, new long[] { labels.Length }, dtype: ScalarType.Int64);
+            images.DetachFromDisposeScope();
+            labelTensor.DetachFromDisposeScope();
+            return new DataSet(name, images, labelTensor, labels.ToArray(), height, width, classCount, normalization);
+        }
+    }
+
+    public string Name { get; }
+
+    /// <summary>float32 [N, 1, H, W], normalized. Owned by this data set.</summary>
+    public Tensor Images { get; }
+
+    /// <summary>int64 [N], each below <see cref="ClassCount"/>. Owned by this data set.</summary>
+    public Tensor Labels { get; }
+
+    public int Count => labelBytes.Length;
+    public int Height { get; }
+    public int Width { get; }
+    public int ClassCount { get; }
+    public Normalization Normalization { get; }
+
+    /// <summary>Examples per class, indexed by label.</summary>
+    public IReadOnlyList<int> ClassCounts { get; }
+
+    /// <summary>The label of example <paramref name="index"/>, without touching the tensor.</summary>
+    public int LabelAt(int index) => labelBytes[index];
+
+    /// <summary>Number of batches per epoch.</summary>
+    public int BatchCount(int batchSize, bool dropLast = false)
+    {
+        CheckBatchSize(batchSize);
+        return dropLast ? Count / batchSize : (Count + batchSize - 1) / batchSize;
+    }
+
+    /// <summary>
+    /// The order of one epoch: a permutation of 0..N-1 from <paramref name="seed"/> (the run's seed) and
+    /// <paramref name="epoch"/>. The same seed and epoch give the same order on every machine.
+    /// </summary>
+    public int[] Permutation(long seed, int epoch = 0) => SplitMix64.For(seed, epoch).Permutation(Count);
+
+    /// <summary>
+    /// Shuffled batches for one epoch, in the order of <see cref="Permutation"/>: each batch is
+    /// <c>index_select</c> of the data set's tensors, so a fresh pair of tensors owned by the caller (see
+    /// <see cref="Batch"/>). Pass a different <paramref name="epoch"/> each epoch for a new order. The last batch is
+    /// smaller unless <paramref name="dropLast"/>. With a <paramref name="device"/>, batches are moved there.
+    /// </summary>
+    public IEnumerable<Batch> Batches(long seed, int batchSize, int epoch = 0, bool dropLast = false, Device? device = null)
+    {
+        CheckBatchSize(batchSize);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return Enumerate(Permutation(seed, epoch), batchSize, dropLast, device);
+    }
+
+    /// <summary>Batches in the data set's own order (for evaluation); ownership as in <see cref="Batches"/>.</summary>
+    public IEnumerable<Batch> InOrder(int batchSize, Device? device = null)
+    {
+        CheckBatchSize(batchSize);
+        ObjectDisposedException.ThrowIf(disposed, this);
+        return Enumerate(Enumerable.Range(0, Count).ToArray(), batchSize, dropLast: false, device);
+    }
+
+    /// <summary>The examples at <paramref name="indices"/> as one batch (for example a fixed batch for health sampling).</summary>
+    public Batch Select(ReadOnlySpan<int> indices, Device? device = null)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        long[] index = new long[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            if ((uint)indices[i] >= (uint)Count)
+                throw new ArgumentOutOfRangeException(nameof(indices), indices[i], $"index outside 0..{Count - 1}");
+            index[i] = indices[i];
+        }
+        return Gather(index, device);
+    }
+
+    private IEnumerable<Batch> Enumerate(int[] order, int batchSize, bool dropLast, Device? device)
+    {
+        for (int start = 0; start < order.Length; start += batchSize)
+        {
+            int size = Math.Min(batchSize, order.Length - start);
+            if (size < batchSize && dropLast)
+                yield break;
+            ObjectDisposedException.ThrowIf(disposed, this);
+            long[] index = new long[size];
+            for (int i = 0; i < size; i++)
+                index[i] = order[start + i];
+            yield return Gather(index, device);
+        }
+    }
+
+    private Batch Gather(long[] index, Device? device)
+    {
+        using Tensor indexTensor = tensor(index, dtype: ScalarType.Int64);
+        Tensor images = Images.index_select(0, indexTensor);
+        Tensor labels = Labels.index_select(0, indexTensor);
+        if (device is not null && (device.type != images.device_type || (device.index >= 0 && device.index != images.device_index)))
+        {
+            Tensor movedImages = images.to(device);
+            Tensor movedLabels = labels.to(device);
+            images.Dispose();
+            labels.Dispose();
+            (images, labels) = (movedImages, movedLabels);
+        }
+        return new Batch(images, labels);
+    }
+
+    private static void CheckBatchSize(int batchSize)
+    {
+        if (batchSize <= 0)
+            throw new ArgumentOutOfRangeException(nameof(batchSize), batchSize, "the batch size must be positive");
+    }
+
+    public void Dispose()
+    {
+        if (disposed)
+            return;
+        disposed = true;
+        Images.Dispose();
+        Labels.Dispose();
+    }
+
+    public override string ToString() => $"{Name}: {Count} images of {Height}×{Width}, {ClassCount} classes, {Normalization}";
+}
+
+/// <summary>A train set and a test set; disposing the split disposes both.</summary>
+public sealed class DataSplit : IDisposable
+{
+    public DataSplit(DataSet train, DataSet test)
+    {
+        Train = train;
+        Test = test;
+    }
+
+    public DataSet Train { get; }
+    public DataSet Test { get; }
+
+    public void Dispose()
+    {
+        Train.Dispose();
+        Test.Dispose();
+    }
+}
