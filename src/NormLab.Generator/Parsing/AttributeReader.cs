@@ -174,9 +174,9 @@ internal static class AttributeReader
             result.CanCheck = false;
         }
 
-        if (type.IsGenericType || type.IsValueType || type.IsStatic)
+        if (type.Arity > 0 || type.IsValueType || type.IsStatic)
         {
-            var what = type.IsGenericType ? "generic" : type.IsValueType ? "a struct" : "static";
+            var what = type.Arity > 0 ? "generic" : type.IsValueType ? "a struct" : "static";
             Report(result, DslDescriptors.BadContainingType, type.Locations.FirstOrDefault() ?? result.Fallback,
                 $"'{type.Name}' is {what}; a [Network] type must be a non-generic record or class");
             result.CanCheck = false;
@@ -186,10 +186,10 @@ internal static class AttributeReader
         for (var outer = type.ContainingType; outer is not null; outer = outer.ContainingType)
         {
             var outerDeclarations = outer.DeclaringSyntaxReferences.Select(r => r.GetSyntax(cancellationToken)).OfType<TypeDeclarationSyntax>().ToList();
-            if (outer.IsGenericType || !outerDeclarations.Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword)))
+            if (outer.Arity > 0 || !outerDeclarations.Any(d => d.Modifiers.Any(SyntaxKind.PartialKeyword)))
             {
                 Report(result, DslDescriptors.BadContainingType, type.Locations.FirstOrDefault() ?? result.Fallback,
-                    $"'{type.Name}' is nested in '{outer.Name}', which is {(outer.IsGenericType ? "generic" : "not partial")}; make '{outer.Name}' a non-generic partial type");
+                    $"'{type.Name}' is nested in '{outer.Name}', which is {(outer.Arity > 0 ? "generic" : "not partial")}; make '{outer.Name}' a non-generic partial type");
                 result.CanCheck = false;
             }
 
