@@ -123,12 +123,83 @@ public static class NormLabCompiler
 
     private static IReadOnlyList<Diagnostic> Sort(IEnumerable<Diagnostic> diagnostics)
     {
-        var seen = new HashSet<(string, int, int, string)>();
-        return diagnostics
-            .Where(d => seen.Add((d.Id, d.Span.Start, d.Span.Length, d.Message)))
-            .OrderBy(d => d.Span.Start)
-            .ThenBy(d => d.Span.Length)
-            .ThenBy(d => d.Id, StringComparer.Ordinal)
-            .ToArray();
+        // the first of equal diagnostics, ordered by start, length and ID, stable (as OrderBy/ThenBy, without their
+        // cost for the many networks with no or one diagnostic)
+        var unique = new List<Diagnostic>();
+        HashSet<(string, int, int, string)>? seen = null;
+        foreach (var d in diagnostics)
+        {
+            if (unique.Count > 0)
+            {
+                seen ??= new HashSet<(string, int, int, string)> { Key(unique[0]) };
+                if (!seen.Add(Key(d)))
+                {
+                    continue;
+                }
+            }
+
+            unique.Add(d);
+        }
+
+        // a stable natural merge sort: diagnostics come in sorted runs (the file's, then each network's), so
+        // this is linear in the common case
+        var items = unique.ToArray();
+        var runs = new List<int> { 0 };
+        for (var i = 1; i < items.Length; i++)
+        {
+            if (Compare(items[i - 1], items[i]) > 0)
+            {
+                runs.Add(i);
+            }
+        }
+
+        runs.Add(items.Length);
+        var spare = new Diagnostic[items.Length];
+        while (runs.Count > 2)
+        {
+            var merged = new List<int> { 0 };
+            for (var k = 0; k + 1 < runs.Count; k += 2)
+            {
+                var left = runs[k];
+                var middle = runs[k + 1];
+                var end = k + 2 < runs.Count ? runs[k + 2] : middle;
+                var right = middle;
+                var to = left;
+                while (left < middle && right < end)
+                {
+                    spare[to++] = Compare(items[left], items[right]) <= 0 ? items[left++] : items[right++];
+                }
+
+                while (left < middle)
+                {
+                    spare[to++] = items[left++];
+                }
+
+                while (right < end)
+                {
+                    spare[to++] = items[right++];
+                }
+
+                merged.Add(end);
+            }
+
+            (items, spare) = (spare, items);
+            runs = merged;
+        }
+
+        return items;
+
+        static (string, int, int, string) Key(Diagnostic d) => (d.Id, d.Span.Start, d.Span.Length, d.Message);
+
+        static int Compare(Diagnostic a, Diagnostic b)
+        {
+            var order = a.Span.Start.CompareTo(b.Span.Start);
+            if (order == 0)
+            {
+                order = a.Span.Length.CompareTo(b.Span.Length);
+            }
+
+            return order != 0 ? order : string.CompareOrdinal(a.Id, b.Id);
+        }
     }
 }

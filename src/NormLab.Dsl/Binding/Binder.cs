@@ -45,7 +45,7 @@ internal sealed class Binder
     public const int MaxNesting = 2 * Parser.MaxDepth;
 
     /// <summary>The work one network's expansion may take (elements, arguments, expression nodes); blocks and repeats multiply.</summary>
-    public const int MaxExpansionSteps = 1_000_000;
+    public const int MaxExpansionSteps = 250_000;
 
     private static readonly HashSet<string> CSharpKeywords = new(StringComparer.Ordinal)
     {
@@ -768,7 +768,13 @@ internal sealed class Binder
 
         // a block passed to itself as a layer value (Wrap(inner: Wrap)) nests finitely once declared cycles are
         // excluded; the limit is a safety net, reported rather than silently dropping layers
-        if (context.BlockStack.Count(n => n == block.Name) >= MaxSelfNesting)
+        var selfNesting = 0;
+        foreach (var name in context.BlockStack)
+        {
+            selfNesting += name == block.Name ? 1 : 0;
+        }
+
+        if (selfNesting >= MaxSelfNesting)
         {
             context.Incomplete = true;
             context.Diagnostics.Report(DiagnosticDescriptors.RecursiveBlock, caller.Locate(span), block.Name, $"nested in itself more than {MaxSelfNesting} times through layer parameters");
@@ -776,7 +782,13 @@ internal sealed class Binder
         }
 
         var site = caller.Locate(span);
-        var path = caller.BlockPath.Concat(new[] { block.Name }).ToArray();
+        var path = new string[caller.BlockPath.Count + 1];
+        for (var i = 0; i < caller.BlockPath.Count; i++)
+        {
+            path[i] = caller.BlockPath[i];
+        }
+
+        path[path.Length - 1] = block.Name;
         var scope = new Scope($"block '{block.Name}'", site, path, reportsNames: false);
         var parameters = block.Parameters?.Parameters ?? Array.Empty<ParameterSyntax>();
         context.Steps += parameters.Count;
@@ -906,7 +918,7 @@ internal sealed class Binder
         }
 
         var biasExplicit = false;
-        var given = new HashSet<string>(StringComparer.Ordinal);
+        var given = arguments is { Arguments.Count: > 0 } ? new HashSet<string>(StringComparer.Ordinal) : null;
         var position = 0;
         foreach (var argument in arguments?.Arguments ?? Array.Empty<ArgumentSyntax>())
         {
@@ -940,7 +952,7 @@ internal sealed class Binder
                 }
             }
 
-            if (!given.Add(spec.Name))
+            if (!given!.Add(spec.Name))
             {
                 context.Diagnostics.Report(DiagnosticDescriptors.BadArgument, at, $"The argument '{spec.Name}' of '{definition.Name}' is given twice");
                 continue;
@@ -963,8 +975,13 @@ internal sealed class Binder
             }
         }
 
-        foreach (var spec in definition.Arguments.Where(a => a.Required && !given.Contains(a.Name)))
+        foreach (var spec in definition.Arguments)
         {
+            if (!spec.Required || (given is not null && given.Contains(spec.Name)))
+            {
+                continue;
+            }
+
             context.Diagnostics.Report(DiagnosticDescriptors.BadArgument, scope.Locate(span),
                 $"'{definition.Name}' needs the argument '{spec.Name}': {definition.Name}({Example(definition)})");
             values[spec.Name] = spec.Name == "groups" ? 1 : 1;
@@ -1076,16 +1093,17 @@ internal sealed class Binder
 
     private static string? CheckRange(LayerDefinition layer, string name, double value)
     {
-        var text = value.ToString("R", CultureInfo.InvariantCulture);
+        // the value's text only for a message (formatting every argument's value showed in profiles)
+        string Text() => value.ToString("R", CultureInfo.InvariantCulture);
         return name switch
         {
-            "out" when value < 1 => $"'{layer.Name}' needs at least 1 output {(layer.Kind == LayerKind.Conv ? "channel" : "feature")}, got {text}",
-            "kernel" or "stride" or "dilation" or "groups" or "pieces" when value < 1 => $"'{name}' of '{layer.Name}' must be at least 1, got {text}",
-            "padding" when value < 0 => $"'padding' of '{layer.Name}' must be at least 0, got {text}",
-            "p" when value < 0 || value >= 1 => $"'{layer.Name}' needs a probability p with 0 <= p < 1, got {text}",
-            "eps" when value <= 0 => $"'eps' of '{layer.Name}' must be greater than 0, got {text}",
-            "momentum" when value < 0 || value > 1 => $"'momentum' of '{layer.Name}' must lie in 0..1, got {text}",
-            "beta" when value <= 0 => $"'beta' of '{layer.Name}' must be greater than 0, got {text}",
+            "out" when value < 1 => $"'{layer.Name}' needs at least 1 output {(layer.Kind == LayerKind.Conv ? "channel" : "feature")}, got {Text()}",
+            "kernel" or "stride" or "dilation" or "groups" or "pieces" when value < 1 => $"'{name}' of '{layer.Name}' must be at least 1, got {Text()}",
+            "padding" when value < 0 => $"'padding' of '{layer.Name}' must be at least 0, got {Text()}",
+            "p" when value < 0 || value >= 1 => $"'{layer.Name}' needs a probability p with 0 <= p < 1, got {Text()}",
+            "eps" when value <= 0 => $"'eps' of '{layer.Name}' must be greater than 0, got {Text()}",
+            "momentum" when value < 0 || value > 1 => $"'momentum' of '{layer.Name}' must lie in 0..1, got {Text()}",
+            "beta" when value <= 0 => $"'beta' of '{layer.Name}' must be greater than 0, got {Text()}",
             _ => null,
         };
     }

@@ -152,7 +152,16 @@ public static class LayerCatalog
     public static LayerDefinition? Find(string name) => ByName.TryGetValue(name, out var d) ? d : null;
 
     /// <summary>The canonical catalog name of a kind (<c>conv</c>, <c>bn</c>, <c>relu</c>, …), used for field names.</summary>
-    public static string CanonicalName(LayerKind kind) => kind switch
+    public static string CanonicalName(LayerKind kind) =>
+        (uint)kind < (uint)CanonicalNames.Length ? CanonicalNames[(int)kind] : ComputeCanonicalName(kind);
+
+    /// <summary>The canonical names by kind, computed once (layer naming asks for them per layer).</summary>
+    private static readonly string[] CanonicalNames = Enumerable
+        .Range(0, (int)Enum.GetValues(typeof(LayerKind)).Cast<LayerKind>().Max() + 1)
+        .Select(k => ComputeCanonicalName((LayerKind)k))
+        .ToArray();
+
+    private static string ComputeCanonicalName(LayerKind kind) => kind switch
     {
         LayerKind.Conv => "conv",
         LayerKind.Linear => "linear",

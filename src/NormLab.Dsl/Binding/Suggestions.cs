@@ -11,6 +11,7 @@ internal static class Suggestions
         string? best = null;
         var bestDistance = int.MaxValue;
         var limit = Math.Max(1, Math.Min(3, name.Length / 3 + 1));
+        var lowered = name.ToLowerInvariant();
         foreach (var candidate in candidates)
         {
             if (candidate.Length == 0 || Math.Abs(candidate.Length - name.Length) > limit)
@@ -18,7 +19,7 @@ internal static class Suggestions
                 continue;
             }
 
-            var distance = Distance(name.ToLowerInvariant(), candidate.ToLowerInvariant());
+            var distance = Distance(lowered, candidate.ToLowerInvariant());
             if (distance <= limit && (distance < bestDistance || (distance == bestDistance && string.CompareOrdinal(candidate, best) < 0)))
             {
                 best = candidate;
@@ -43,30 +44,33 @@ internal static class Suggestions
             return int.MaxValue;
         }
 
-        var d = new int[a.Length + 1, b.Length + 1];
-        for (var i = 0; i <= a.Length; i++)
-        {
-            d[i, 0] = i;
-        }
-
+        // three rolling rows of the matrix (i − 2, i − 1, i) instead of all of it
+        var beforePrevious = new int[b.Length + 1];
+        var previous = new int[b.Length + 1];
+        var current = new int[b.Length + 1];
         for (var j = 0; j <= b.Length; j++)
         {
-            d[0, j] = j;
+            previous[j] = j;
         }
 
         for (var i = 1; i <= a.Length; i++)
         {
+            current[0] = i;
             for (var j = 1; j <= b.Length; j++)
             {
                 var cost = a[i - 1] == b[j - 1] ? 0 : 1;
-                d[i, j] = Math.Min(Math.Min(d[i - 1, j] + 1, d[i, j - 1] + 1), d[i - 1, j - 1] + cost);
+                var value = Math.Min(Math.Min(previous[j] + 1, current[j - 1] + 1), previous[j - 1] + cost);
                 if (i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1])
                 {
-                    d[i, j] = Math.Min(d[i, j], d[i - 2, j - 2] + 1);
+                    value = Math.Min(value, beforePrevious[j - 2] + 1);
                 }
+
+                current[j] = value;
             }
+
+            (beforePrevious, previous, current) = (previous, current, beforePrevious);
         }
 
-        return d[a.Length, b.Length];
+        return previous[b.Length];
     }
 }

@@ -77,20 +77,25 @@ public sealed class NetworkModel
 
     internal static IEnumerable<LayerModel> Flatten(IEnumerable<LayerModel> layers)
     {
+        // one list, not an iterator per nesting level (the rules walk every network several times)
+        var all = new List<LayerModel>();
+        Append(layers, all);
+        return all;
+    }
+
+    private static void Append(IEnumerable<LayerModel> layers, List<LayerModel> all)
+    {
         foreach (var layer in layers)
         {
-            yield return layer;
+            all.Add(layer);
             foreach (var branch in layer.Branches)
             {
-                foreach (var inner in Flatten(branch))
-                {
-                    yield return inner;
-                }
+                Append(branch, all);
             }
 
             foreach (var inner in layer.Shortcut)
             {
-                yield return inner;
+                all.Add(inner);
             }
         }
     }

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using System.Globalization;
+using System.Linq;
 using NormLab.Dsl.Diagnostics;
 using NormLab.Dsl.Text;
 
@@ -13,6 +14,11 @@ internal sealed class Lexer
     private readonly DiagnosticBag _diagnostics;
     private int _position;
 
+    /// <summary>Recently seen names and numbers: a file repeats them (relu, conv3x3, 64), so one string serves every token.</summary>
+    private readonly string?[] _recent = new string?[512];
+
+    private static readonly string[] Ascii = Enumerable.Range(0, 128).Select(c => ((char)c).ToString()).ToArray();
+
     public Lexer(SourceText source, DiagnosticBag diagnostics)
     {
         _source = source;
@@ -23,7 +29,7 @@ internal sealed class Lexer
     public static List<SyntaxToken> Tokenize(SourceText source, DiagnosticBag diagnostics)
     {
         var lexer = new Lexer(source, diagnostics);
-        var tokens = new List<SyntaxToken>();
+        var tokens = new List<SyntaxToken>((source.Length / 4) + 1);
         SyntaxToken token;
         do
         {
@@ -61,7 +67,7 @@ internal sealed class Lexer
                 _position++;
             }
 
-            var text = _text.Substring(start, _position - start);
+            var text = Share(start, _position - start);
             return new SyntaxToken(SyntaxFacts.KeywordKind(text), new TextSpan(start, text.Length), text);
         }
 
@@ -87,7 +93,7 @@ internal sealed class Lexer
 
         var length = char.IsHighSurrogate(c) && char.IsLowSurrogate(Peek(1)) ? 2 : 1;
         _position += length;
-        var tokenText = _text.Substring(start, length);
+        var tokenText = length == 1 && c < 128 ? Ascii[c] : _text.Substring(start, length);
         var token = new SyntaxToken(kind, new TextSpan(start, length), tokenText);
         if (kind == TokenKind.BadToken)
         {
@@ -169,7 +175,7 @@ internal sealed class Lexer
             return LexDimensions(start);
         }
 
-        var text = _text.Substring(start, _position - start);
+        var text = Share(start, _position - start);
         var span = new TextSpan(start, text.Length);
         if (!isFloat && long.TryParse(text, NumberStyles.None, CultureInfo.InvariantCulture, out var integer))
         {
@@ -227,6 +233,30 @@ internal sealed class Lexer
         {
             _position++;
         }
+    }
+
+    /// <summary>The text at start..start+length, the same string as last time when it recurs.</summary>
+    private string Share(int start, int length)
+    {
+        if (length > 32)
+        {
+            return _text.Substring(start, length);
+        }
+
+        var hash = length;
+        for (var i = start; i < start + length; i++)
+        {
+            hash = (hash * 31) + _text[i];
+        }
+
+        var slot = hash & (_recent.Length - 1);
+        var recent = _recent[slot];
+        if (recent is not null && recent.Length == length && string.CompareOrdinal(recent, 0, _text, start, length) == 0)
+        {
+            return recent;
+        }
+
+        return _recent[slot] = _text.Substring(start, length);
     }
 
     private static string Shorten(string text) => text.Length > 24 ? text.Substring(0, 24) + "…" : text;
