@@ -18,6 +18,7 @@ public sealed class ProgramTests
     [InlineData("--help")]
     [InlineData("check", "--help")]
     [InlineData("summary", "--help")]
+    [InlineData("train", "--help")]
     [InlineData("check", "-h")]
     public void Help_works_on_every_command(params string[] args)
     {
@@ -29,11 +30,11 @@ public sealed class ProgramTests
     }
 
     [Fact]
-    public void Only_check_and_summary_are_registered()
+    public void Check_summary_and_train_are_registered()
     {
         var root = Program.CreateRootCommand(new CliContext(TextWriter.Null, TextWriter.Null, TestPaths.RepositoryRoot, useColor: false));
 
-        Assert.Equal(new[] { "check", "summary" }, root.Subcommands.Select(c => c.Name).ToArray());
+        Assert.Equal(new[] { "check", "summary", "train" }, root.Subcommands.Select(c => c.Name).ToArray());
     }
 
     /// <summary>The real executable, started as a process: Main's wiring, stderr, and the exit code.</summary>

@@ -1,0 +1,496 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using NormLab.Dsl;
+using NormLab.Dsl.Model;
+using NormLab.Runtime.Building;
+using NormLab.Runtime.Data;
+using NormLab.Runtime.Training;
+
+namespace NormLab.Cli.Commands;
+
+/// <summary>
+/// <c>normlab train FILE --network NAME [--data mnist-sample|DIR] [--epochs N] [--seed S] [--device auto|cpu|cuda]
+/// [--out DIR] [--lr X] [--optimizer adam|sgd] [--batch-size N] [--schedule none|step|cosine] [--eval-every K]
+/// [--threads N]</c>: builds the network with the run-time builder, trains it, prints one line per epoch and a final
+/// table, and writes <c>run.json</c> and <c>model.bin</c> into the output folder. Nothing is written before the run
+/// ends, so Ctrl+C leaves no partial files.
+/// </summary>
+internal static class TrainCommand
+{
+    /// <summary>The embedded MNIST sample's name for <c>--data</c>.</summary>
+    public const string SampleData = "mnist-sample";
+
+    public const string RunFileName = "run.json";
+
+    public const string WeightsFileName = "model.bin";
+
+    /// <summary>The exit code of a run stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
+    public const int Cancelled = 130;
+
+    public static readonly string[] DeviceNames = { "auto", "cpu", "cuda" };
+
+    public static readonly string[] OptimizerNames = { "adam", "sgd" };
+
+    public static readonly string[] ScheduleNames = { "none", "step", "cosine" };
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>What the command line asked for.</summary>
+    internal sealed record Arguments(
+        string File,
+        string Network,
+        string Data = SampleData,
+        int Epochs = 5,
+        long Seed = 1,
+        string Device = "auto",
+        string? Out = null,
+        double? LearningRate = null,
+        string Optimizer = "adam",
+        int BatchSize = 64,
+        string Schedule = "none",
+        int? EvaluateEvery = null,
+        int? Threads = null);
+
+    public static Command Create(CliContext context)
+    {
+        var file = new Argument<string>("FILE")
+        {
+            Description = "The .normlab file that declares the network.",
+        };
+        var network = new Option<string>("--network", "-n")
+        {
+            Description = "The network to train.",
+            HelpName = "NAME",
+            Required = true,
+        };
+        var data = new Option<string>("--data")
+        {
+            Description = "The data: the embedded MNIST sample (8,000 train / 2,000 test images), or a folder holding the four IDX files of MNIST, Fashion-MNIST or KMNIST.",
+            DefaultValueFactory = _ => SampleData,
+            HelpName = "mnist-sample|DIR",
+        };
+        var epochs = new Option<int>("--epochs")
+        {
+            Description = "Epochs to train.",
+            DefaultValueFactory = _ => 5,
+            HelpName = "N",
+        };
+        var seed = new Option<long>("--seed")
+        {
+            Description = "The seed of the initial weights, dropout and the data order; the same seed on the same machine gives the same numbers.",
+            DefaultValueFactory = _ => 1,
+            HelpName = "S",
+        };
+        var device = new Option<string>("--device")
+        {
+            Description = "Where to train: auto picks CUDA when it is available.",
+            DefaultValueFactory = _ => "auto",
+            HelpName = "auto|cpu|cuda",
+        };
+        var output = new Option<string?>("--out", "-o")
+        {
+            Description = "The folder for run.json and model.bin (default: runs/<network>-seed<S>).",
+            HelpName = "DIR",
+        };
+        var learningRate = new Option<double?>("--lr")
+        {
+            Description = "The learning rate (default: 0.001 for Adam, 0.01 for SGD).",
+            HelpName = "X",
+        };
+        var optimizer = new Option<string>("--optimizer")
+        {
+            Description = "Adam, or SGD with momentum 0.9.",
+            DefaultValueFactory = _ => "adam",
+            HelpName = "adam|sgd",
+        };
+        var batchSize = new Option<int>("--batch-size")
+        {
+            Description = "Training batch size.",
+            DefaultValueFactory = _ => 64,
+            HelpName = "N",
+        };
+        var schedule = new Option<string>("--schedule")
+        {
+            Description = "Learning-rate schedule: constant, divided by 10 every third of the epochs, or cosine annealing.",
+            DefaultValueFactory = _ => "none",
+            HelpName = "none|step|cosine",
+        };
+        var evaluateEvery = new Option<int?>("--eval-every")
+        {
+            Description = "Also measure test accuracy every K steps (finer convergence figures; slower).",
+            HelpName = "K",
+        };
+        var threads = new Option<int?>("--threads")
+        {
+            Description = "CPU threads for libtorch (default: the processor count).",
+            HelpName = "N",
+        };
+
+        file.Validators.Add(result => InputFiles.RejectUnknownOptions(result, context));
+        device.AcceptOnlyFromAmong(DeviceNames);
+        optimizer.AcceptOnlyFromAmong(OptimizerNames);
+        schedule.AcceptOnlyFromAmong(ScheduleNames);
+        epochs.Validators.Add(result => AtLeastOne(result, result.GetValueOrDefault<int>()));
+        batchSize.Validators.Add(result => AtLeastOne(result, result.GetValueOrDefault<int>()));
+        evaluateEvery.Validators.Add(result => AtLeastOne(result, result.GetValueOrDefault<int?>()));
+        threads.Validators.Add(result => AtLeastOne(result, result.GetValueOrDefault<int?>()));
+        learningRate.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is double lr && !(lr > 0 && double.IsFinite(lr)))
+            {
+                result.AddError($"{result.Option.Name} must be a positive number.");
+            }
+        });
+
+        var command = new Command("train", "Train one network of a .normlab file, print its metrics and write run.json and model.bin (exit code 1: the file has errors; 2: bad usage, unknown network or unreadable data).")
+        {
+            file,
+            network,
+            data,
+            epochs,
+            seed,
+            device,
+            output,
+            learningRate,
+            optimizer,
+            batchSize,
+            schedule,
+            evaluateEvery,
+            threads,
+        };
+        command.SetAction(parseResult =>
+        {
+            var arguments = new Arguments(
+                parseResult.GetValue(file) ?? string.Empty,
+                parseResult.GetValue(network) ?? string.Empty,
+                parseResult.GetValue(data) ?? SampleData,
+                parseResult.GetValue(epochs),
+                parseResult.GetValue(seed),
+                parseResult.GetValue(device) ?? "auto",
+                parseResult.GetValue(output),
+                parseResult.GetValue(learningRate),
+                parseResult.GetValue(optimizer) ?? "adam",
+                parseResult.GetValue(batchSize),
+                parseResult.GetValue(schedule) ?? "none",
+                parseResult.GetValue(evaluateEvery),
+                parseResult.GetValue(threads));
+            return ExecuteWithCtrlC(context, arguments);
+        });
+        return command;
+    }
+
+    /// <summary>Runs with a token that the first Ctrl+C cancels (a second one ends the process at once).</summary>
+    private static int ExecuteWithCtrlC(CliContext context, Arguments arguments)
+    {
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler handler = (_, e) =>
+        {
+            if (!cancellation.IsCancellationRequested)
+            {
+                e.Cancel = true;
+                cancellation.Cancel();
+            }
+        };
+        Console.CancelKeyPress += handler;
+        try
+        {
+            return Execute(context, arguments, cancellation.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= handler;
+        }
+    }
+
+    public static int Execute(CliContext context, Arguments arguments, CancellationToken cancellationToken = default)
+    {
+        if (!InputFiles.TryResolveFile(arguments.File, context, out var file) || file is null
+            || !InputFiles.TryRead(file, context, out var text))
+        {
+            return ExitCodes.UsageError;
+        }
+
+        var checkResult = NormLabCompiler.Check(text, file.DisplayPath);
+        if (checkResult.FindNetwork(arguments.Network) is null)
+        {
+            var known = checkResult.Networks.Count == 0
+                ? "it declares none"
+                : "its networks are: " + string.Join(", ", checkResult.Networks.Select(n => n.Name));
+            context.ReportError($"no network '{arguments.Network}' in {file.DisplayPath}; {known}");
+            return ExitCodes.UsageError;
+        }
+
+        if (checkResult.HasErrors)
+        {
+            foreach (var diagnostic in checkResult.Diagnostics.Where(d => d.IsError))
+            {
+                context.Error.WriteLine(diagnostic.ToString());
+            }
+
+            context.ReportError($"{file.DisplayPath} has errors; nothing was trained");
+            return ExitCodes.ErrorsFound;
+        }
+
+        NetworkModel network;
+        try
+        {
+            network = NetworkBuilder.Check(text, file.DisplayPath, arguments.Network);
+        }
+        catch (ArchitectureException e)
+        {
+            context.Error.WriteLine(e.Message);
+            return ExitCodes.ErrorsFound;
+        }
+
+        var options = new TrainingOptions
+        {
+            Epochs = arguments.Epochs,
+            BatchSize = arguments.BatchSize,
+            Seed = arguments.Seed,
+            Optimizer = arguments.Optimizer == "sgd" ? OptimizerKind.Sgd : OptimizerKind.Adam,
+            LearningRate = arguments.LearningRate,
+            Schedule = arguments.Schedule switch
+            {
+                "step" => LearningRateSchedule.Step,
+                "cosine" => LearningRateSchedule.Cosine,
+                _ => LearningRateSchedule.None,
+            },
+            Device = arguments.Device switch
+            {
+                "cpu" => DeviceChoice.Cpu,
+                "cuda" => DeviceChoice.Cuda,
+                _ => DeviceChoice.Auto,
+            },
+            EvaluateEvery = arguments.EvaluateEvery,
+            Threads = arguments.Threads,
+        };
+
+        string outFolder;
+        try
+        {
+            outFolder = Path.GetFullPath(arguments.Out ?? Path.Combine("runs", $"{network.Name}-seed{arguments.Seed.ToString(Invariant)}"), context.CurrentDirectory);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            context.ReportError($"not a valid path: '{arguments.Out}'");
+            return ExitCodes.UsageError;
+        }
+
+        var displayOut = InputFiles.DisplayPath(outFolder, arguments.Out ?? "runs", context);
+        try
+        {
+            // before loading any data: a missing CUDA is the quickest thing to report
+            var device = Devices.Resolve(options.Device);
+            using var data = LoadData(arguments.Data, context);
+            if (data is null)
+            {
+                return ExitCodes.UsageError;
+            }
+
+            Trainer.CheckFits(network, data.Train);
+            var dataName = arguments.Data == SampleData ? SampleData : InputFiles.ToForwardSlashes(arguments.Data);
+            context.Output.WriteLine(string.Format(
+                Invariant,
+                "Training {0} on {1} ({2:N0} train / {3:N0} test images): seed {4}, {5}, {6} lr {7}, batch size {8}, {9} epoch{10}",
+                network.Name, dataName, data.Train.Count, data.Test.Count, options.Seed, Devices.Name(device),
+                arguments.Optimizer, options.InitialLearningRate, options.BatchSize, options.Epochs, options.Epochs == 1 ? string.Empty : "s"));
+            context.Output.Flush();
+
+            var weightsPath = Path.Combine(outFolder, WeightsFileName);
+            var reporter = new ProgressReporter(context.Output, IsTerminal(context));
+            RunResult result;
+            try
+            {
+                result = Trainer.Train(network, data, options with { WeightsPath = weightsPath }, reporter, cancellationToken);
+                if (result.Weights is null && File.Exists(weightsPath))
+                {
+                    // a diverged run saves no weights: leave no stale model.bin of an earlier run beside its run.json
+                    File.Delete(weightsPath);
+                }
+
+                result = result with { Data = dataName, Weights = result.Weights is null ? null : WeightsFileName };
+                result.Save(Path.Combine(outFolder, RunFileName));
+            }
+            catch (OperationCanceledException)
+            {
+                reporter.Clear();
+                context.ReportError("training cancelled; nothing was written");
+                return Cancelled;
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+            {
+                reporter.Clear();
+                context.ReportError($"cannot write to {displayOut}: {e.Message}");
+                return ExitCodes.UsageError;
+            }
+
+            WriteSummary(context.Output, result);
+            context.Output.WriteLine(result.Weights is null
+                ? $"Wrote {displayOut}/{RunFileName} (no weights: the run diverged)"
+                : $"Wrote {displayOut}/{RunFileName} and {displayOut}/{WeightsFileName}");
+            return ExitCodes.Success;
+        }
+        catch (TrainingException e)
+        {
+            context.ReportError(e.Message);
+            return ExitCodes.UsageError;
+        }
+        catch (DataSetException e)
+        {
+            context.ReportError(e.Message);
+            return ExitCodes.UsageError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            context.ReportError($"cannot read the data {arguments.Data}: {e.Message}");
+            return ExitCodes.UsageError;
+        }
+    }
+
+    /// <summary>The embedded sample, or a data set folder (relative to the current directory); null after one error line.</summary>
+    private static DataSplit? LoadData(string data, CliContext context)
+    {
+        if (data == SampleData)
+        {
+            return DataSets.MnistSample();
+        }
+
+        string folder;
+        try
+        {
+            folder = Path.GetFullPath(data, context.CurrentDirectory);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            context.ReportError($"not a valid path: '{data}'");
+            return null;
+        }
+
+        if (!Directory.Exists(folder))
+        {
+            context.ReportError(File.Exists(folder)
+                ? $"--data expects {SampleData} or a folder, and {data} is a file"
+                : $"no data folder {data} (--data takes {SampleData} or a folder holding {string.Join(", ", DataSets.FolderFiles)})");
+            return null;
+        }
+
+        return DataSets.FromFolder(folder);
+    }
+
+    /// <summary>The per-epoch table, the final figures and the convergence targets.</summary>
+    internal static void WriteSummary(TextWriter output, RunResult result)
+    {
+        if (result.Epochs.Count > 0)
+        {
+            output.WriteLine();
+            output.WriteLine("Epoch  Train loss  Train acc  Test loss  Test acc  Seconds  Images/s");
+            foreach (var epoch in result.Epochs)
+            {
+                output.WriteLine(string.Format(
+                    Invariant,
+                    "{0,5}  {1,10:0.0000}  {2,9}  {3,9:0.0000}  {4,8}  {5,7:0.0}  {6,8:N0}",
+                    epoch.Epoch, epoch.TrainLoss, Percent(epoch.TrainAccuracy), epoch.TestLoss, Percent(epoch.TestAccuracy), epoch.Seconds, epoch.ImagesPerSecond));
+            }
+        }
+
+        output.WriteLine();
+        if (result.Diverged is { } diverged)
+        {
+            output.WriteLine(diverged.Step > 0
+                ? $"Diverged in epoch {diverged.Epoch} at step {diverged.Step} (step {diverged.GlobalStep} overall): {diverged.Reason}"
+                : $"Diverged after epoch {diverged.Epoch}: {diverged.Reason}");
+        }
+
+        if (result.TestAccuracy is double accuracy)
+        {
+            output.WriteLine(string.Format(Invariant, "Test accuracy: {0} (loss {1:0.0000})", Percent(accuracy), result.TestLoss));
+        }
+
+        var targets = result.Convergence.Select(c => c.Reached
+            ? string.Format(Invariant, "{0}: epoch {1} (step {2})", Target(c.Target), c.Epoch?.ToString(Invariant) ?? "-", c.Step)
+            : string.Format(Invariant, "{0}: not reached", Target(c.Target)));
+        output.WriteLine("Reached: " + string.Join("; ", targets));
+        output.WriteLine(string.Format(
+            Invariant,
+            "Parameters: {0:N0}   Time: {1:0.0} s   Throughput: {2:N0} images/s ({3}, {4} thread{5})",
+            result.Parameters, result.ElapsedSeconds, result.ImagesPerSecond, result.Device, result.Threads, result.Threads == 1 ? string.Empty : "s"));
+    }
+
+    internal static string EpochLine(EpochMetrics epoch, int epochs) => string.Format(
+        Invariant,
+        "epoch {0}/{1}: train loss {2:0.0000}, accuracy {3} | test loss {4:0.0000}, accuracy {5} | {6:0.0} s, {7:N0} images/s",
+        epoch.Epoch, epochs, epoch.TrainLoss, Percent(epoch.TrainAccuracy), epoch.TestLoss, Percent(epoch.TestAccuracy), epoch.Seconds, epoch.ImagesPerSecond);
+
+    private static string Percent(double fraction) => (fraction * 100).ToString("0.00", Invariant) + "%";
+
+    private static string Target(double target) => (target * 100).ToString("0.##", Invariant) + "%";
+
+    /// <summary>Progress bars only on a terminal: the console's own output, not redirected.</summary>
+    private static bool IsTerminal(CliContext context) =>
+        ReferenceEquals(context.Output, Console.Out) && !Console.IsOutputRedirected;
+
+    private static void AtLeastOne(OptionResult result, int? value)
+    {
+        if (value is < 1)
+        {
+            result.AddError($"{result.Option.Name} must be at least 1.");
+        }
+    }
+
+    /// <summary>
+    /// Prints each finished epoch as one line; on a terminal, also a bar for the running epoch, redrawn in place at
+    /// most ten times a second.
+    /// </summary>
+    private sealed class ProgressReporter(TextWriter output, bool interactive) : IProgress<TrainingProgress>
+    {
+        private const int BarWidth = 24;
+        private readonly Stopwatch _sinceDraw = Stopwatch.StartNew();
+        private int _drawn;
+
+        public void Report(TrainingProgress value)
+        {
+            if (value.Phase == TrainingPhase.EpochEnd && value.Metrics is { } metrics)
+            {
+                Clear();
+                output.WriteLine(EpochLine(metrics, value.Epochs));
+                output.Flush();
+                return;
+            }
+
+            if (!interactive || value.Phase != TrainingPhase.Step
+                || (_sinceDraw.ElapsedMilliseconds < 100 && value.Step != value.StepsPerEpoch && _drawn > 0))
+            {
+                return;
+            }
+
+            var filled = (int)((long)value.Step * BarWidth / Math.Max(1, value.StepsPerEpoch));
+            var line = string.Format(
+                Invariant,
+                "epoch {0}/{1} [{2}{3}] {4}/{5}  loss {6:0.0000}  accuracy {7}  {8:N0} images/s",
+                value.Epoch, value.Epochs, new string('#', filled), new string('.', BarWidth - filled), value.Step, value.StepsPerEpoch,
+                value.TrainLoss, Percent(value.TrainAccuracy), value.ImagesPerSecond);
+            output.Write("\r" + line.PadRight(_drawn));
+            output.Flush();
+            _drawn = line.Length;
+            _sinceDraw.Restart();
+        }
+
+        /// <summary>Erases the bar, if one is drawn.</summary>
+        public void Clear()
+        {
+            if (_drawn > 0)
+            {
+                output.Write("\r" + new string(' ', _drawn) + "\r");
+                output.Flush();
+                _drawn = 0;
+            }
+        }
+    }
+}

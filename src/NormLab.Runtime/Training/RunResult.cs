@@ -1,0 +1,294 @@
+using System;
+using System.Collections.Generic;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+using System.Text.Json.Serialization.Metadata;
+
+namespace NormLab.Runtime.Training;
+
+/// <summary>
+/// What one training run produced: one <c>run.json</c> per run, which a study aggregates. The JSON field names are
+/// a contract (camelCase, fixed by attributes, so renaming a property does not rename a field); accuracies are
+/// fractions in 0..1; a value that is not a finite number is written as <c>null</c>.
+/// </summary>
+public sealed record RunResult
+{
+    /// <summary>Version of this format; bumped when a field changes meaning or disappears.</summary>
+    [JsonPropertyName("format")] public int Format { get; init; } = 1;
+
+    [JsonPropertyName("network")] public string Network { get; init; } = string.Empty;
+
+    /// <summary>The data set, for example <c>mnist-sample</c>.</summary>
+    [JsonPropertyName("data")] public string Data { get; init; } = string.Empty;
+
+    [JsonPropertyName("trainExamples")] public int TrainExamples { get; init; }
+
+    [JsonPropertyName("testExamples")] public int TestExamples { get; init; }
+
+    [JsonPropertyName("seed")] public long Seed { get; init; }
+
+    /// <summary><c>cpu</c> or <c>cuda</c>.</summary>
+    [JsonPropertyName("device")] public string Device { get; init; } = "cpu";
+
+    [JsonPropertyName("threads")] public int Threads { get; init; }
+
+    /// <summary>Learnable parameters (elements of the parameter tensors).</summary>
+    [JsonPropertyName("parameters")] public long Parameters { get; init; }
+
+    [JsonPropertyName("options")] public RunSettings Options { get; init; } = new();
+
+    /// <summary>One entry per finished epoch (a diverged epoch is not one).</summary>
+    [JsonPropertyName("epochs")] public IReadOnlyList<EpochMetrics> Epochs { get; init; } = Array.Empty<EpochMetrics>();
+
+    /// <summary>Test accuracy after the last finished epoch; null when none finished.</summary>
+    [JsonPropertyName("testAccuracy")] public double? TestAccuracy { get; init; }
+
+    [JsonPropertyName("testLoss")] public double? TestLoss { get; init; }
+
+    /// <summary>For each accuracy target, when test accuracy first reached it.</summary>
+    [JsonPropertyName("convergence")] public IReadOnlyList<ConvergencePoint> Convergence { get; init; } = Array.Empty<ConvergencePoint>();
+
+    /// <summary>Every test evaluation, at epoch ends and (with <see cref="TrainingOptions.EvaluateEvery"/>) every K steps.</summary>
+    [JsonPropertyName("evaluations")] public IReadOnlyList<Evaluation> Evaluations { get; init; } = Array.Empty<Evaluation>();
+
+    /// <summary>Activation and gradient health on the fixed batch: before training (epoch 0) and after each epoch.</summary>
+    [JsonPropertyName("health")] public IReadOnlyList<HealthSnapshot> Health { get; init; } = Array.Empty<HealthSnapshot>();
+
+    /// <summary>Null, or where and why the run stopped on a NaN or infinity.</summary>
+    [JsonPropertyName("diverged")] public DivergenceInfo? Diverged { get; init; }
+
+    /// <summary>Wall-clock seconds of the whole run (building, training, evaluation, health, saving).</summary>
+    [JsonPropertyName("elapsedSeconds")] public double ElapsedSeconds { get; init; }
+
+    /// <summary>Training throughput over the whole run: train images per second of training steps.</summary>
+    [JsonPropertyName("imagesPerSecond")] public double ImagesPerSecond { get; init; }
+
+    /// <summary>The saved weights (a TorchSharp state dict), or null when none were saved.</summary>
+    [JsonPropertyName("weights")] public string? Weights { get; init; }
+
+    /// <summary>The options of <see cref="ToJson"/> and <see cref="FromJson"/>: camelCase enums, indented, non-finite numbers as null.</summary>
+    public static JsonSerializerOptions JsonOptions { get; } = CreateJsonOptions();
+
+    public string ToJson() => JsonSerializer.Serialize(this, JsonOptions);
+
+    public static RunResult FromJson(string json) =>
+        JsonSerializer.Deserialize<RunResult>(json, JsonOptions) ?? throw new JsonException("run.json holds null");
+
+    /// <summary>Writes the JSON to <paramref name="path"/> atomically (a temporary file in the same folder, then a rename).</summary>
+    public void Save(string path) => AtomicFile.Write(path, temp => File.WriteAllText(temp, ToJson() + "\n", new UTF8Encoding(false)));
+
+    private static JsonSerializerOptions CreateJsonOptions()
+    {
+        var options = new JsonSerializerOptions
+        {
+            WriteIndented = true,
+            PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+            NumberHandling = JsonNumberHandling.AllowNamedFloatingPointLiterals,
+            TypeInfoResolver = new DefaultJsonTypeInfoResolver(),
+        };
+        options.Converters.Add(new JsonStringEnumConverter(JsonNamingPolicy.CamelCase));
+        options.Converters.Add(new FiniteDoubleConverter());
+        options.MakeReadOnly();
+        return options;
+    }
+
+    /// <summary>NaN and infinities (a diverged statistic) become null instead of failing or writing non-JSON.</summary>
+    private sealed class FiniteDoubleConverter : JsonConverter<double?>
+    {
+        public override bool HandleNull => true;
+
+        public override double? Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+            reader.TokenType == JsonTokenType.Null ? null : reader.GetDouble();
+
+        public override void Write(Utf8JsonWriter writer, double? value, JsonSerializerOptions options)
+        {
+            if (value is double v && double.IsFinite(v))
+                writer.WriteNumberValue(v);
+            else
+                writer.WriteNullValue();
+        }
+    }
+}
+
+/// <summary>The options a run used, as recorded in <c>run.json</c>.</summary>
+public sealed record RunSettings
+{
+    [JsonPropertyName("epochs")] public int Epochs { get; init; }
+
+    [JsonPropertyName("batchSize")] public int BatchSize { get; init; }
+
+    [JsonPropertyName("optimizer")] public OptimizerKind Optimizer { get; init; }
+
+    [JsonPropertyName("learningRate")] public double LearningRate { get; init; }
+
+    /// <summary>SGD's momentum; null for Adam.</summary>
+    [JsonPropertyName("momentum")] public double? Momentum { get; init; }
+
+    [JsonPropertyName("weightDecay")] public double WeightDecay { get; init; }
+
+    [JsonPropertyName("schedule")] public LearningRateSchedule Schedule { get; init; }
+
+    [JsonPropertyName("accuracyTargets")] public IReadOnlyList<double> AccuracyTargets { get; init; } = Array.Empty<double>();
+
+    [JsonPropertyName("evaluateEvery")] public int? EvaluateEvery { get; init; }
+
+    internal static RunSettings From(TrainingOptions options) => new()
+    {
+        Epochs = options.Epochs,
+        BatchSize = options.BatchSize,
+        Optimizer = options.Optimizer,
+        LearningRate = options.InitialLearningRate,
+        Momentum = options.Optimizer == OptimizerKind.Sgd ? options.Momentum : null,
+        WeightDecay = options.WeightDecay,
+        Schedule = options.Schedule,
+        AccuracyTargets = options.AccuracyTargets,
+        EvaluateEvery = options.EvaluateEvery,
+    };
+}
+
+/// <summary>One finished epoch.</summary>
+public sealed record EpochMetrics
+{
+    /// <summary>1-based.</summary>
+    [JsonPropertyName("epoch")] public int Epoch { get; init; }
+
+    /// <summary>Optimizer steps in this epoch.</summary>
+    [JsonPropertyName("steps")] public int Steps { get; init; }
+
+    [JsonPropertyName("learningRate")] public double LearningRate { get; init; }
+
+    /// <summary>Mean cross-entropy over the epoch's training batches (train mode, as they were trained on).</summary>
+    [JsonPropertyName("trainLoss")] public double TrainLoss { get; init; }
+
+    [JsonPropertyName("trainAccuracy")] public double TrainAccuracy { get; init; }
+
+    /// <summary>Mean cross-entropy on the test set after the epoch, in eval mode.</summary>
+    [JsonPropertyName("testLoss")] public double TestLoss { get; init; }
+
+    [JsonPropertyName("testAccuracy")] public double TestAccuracy { get; init; }
+
+    /// <summary>Wall-clock seconds of the epoch: training, evaluation and health.</summary>
+    [JsonPropertyName("seconds")] public double Seconds { get; init; }
+
+    /// <summary>Seconds spent in training steps only.</summary>
+    [JsonPropertyName("trainSeconds")] public double TrainSeconds { get; init; }
+
+    /// <summary>Train images per second of training steps.</summary>
+    [JsonPropertyName("imagesPerSecond")] public double ImagesPerSecond { get; init; }
+}
+
+/// <summary>When test accuracy first reached <see cref="Target"/>; <see cref="Epoch"/> and <see cref="Step"/> null: not reached.</summary>
+public sealed record ConvergencePoint
+{
+    [JsonPropertyName("target")] public double Target { get; init; }
+
+    /// <summary>The first epoch (1-based) after which test accuracy was at least the target.</summary>
+    [JsonPropertyName("epoch")] public int? Epoch { get; init; }
+
+    /// <summary>
+    /// The first global step (1-based, counted over all epochs) after which an evaluation found test accuracy at least
+    /// the target: an epoch's last step, or finer with <see cref="TrainingOptions.EvaluateEvery"/>.
+    /// </summary>
+    [JsonPropertyName("step")] public long? Step { get; init; }
+
+    [JsonIgnore] public bool Reached => Step is not null;
+}
+
+/// <summary>One evaluation of the test set.</summary>
+public sealed record Evaluation
+{
+    /// <summary>The epoch (1-based) during or after which it ran.</summary>
+    [JsonPropertyName("epoch")] public int Epoch { get; init; }
+
+    /// <summary>The global step after which it ran.</summary>
+    [JsonPropertyName("step")] public long Step { get; init; }
+
+    [JsonPropertyName("testLoss")] public double TestLoss { get; init; }
+
+    [JsonPropertyName("testAccuracy")] public double TestAccuracy { get; init; }
+}
+
+/// <summary>The run stopped because a loss was NaN or infinite.</summary>
+public sealed record DivergenceInfo
+{
+    /// <summary>1-based epoch in which it happened.</summary>
+    [JsonPropertyName("epoch")] public int Epoch { get; init; }
+
+    /// <summary>1-based step within that epoch (0 when found by an evaluation after the epoch's steps).</summary>
+    [JsonPropertyName("step")] public int Step { get; init; }
+
+    /// <summary>1-based step counted over all epochs.</summary>
+    [JsonPropertyName("globalStep")] public long GlobalStep { get; init; }
+
+    /// <summary>For example <c>train loss is NaN</c>.</summary>
+    [JsonPropertyName("reason")] public string Reason { get; init; } = string.Empty;
+}
+
+/// <summary>Activation and gradient health on the fixed batch at one point of the run.</summary>
+public sealed record HealthSnapshot
+{
+    /// <summary>0: before training; otherwise after that epoch.</summary>
+    [JsonPropertyName("epoch")] public int Epoch { get; init; }
+
+    [JsonPropertyName("step")] public long Step { get; init; }
+
+    /// <summary>Examples in the fixed batch.</summary>
+    [JsonPropertyName("batch")] public int Batch { get; init; }
+
+    /// <summary>Cross-entropy on the fixed batch (train mode).</summary>
+    [JsonPropertyName("loss")] public double? Loss { get; init; }
+
+    /// <summary>Every layer in execution order (empty when the network's layer model is unknown).</summary>
+    [JsonPropertyName("layers")] public IReadOnlyList<LayerHealth> Layers { get; init; } = Array.Empty<LayerHealth>();
+
+    /// <summary>The gradient norm of every parameter tensor, in <c>named_parameters()</c> order.</summary>
+    [JsonPropertyName("gradients")] public IReadOnlyList<GradientNorm> Gradients { get; init; } = Array.Empty<GradientNorm>();
+}
+
+/// <summary>
+/// One layer's output on the fixed batch (train mode, dropout off): mean and standard deviation of all its output
+/// values, and the figures its kind calls for; fields that do not apply to the kind are left out.
+/// </summary>
+public sealed record LayerHealth
+{
+    /// <summary>The layer's field name (<c>conv1</c>, <c>bn2</c>).</summary>
+    [JsonPropertyName("name")] public string Name { get; init; } = string.Empty;
+
+    /// <summary>The canonical kind (<c>conv</c>, <c>bn</c>, <c>relu</c>).</summary>
+    [JsonPropertyName("kind")] public string Kind { get; init; } = string.Empty;
+
+    [JsonPropertyName("mean")] public double? Mean { get; init; }
+
+    [JsonPropertyName("std")] public double? Std { get; init; }
+
+    /// <summary>ReLU and ReLU6: the fraction of units (output positions) that are 0 for every example of the batch.</summary>
+    [JsonPropertyName("deadFraction")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? DeadFraction { get; init; }
+
+    /// <summary>Sigmoid (below 0.01 or above 0.99) and tanh (|y| above 0.99): the fraction of saturated outputs.</summary>
+    [JsonPropertyName("saturatedFraction")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? SaturatedFraction { get; init; }
+
+    /// <summary>Normalization layers: mean of their input.</summary>
+    [JsonPropertyName("inputMean")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? InputMean { get; init; }
+
+    /// <summary>Normalization layers: standard deviation of their input.</summary>
+    [JsonPropertyName("inputStd")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? InputStd { get; init; }
+}
+
+/// <summary>The L2 norm of one parameter tensor's gradient on the fixed batch.</summary>
+public sealed record GradientNorm
+{
+    /// <summary>The state-dict name, for example <c>conv1.weight</c>.</summary>
+    [JsonPropertyName("parameter")] public string Parameter { get; init; } = string.Empty;
+
+    [JsonPropertyName("norm")] public double? Norm { get; init; }
+}

@@ -1,0 +1,333 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Linq;
+using System.Threading;
+using NormLab.Dsl.Model;
+using NormLab.Runtime.Building;
+using NormLab.Runtime.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NormLab.Runtime.Training;
+
+/// <summary>
+/// One training run (studies.md, "A training run"): cross-entropy on logits, Adam or SGD with momentum, an optional
+/// learning-rate schedule, train mode while training and eval mode for evaluation, per-epoch metrics, convergence
+/// speed, activation and gradient health on a fixed batch, and divergence detection. Seeded and deterministic: the
+/// same options on the same machine give the same numbers (libtorch's generator is seeded before the module is built,
+/// the data order comes from the seed, the thread count is fixed). Every batch runs in its own dispose scope.
+/// </summary>
+/// <remarks>
+/// libtorch's random generator and thread count are global: two runs in the same process must not train at the same
+/// time if their numbers are to be reproducible.
+/// </remarks>
+public static class Trainer
+{
+    /// <summary>Builds <paramref name="network"/> with the run-time builder (<see cref="NetworkModule"/>) and trains it.</summary>
+    public static RunResult Train(NetworkModel network, DataSplit data, TrainingOptions options,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default) =>
+        Train(() => new NetworkModule(network), network, data, options, progress, cancellationToken);
+
+    /// <summary>
+    /// Seeds libtorch, calls <paramref name="createModule"/> (so the initial weights follow the seed), trains the
+    /// module and disposes it. <paramref name="network"/> (optional) names the layers for the health figures and
+    /// lets the data be checked against the network's input and output shapes.
+    /// </summary>
+    public static RunResult Train(Func<nn.Module<Tensor, Tensor>> createModule, NetworkModel? network, DataSplit data, TrainingOptions options,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(createModule);
+        var clock = Stopwatch.StartNew();
+        var (device, threads) = Prepare(network, data, options);
+        using var module = createModule();
+        return Run(module, network, data, options, device, threads, clock, progress, cancellationToken);
+    }
+
+    /// <summary>
+    /// Trains a module the caller built and owns (its initial weights are whatever the caller made them). The module
+    /// is moved to the run's device and is left there, in eval mode.
+    /// </summary>
+    public static RunResult Train(nn.Module<Tensor, Tensor> module, NetworkModel? network, DataSplit data, TrainingOptions options,
+        IProgress<TrainingProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        var clock = Stopwatch.StartNew();
+        var (device, threads) = Prepare(network, data, options);
+        return Run(module, network, data, options, device, threads, clock, progress, cancellationToken);
+    }
+
+    /// <summary>Checks the options and the data, fixes the thread count and seeds libtorch's generators.</summary>
+    private static (Device Device, int Threads) Prepare(NetworkModel? network, DataSplit data, TrainingOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        ArgumentNullException.ThrowIfNull(options);
+        options.Validate();
+        if (network is not null)
+            CheckFits(network, data.Train);
+        Device device = Devices.Resolve(options.Device);
+        int threads = options.Threads ?? Environment.ProcessorCount;
+        set_num_threads(threads);
+        random.manual_seed(options.Seed);
+        if (device.type == DeviceType.CUDA)
+            cuda.manual_seed_all(options.Seed);
+        return (device, threads);
+    }
+
+    /// <summary>Throws <see cref="TrainingException"/> when the images are not the network's input or the classes do not fit its output.</summary>
+    public static void CheckFits(NetworkModel network, DataSet data)
+    {
+        if (network.Input is not { } input || network.Output is not { } output)
+            throw new TrainingException($"network '{network.Name}' has no valid input or output shape");
+        var imageShape = new[] { 1, data.Height, data.Width };
+        if (!input.Dimensions.SequenceEqual(imageShape))
+            throw new TrainingException(
+                $"network '{network.Name}' takes {input} input but {DataName(data)} has {string.Join("x", imageShape)} images");
+        if (output.Rank != 1 || output.Dimensions[0] < data.ClassCount)
+            throw new TrainingException(
+                $"network '{network.Name}' outputs {output} but {DataName(data)} has {data.ClassCount} classes (the output must be {data.ClassCount} logits)");
+    }
+
+    private static RunResult Run(nn.Module<Tensor, Tensor> module, NetworkModel? network, DataSplit data, TrainingOptions options,
+        Device device, int threads, Stopwatch clock, IProgress<TrainingProgress>? progress, CancellationToken cancellationToken)
+    {
+        cancellationToken.ThrowIfCancellationRequested();
+        module.to(device);
+        DataSet train = data.Train, test = data.Test;
+        int stepsPerEpoch = train.BatchCount(options.BatchSize);
+        double[] targets = options.AccuracyTargets.ToArray();
+        var reachedEpoch = new int?[targets.Length];
+        var reachedStep = new long?[targets.Length];
+        var epochs = new List<EpochMetrics>();
+        var evaluations = new List<Evaluation>();
+        var health = new List<HealthSnapshot>();
+        DivergenceInfo? diverged = null;
+        long globalStep = 0, trainedImages = 0;
+        double trainSecondsTotal = 0;
+
+        using var optimizer = CreateOptimizer(module, options);
+        Batch? healthBatch = options.Health ? HealthBatch(train, options.HealthBatchSize, device) : null;
+        try
+        {
+            if (healthBatch is { } initial)
+                health.Add(HealthProbe.Sample(module, network, initial.Images, initial.Labels, epoch: 0, step: 0));
+
+            for (int epoch = 1; epoch <= options.Epochs && diverged is null; epoch++)
+            {
+                var epochClock = Stopwatch.StartNew();
+                var trainClock = new Stopwatch();
+                double learningRate = options.LearningRateAt(epoch);
+                foreach (var group in optimizer.ParamGroups)
+                    group.LearningRate = learningRate;
+
+                module.train();
+                double lossSum = 0;
+                long correct = 0, seen = 0;
+                int step = 0;
+                foreach (Batch produced in train.Batches(options.Seed, options.BatchSize, epoch - 1, device: device))
+                {
+                    using (var scope = NewDisposeScope())
+                    {
+                        Batch batch = produced.MoveTo(scope);
+                        cancellationToken.ThrowIfCancellationRequested();
+                        trainClock.Start();
+                        optimizer.zero_grad();
+                        Tensor logits = module.call(batch.Images);
+                        Tensor loss = nn.functional.cross_entropy(logits, batch.Labels);
+                        float lossValue = loss.item<float>();
+                        step++;
+                        globalStep++;
+                        if (!float.IsFinite(lossValue))
+                        {
+                            trainClock.Stop();
+                            diverged = new DivergenceInfo { Epoch = epoch, Step = step, GlobalStep = globalStep, Reason = $"train loss is {Describe(lossValue)}" };
+                            break;
+                        }
+
+                        loss.backward();
+                        optimizer.step();
+                        long batchCorrect = logits.argmax(1).eq(batch.Labels).sum().item<long>();
+                        trainClock.Stop();
+                        long count = batch.Count;
+                        lossSum += lossValue * (double)count;
+                        correct += batchCorrect;
+                        seen += count;
+                    }
+
+                    progress?.Report(new TrainingProgress(TrainingPhase.Step, epoch, options.Epochs, step, stepsPerEpoch, globalStep,
+                        lossSum / seen, (double)correct / seen, PerSecond(seen, trainClock.Elapsed.TotalSeconds)));
+
+                    if (options.EvaluateEvery is int every && globalStep % every == 0 && step < stepsPerEpoch)
+                    {
+                        var evaluation = Evaluate(module, test, options.EvaluationBatchSize, device, epoch, globalStep, cancellationToken);
+                        module.train();
+                        evaluations.Add(evaluation);
+                        if (!double.IsFinite(evaluation.TestLoss))
+                        {
+                            diverged = new DivergenceInfo { Epoch = epoch, Step = step, GlobalStep = globalStep, Reason = $"test loss is {Describe(evaluation.TestLoss)}" };
+                            break;
+                        }
+
+                        Reach(targets, reachedStep, evaluation);
+                        progress?.Report(new TrainingProgress(TrainingPhase.Evaluation, epoch, options.Epochs, step, stepsPerEpoch, globalStep,
+                            lossSum / seen, (double)correct / seen, PerSecond(seen, trainClock.Elapsed.TotalSeconds), evaluation));
+                    }
+                }
+
+                trainedImages += seen;
+                trainSecondsTotal += trainClock.Elapsed.TotalSeconds;
+                if (diverged is not null)
+                    break;
+
+                var epochEvaluation = Evaluate(module, test, options.EvaluationBatchSize, device, epoch, globalStep, cancellationToken);
+                evaluations.Add(epochEvaluation);
+                if (!double.IsFinite(epochEvaluation.TestLoss))
+                {
+                    diverged = new DivergenceInfo { Epoch = epoch, Step = 0, GlobalStep = globalStep, Reason = $"test loss is {Describe(epochEvaluation.TestLoss)}" };
+                    break;
+                }
+
+                Reach(targets, reachedStep, epochEvaluation);
+                for (int i = 0; i < targets.Length; i++)
+                {
+                    if (reachedEpoch[i] is null && epochEvaluation.TestAccuracy >= targets[i])
+                        reachedEpoch[i] = epoch;
+                }
+
+                if (healthBatch is { } fixedBatch)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    health.Add(HealthProbe.Sample(module, network, fixedBatch.Images, fixedBatch.Labels, epoch, globalStep));
+                }
+
+                var metrics = new EpochMetrics
+                {
+                    Epoch = epoch,
+                    Steps = step,
+                    LearningRate = learningRate,
+                    TrainLoss = lossSum / seen,
+                    TrainAccuracy = (double)correct / seen,
+                    TestLoss = epochEvaluation.TestLoss,
+                    TestAccuracy = epochEvaluation.TestAccuracy,
+                    Seconds = epochClock.Elapsed.TotalSeconds,
+                    TrainSeconds = trainClock.Elapsed.TotalSeconds,
+                    ImagesPerSecond = PerSecond(seen, trainClock.Elapsed.TotalSeconds),
+                };
+                epochs.Add(metrics);
+                progress?.Report(new TrainingProgress(TrainingPhase.EpochEnd, epoch, options.Epochs, step, stepsPerEpoch, globalStep,
+                    metrics.TrainLoss, metrics.TrainAccuracy, metrics.ImagesPerSecond, epochEvaluation, metrics));
+            }
+        }
+        finally
+        {
+            healthBatch?.Dispose();
+        }
+
+        module.eval();
+        string? weights = null;
+        if (diverged is null && options.WeightsPath is { } path)
+        {
+            weights = System.IO.Path.GetFullPath(path);
+            AtomicFile.Write(weights, temp => module.save(temp));
+        }
+
+        var last = epochs.LastOrDefault();
+        return new RunResult
+        {
+            Network = network?.Name ?? module.GetName(),
+            Data = DataName(train),
+            TrainExamples = train.Count,
+            TestExamples = test.Count,
+            Seed = options.Seed,
+            Device = Devices.Name(device),
+            Threads = threads,
+            Parameters = module.parameters().Sum(p => p.numel()),
+            Options = RunSettings.From(options),
+            Epochs = epochs,
+            TestAccuracy = last?.TestAccuracy,
+            TestLoss = last?.TestLoss,
+            Convergence = targets.Select((t, i) => new ConvergencePoint { Target = t, Epoch = reachedEpoch[i], Step = reachedStep[i] }).ToArray(),
+            Evaluations = evaluations,
+            Health = health,
+            Diverged = diverged,
+            ElapsedSeconds = clock.Elapsed.TotalSeconds,
+            ImagesPerSecond = PerSecond(trainedImages, trainSecondsTotal),
+            Weights = weights,
+        };
+    }
+
+    /// <summary>Mean loss and accuracy on <paramref name="data"/> in eval mode, without gradients. Leaves the module in eval mode.</summary>
+    public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> module, DataSet data, int batchSize = 500,
+        Device? device = null, CancellationToken cancellationToken = default)
+    {
+        module.eval();
+        double lossSum = 0;
+        long correct = 0;
+        using (no_grad())
+        {
+            foreach (Batch produced in data.InOrder(batchSize, device))
+            {
+                using var scope = NewDisposeScope();
+                Batch batch = produced.MoveTo(scope);
+                cancellationToken.ThrowIfCancellationRequested();
+                Tensor logits = module.call(batch.Images);
+                lossSum += nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>();
+                correct += logits.argmax(1).eq(batch.Labels).sum().item<long>();
+            }
+        }
+        return (lossSum / data.Count, (double)correct / data.Count);
+    }
+
+    private static Evaluation Evaluate(nn.Module<Tensor, Tensor> module, DataSet test, int batchSize, Device device, int epoch, long step,
+        CancellationToken cancellationToken)
+    {
+        var (loss, accuracy) = Evaluate(module, test, batchSize, device, cancellationToken);
+        return new Evaluation { Epoch = epoch, Step = step, TestLoss = loss, TestAccuracy = accuracy };
+    }
+
+    private static void Reach(double[] targets, long?[] reachedStep, Evaluation evaluation)
+    {
+        for (int i = 0; i < targets.Length; i++)
+        {
+            if (reachedStep[i] is null && evaluation.TestAccuracy >= targets[i])
+                reachedStep[i] = evaluation.Step;
+        }
+    }
+
+    private static optim.Optimizer CreateOptimizer(nn.Module<Tensor, Tensor> module, TrainingOptions options) => options.Optimizer switch
+    {
+        OptimizerKind.Sgd => optim.SGD(module.parameters(), options.InitialLearningRate, momentum: options.Momentum, weight_decay: options.WeightDecay),
+        _ => optim.Adam(module.parameters(), lr: options.InitialLearningRate, weight_decay: options.WeightDecay),
+    };
+
+    /// <summary>
+    /// The fixed health batch: <paramref name="size"/> train examples spread evenly over the train set (the same for
+    /// every network and seed, so their figures compare).
+    /// </summary>
+    private static Batch HealthBatch(DataSet train, int size, Device device)
+    {
+        int n = Math.Min(size, train.Count);
+        int[] indices = new int[n];
+        for (int i = 0; i < n; i++)
+            indices[i] = (int)((long)i * train.Count / n);
+        using (NewDisposeScope())
+        {
+            Batch batch = train.Select(indices, device);
+            batch.Images.DetachFromDisposeScope();
+            batch.Labels.DetachFromDisposeScope();
+            return batch;
+        }
+    }
+
+    private static string DataName(DataSet data)
+    {
+        string name = data.Name;
+        return name.EndsWith("/train", StringComparison.Ordinal) ? name[..^"/train".Length]
+            : name.EndsWith("/test", StringComparison.Ordinal) ? name[..^"/test".Length]
+            : name;
+    }
+
+    private static double PerSecond(long images, double seconds) => seconds > 0 ? images / seconds : 0;
+
+    private static string Describe(double value) => double.IsNaN(value) ? "NaN" : value > 0 ? "+infinity" : "-infinity";
+}

@@ -1,0 +1,148 @@
+using System;
+using System.Linq;
+using NormLab.Runtime.Building;
+using NormLab.Runtime.Data;
+using NormLab.Runtime.Training;
+using Xunit;
+using static TorchSharp.torch;
+
+namespace NormLab.Runtime.Tests.Training;
+
+[Collection(TrainingCollection.Name)]
+public sealed class HealthTests
+{
+    [Fact]
+    public void Every_layer_is_described_with_figures_in_range()
+    {
+        var network = TrainingFixtures.Synthetic("Tiny");
+        using var data = TrainingFixtures.SyntheticSplit();
+
+        var result = Trainer.Train(network, data, TrainingFixtures.Fast());
+
+        Assert.Equal(new[] { 0, 1, 2 }, result.Health.Select(h => h.Epoch));
+        Assert.Equal(new long[] { 0, 8, 16 }, result.Health.Select(h => h.Step));
+        foreach (var snapshot in result.Health)
+        {
+            Assert.Equal(64, snapshot.Batch);
+            Assert.True(snapshot.Loss > 0);
+            Assert.Equal(
+                new[] { "conv1:conv", "bn1:bn", "relu1:relu", "maxpool1:maxpool", "flatten1:flatten", "dropout1:dropout", "linear1:linear" },
+                snapshot.Layers.Select(l => l.Name + ":" + l.Kind));
+            Assert.All(snapshot.Layers, l => Assert.True(l.Mean is not null && l.Std >= 0));
+            var relu = snapshot.Layers.Single(l => l.Kind == "relu");
+            Assert.InRange(relu.DeadFraction!.Value, 0, 1);
+            var bn = snapshot.Layers.Single(l => l.Kind == "bn");
+            Assert.NotNull(bn.InputMean);
+            Assert.NotNull(bn.InputStd);
+            Assert.Null(snapshot.Layers.Single(l => l.Kind == "conv").DeadFraction);
+            Assert.Equal(
+                new[] { "conv1.weight", "bn1.weight", "bn1.bias", "linear1.weight", "linear1.bias" },
+                snapshot.Gradients.Select(g => g.Parameter));
+            Assert.All(snapshot.Gradients, g => Assert.True(g.Norm > 0, $"{g.Parameter}: {g.Norm}"));
+        }
+
+        // train mode on the fixed batch: batch norm's output is normalized (gamma 1, beta 0 at the start)
+        var initialBn = result.Health[0].Layers.Single(l => l.Kind == "bn");
+        Assert.Equal(0, initialBn.Mean!.Value, 4);
+        Assert.Equal(1, initialBn.Std!.Value, 2);
+    }
+
+    [Fact]
+    public void A_network_ending_with_relu_on_negative_input_shows_dead_units()
+    {
+        var network = TrainingFixtures.Synthetic("EndsWithRelu");
+        // every pixel 0, normalized to (0 - 0.5) / 0.1 = -5: all examples identical and negative
+        using var data = TrainingFixtures.SyntheticSplit(normalization: new Normalization(0.5, 0.1), blank: true);
+
+        var result = Trainer.Train(network, data, TrainingFixtures.Fast(epochs: 1));
+
+        foreach (var snapshot in result.Health)
+        {
+            var relu = snapshot.Layers.Single(l => l.Kind == "relu");
+            Assert.InRange(relu.DeadFraction!.Value, 0.25, 1);
+        }
+    }
+
+    [Fact]
+    public void Saturation_is_counted_for_sigmoid_and_tanh_and_normalization_input_for_layer_norm()
+    {
+        var network = TrainingFixtures.Synthetic("Squashing");
+        using var data = TrainingFixtures.SyntheticSplit();
+
+        var result = Trainer.Train(network, data, TrainingFixtures.Fast(epochs: 1));
+
+        var layers = result.Health[^1].Layers;
+        Assert.InRange(layers.Single(l => l.Kind == "sigmoid").SaturatedFraction!.Value, 0, 1);
+        Assert.InRange(layers.Single(l => l.Kind == "tanh").SaturatedFraction!.Value, 0, 1);
+        Assert.Null(layers.Single(l => l.Kind == "sigmoid").DeadFraction);
+        var ln = layers.Single(l => l.Kind == "ln");
+        Assert.NotNull(ln.InputStd);
+        Assert.InRange(ln.Std!.Value, 0, 2);
+    }
+
+    [Fact]
+    public void Residual_blocks_are_walked_like_the_module_runs_them()
+    {
+        var network = TrainingFixtures.Synthetic("Skip");
+        using var data = TrainingFixtures.SyntheticSplit();
+        random.manual_seed(5);
+        using var module = new NetworkModule(network);
+        using var scope = NewDisposeScope();
+        Tensor images = data.Train.Images[TensorIndex.Slice(0, 32)];
+        Tensor labels = data.Train.Labels[TensorIndex.Slice(0, 32)];
+
+        var snapshot = HealthProbe.Sample(module, network, images, labels, epoch: 0, step: 0);
+
+        Assert.Equal(
+            new[] { "conv1", "conv2", "bn1", "relu1", "residual1", "conv3", "relu2", "residual2_proj", "residual2_projbn", "residual2", "gap1", "linear1" },
+            snapshot.Layers.Select(l => l.Name));
+        // the walk computes what forward computes: the last layer's mean is the logits' mean
+        module.train();
+        using (no_grad())
+        {
+            double mean = module.forward(images).to(float64).mean().item<double>();
+            Assert.Equal(mean, snapshot.Layers[^1].Mean!.Value, 6);
+        }
+    }
+
+    [Fact]
+    public void Sampling_restores_running_statistics_and_leaves_no_gradients()
+    {
+        var network = TrainingFixtures.Synthetic("Dense");
+        using var data = TrainingFixtures.SyntheticSplit();
+        random.manual_seed(5);
+        using var module = new NetworkModule(network);
+        using var scope = NewDisposeScope();
+        float[][] before = module.buffers().Select(b => b.to(float32).data<float>().ToArray()).ToArray();
+
+        HealthProbe.Sample(module, network, data.Train.Images, data.Train.Labels, epoch: 0, step: 0);
+
+        float[][] after = module.buffers().Select(b => b.to(float32).data<float>().ToArray()).ToArray();
+        Assert.Equal(before, after);
+        Assert.All(module.parameters(), p => Assert.True(p.grad is null || p.grad.abs().sum().item<float>() == 0));
+    }
+
+    [Fact]
+    public void Without_a_layer_model_only_gradients_are_sampled()
+    {
+        var network = TrainingFixtures.Synthetic("Dense");
+        using var data = TrainingFixtures.SyntheticSplit();
+
+        var result = Trainer.Train(() => new NetworkModule(network), null, data, TrainingFixtures.Fast(epochs: 1));
+
+        Assert.Equal("Dense", result.Network);
+        Assert.All(result.Health, h => Assert.Empty(h.Layers));
+        // linear1 has no bias: batch norm follows it
+        Assert.All(result.Health, h => Assert.Equal(new[] { "linear1.weight", "bn1.weight", "bn1.bias", "linear2.weight", "linear2.bias" }, h.Gradients.Select(g => g.Parameter)));
+    }
+
+    [Fact]
+    public void Dead_fraction_counts_units_dead_for_every_example()
+    {
+        using var scope = NewDisposeScope();
+        // 3 examples x 4 units: unit 0 always 0, unit 1 active once, unit 2 always 0, unit 3 always active
+        Tensor output = tensor(new float[] { 0, 0, 0, 1, 0, 2, 0, 1, 0, 0, 0, 3 }).reshape(3, 4);
+
+        Assert.Equal(0.5, HealthProbe.DeadFraction(output));
+    }
+}
