@@ -1,0 +1,451 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Text;
+using NormLab.Dsl;
+using NormLab.Dsl.Robustness;
+
+namespace NormLab.Fuzz;
+
+/// <summary>
+/// dotnet run -c Release --project tools/NormLab.Fuzz -- --seconds 60 [--seed N] [--out DIR] [--budget-ms 2000] [--no-extreme]
+///
+/// Runs the robustness checks of tests/NormLab.Dsl.Tests/Robustness (no exception, done within the
+/// per-input budget on a 1 MiB stack, spans inside the text, no NL0001 for valid programs) on the full-size
+/// extreme inputs, then on random and mutated inputs until the time is up. The checks run in a worker
+/// process: a stack overflow (which no catch can stop) ends the worker, the input it was checking is
+/// saved, and a fresh worker goes on. Failing inputs go to --out (default: artifacts/fuzz-failures, ignored by git). Exit code 1
+/// when anything failed.
+///
+/// Also: --case NAME (one extreme case, verbose), --replay FILE (check one file, verbose), --list.
+/// </summary>
+public static class Program
+{
+    private const string InProgressFile = ".in-progress.normlab";
+
+    public static int Main(string[] args)
+    {
+        Options options;
+        try
+        {
+            options = Options.Parse(args);
+        }
+        catch (ArgumentException e)
+        {
+            Console.Error.WriteLine(e.Message);
+            Console.Error.WriteLine("usage: NormLab.Fuzz [--seconds 60] [--seed N] [--out DIR] [--budget-ms 2000] [--no-extreme] | --case NAME | --replay FILE | --list");
+            return 2;
+        }
+
+        if (options.List)
+        {
+            foreach (var (name, text) in InputGenerator.ExtremeCases())
+            {
+                Console.WriteLine($"{name,-40} {text.Length,10:N0} chars");
+            }
+
+            return 0;
+        }
+
+        if (options.Case is not null || options.Replay is not null)
+        {
+            return RunOne(options);
+        }
+
+        return options.Worker ? Worker.Run(options) : Supervise(options);
+    }
+
+    // ---- one input, verbose --------------------------------------------------------------------
+
+    private static int RunOne(Options options)
+    {
+        string name;
+        string text;
+        if (options.Replay is not null)
+        {
+            name = options.Replay;
+            text = File.ReadAllText(options.Replay);
+        }
+        else
+        {
+            var found = InputGenerator.ExtremeCases().FirstOrDefault(c => c.Name == options.Case);
+            if (found.Text is null)
+            {
+                Console.Error.WriteLine($"no extreme case '{options.Case}' (see --list)");
+                return 2;
+            }
+
+            (name, text) = found;
+        }
+
+        Console.WriteLine($"{name}: {text.Length:N0} chars");
+        using var runner = new IsolatedRunner();
+        var watch = Stopwatch.StartNew();
+        var outcome = runner.Run(() => NormLabCompiler.Check(text, "case.normlab"), TimeSpan.FromSeconds(Math.Max(options.BudgetMs / 1000.0, 60)));
+        Console.WriteLine($"time: {watch.Elapsed.TotalMilliseconds:0} ms wall clock, {(outcome.CpuTime is { } cpu ? cpu.TotalMilliseconds.ToString("0", CultureInfo.InvariantCulture) : "?")} ms CPU{(outcome.TimedOut ? " (timed out)" : string.Empty)}");
+        if (outcome.Exception is not null)
+        {
+            Console.WriteLine("exception: " + outcome.Exception);
+            return 1;
+        }
+
+        if (outcome.Result is not Dsl.Model.CheckResult result)
+        {
+            return 1;
+        }
+
+        Console.WriteLine($"networks: {result.Networks.Count}, diagnostics: {result.Diagnostics.Count}");
+        foreach (var group in result.Diagnostics.GroupBy(d => d.Id).OrderBy(g => g.Key, StringComparer.Ordinal))
+        {
+            var first = group.First().Message;
+            Console.WriteLine($"  {group.Key} x{group.Count()}: {(first.Length > 160 ? first.Substring(0, 160) + "…" : first)}");
+        }
+
+        var problems = RobustnessHarness.Verify(text, result, expectNoSyntaxErrors: false);
+        foreach (var problem in problems.Take(10))
+        {
+            Console.WriteLine("problem: " + problem);
+        }
+
+        return problems.Count == 0 && outcome.Cost <= TimeSpan.FromMilliseconds(options.BudgetMs) ? 0 : 1;
+    }
+
+    // ---- the supervisor: starts workers until the time is up -----------------------------------
+
+    private static int Supervise(Options options)
+    {
+        Directory.CreateDirectory(options.Out);
+        var deadline = DateTime.UtcNow.AddSeconds(options.Seconds);
+        var started = Stopwatch.StartNew();
+        long tried = 0;
+        long failures = 0;
+        var crashes = 0;
+        var extremeFrom = options.NoExtreme ? int.MaxValue : 0;
+        var seed = options.Seed;
+        Console.WriteLine($"NormLab.Fuzz: {options.Seconds} s, seed {options.Seed}, budget {options.BudgetMs} ms per input, failures to {Path.GetFullPath(options.Out)}");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} processors, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
+
+        for (var restart = 0; DateTime.UtcNow < deadline && restart < 100; restart++)
+        {
+            var inProgress = Path.Combine(options.Out, InProgressFile);
+            File.Delete(inProgress);
+            var workerArgs = new List<string>
+            {
+                "--worker",
+                "--deadline", new DateTimeOffset(deadline).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
+                "--seed", seed.ToString(CultureInfo.InvariantCulture),
+                "--out", options.Out,
+                "--budget-ms", options.BudgetMs.ToString(CultureInfo.InvariantCulture),
+                "--extreme-from", extremeFrom.ToString(CultureInfo.InvariantCulture),
+            };
+
+            var (exitCode, stats, stderr) = RunWorker(workerArgs, started);
+            tried += stats.Tried;
+            failures += stats.Failures;
+            extremeFrom = stats.ExtremeDone == int.MaxValue ? extremeFrom : Math.Max(extremeFrom, stats.ExtremeDone + 1);
+            if (exitCode is 0 or 1)
+            {
+                if (stats.Finished)
+                {
+                    break;
+                }
+
+                // the worker stopped early (too many abandoned runs): go on with a fresh one
+            }
+            else
+            {
+                crashes++;
+                failures++;
+                tried++;
+                var kind = stats.Current ?? "unknown";
+                var saved = SaveFailure(options.Out, "crash-" + kind, File.Exists(inProgress) ? File.ReadAllText(inProgress) : string.Empty,
+                    $"the worker process died with exit code {exitCode} while checking this input ({kind})\n\n{stderr}");
+                Console.WriteLine($"[{started.Elapsed.TotalSeconds,4:0}s] CRASH (exit code {exitCode}) on {kind}; saved {saved}");
+                if (stats.Current is { } current && current.StartsWith("extreme:", StringComparison.Ordinal) && stats.CurrentExtremeIndex >= 0)
+                {
+                    extremeFrom = stats.CurrentExtremeIndex + 1;
+                }
+            }
+
+            seed = unchecked((seed * 31) + 1_000_003);
+        }
+
+        Console.WriteLine($"time: {started.Elapsed.TotalSeconds:0.0} s{(crashes > 0 ? $", worker crashes: {crashes}" : string.Empty)}");
+        Console.WriteLine($"inputs tried: {tried}, failures: {failures}");
+        return failures == 0 ? 0 : 1;
+    }
+
+    private sealed class WorkerStats
+    {
+        public long Tried { get; set; }
+
+        public long Failures { get; set; }
+
+        public int ExtremeDone { get; set; } = int.MaxValue;
+
+        public string? Current { get; set; }
+
+        public int CurrentExtremeIndex { get; set; } = -1;
+
+        public bool Finished { get; set; }
+    }
+
+    private static (int ExitCode, WorkerStats Stats, string Stderr) RunWorker(List<string> workerArgs, Stopwatch started)
+    {
+        var info = new ProcessStartInfo
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            UseShellExecute = false,
+        };
+
+        var processPath = Environment.ProcessPath ?? "dotnet";
+        info.FileName = processPath;
+        if (Path.GetFileNameWithoutExtension(processPath).Equals("dotnet", StringComparison.OrdinalIgnoreCase))
+        {
+            info.ArgumentList.Add(typeof(Program).Assembly.Location);
+        }
+
+        foreach (var arg in workerArgs)
+        {
+            info.ArgumentList.Add(arg);
+        }
+
+        var stats = new WorkerStats();
+        var stderr = new StringBuilder();
+        using var process = Process.Start(info) ?? throw new InvalidOperationException("cannot start the worker process");
+        process.ErrorDataReceived += (_, e) =>
+        {
+            if (e.Data is not null)
+            {
+                lock (stderr)
+                {
+                    if (stderr.Length < 20_000)
+                    {
+                        stderr.AppendLine(e.Data);
+                    }
+                }
+            }
+        };
+        process.BeginErrorReadLine();
+        string? line;
+        while ((line = process.StandardOutput.ReadLine()) is not null)
+        {
+            if (!line.StartsWith("##", StringComparison.Ordinal))
+            {
+                Console.WriteLine(line);
+                continue;
+            }
+
+            var parts = line.Substring(2).Split(' ', 3);
+            switch (parts[0])
+            {
+                case "stats":
+                    stats.Tried = long.Parse(parts[1], CultureInfo.InvariantCulture);
+                    stats.Failures = long.Parse(parts[2], CultureInfo.InvariantCulture);
+                    break;
+                case "current":
+                    stats.CurrentExtremeIndex = int.Parse(parts[1], CultureInfo.InvariantCulture);
+                    stats.Current = parts.Length > 2 ? parts[2] : null;
+                    break;
+                case "extreme-done":
+                    stats.ExtremeDone = int.Parse(parts[1], CultureInfo.InvariantCulture);
+                    break;
+                case "finished":
+                    stats.Finished = true;
+                    break;
+            }
+        }
+
+        process.WaitForExit();
+        string text;
+        lock (stderr)
+        {
+            text = stderr.ToString();
+        }
+
+        return (process.ExitCode, stats, text);
+    }
+
+    internal static string SaveFailure(string folder, string kind, string text, string reason)
+    {
+        Directory.CreateDirectory(folder);
+        var safe = new string(kind.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
+        if (safe.Length > 60)
+        {
+            safe = safe.Substring(0, 60);
+        }
+
+        var stem = Path.Combine(folder, $"failure-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N").Substring(0, 8)}-{safe}");
+        File.WriteAllText(stem + ".normlab", text);
+        File.WriteAllText(stem + ".txt", reason + "\n");
+        return stem + ".normlab";
+    }
+
+    // ---- the worker: runs the checks in this process -------------------------------------------
+
+    private static class Worker
+    {
+        public static int Run(Options options)
+        {
+            var deadline = DateTimeOffset.FromUnixTimeMilliseconds(options.Deadline).UtcDateTime;
+            var budget = TimeSpan.FromMilliseconds(options.BudgetMs);
+            var inProgress = Path.Combine(options.Out, InProgressFile);
+            var runner = new IsolatedRunner();
+            var started = Stopwatch.StartNew();
+            var lastProgress = TimeSpan.Zero;
+            long tried = 0;
+            long failures = 0;
+            var kinds = new Dictionary<string, long>(StringComparer.Ordinal);
+            var slowest = TimeSpan.Zero;
+            var slowestKind = string.Empty;
+
+            bool Check(GeneratedInput input, int extremeIndex)
+            {
+                Console.WriteLine($"##current {extremeIndex} {input.Kind}");
+                File.WriteAllText(inProgress, input.Text);
+                var watch = Stopwatch.StartNew();
+                var failure = RobustnessHarness.CheckOne(input, runner, budget);
+                var elapsed = watch.Elapsed;
+                tried++;
+                var kind = input.Kind.Split(':')[0];
+                kinds[kind] = kinds.TryGetValue(kind, out var n) ? n + 1 : 1;
+                if (elapsed > slowest)
+                {
+                    slowest = elapsed;
+                    slowestKind = input.Kind;
+                }
+
+                if (failure is not null)
+                {
+                    failures++;
+                    var saved = SaveFailure(options.Out, input.Kind, input.Text, failure);
+                    Console.WriteLine($"[{started.Elapsed.TotalSeconds,4:0}s] FAILURE ({input.Kind}, {input.Text.Length} chars): {Shorten(failure)}; saved {saved}");
+                }
+
+                Console.WriteLine($"##stats {tried} {failures}");
+                if (started.Elapsed - lastProgress >= TimeSpan.FromSeconds(5))
+                {
+                    lastProgress = started.Elapsed;
+                    Progress();
+                }
+
+                return runner.Abandoned < 3;
+            }
+
+            void Progress() =>
+                Console.WriteLine($"[worker {started.Elapsed.TotalSeconds,4:0}s] tried {tried} ({string.Join(", ", kinds.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}"))}), failures {failures}, slowest {slowest.TotalMilliseconds:0} ms ({slowestKind})");
+
+            var extreme = InputGenerator.ExtremeCases();
+            for (var i = options.ExtremeFrom; i < extreme.Count && DateTime.UtcNow < deadline; i++)
+            {
+                if (!Check(new GeneratedInput("extreme:" + extreme[i].Name, extreme[i].Text, expectNoSyntaxErrors: false), i))
+                {
+                    Console.WriteLine($"##extreme-done {i}");
+                    return 1;
+                }
+
+                Console.WriteLine($"##extreme-done {i}");
+            }
+
+            var generator = new InputGenerator(options.Seed);
+            while (DateTime.UtcNow < deadline)
+            {
+                if (!Check(generator.Next(), -1))
+                {
+                    Progress();
+                    Console.Out.Flush();
+                    return 1; // too many runs hang: a fresh process goes on
+                }
+            }
+
+            Progress();
+            Console.WriteLine("##finished");
+            Console.Out.Flush();
+            File.Delete(inProgress);
+            runner.Dispose();
+            return failures == 0 ? 0 : 1;
+        }
+
+        private static string Shorten(string text) => text.Length > 300 ? text.Substring(0, 300) + "…" : text;
+    }
+
+    // ---- options -------------------------------------------------------------------------------
+
+    private sealed class Options
+    {
+        public double Seconds { get; private set; } = 60;
+
+        public int Seed { get; private set; } = 1;
+
+        public string Out { get; private set; } = Path.Combine("artifacts", "fuzz-failures");
+
+        public int BudgetMs { get; private set; } = 2000;
+
+        public bool NoExtreme { get; private set; }
+
+        public bool Worker { get; private set; }
+
+        public long Deadline { get; private set; }
+
+        public int ExtremeFrom { get; private set; }
+
+        public string? Case { get; private set; }
+
+        public string? Replay { get; private set; }
+
+        public bool List { get; private set; }
+
+        public static Options Parse(string[] args)
+        {
+            var options = new Options();
+            for (var i = 0; i < args.Length; i++)
+            {
+                string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+                switch (args[i])
+                {
+                    case "--seconds":
+                        options.Seconds = double.Parse(Value(), CultureInfo.InvariantCulture);
+                        break;
+                    case "--seed":
+                        options.Seed = int.Parse(Value(), CultureInfo.InvariantCulture);
+                        break;
+                    case "--out":
+                        options.Out = Value();
+                        break;
+                    case "--budget-ms":
+                        options.BudgetMs = int.Parse(Value(), CultureInfo.InvariantCulture);
+                        break;
+                    case "--no-extreme":
+                        options.NoExtreme = true;
+                        break;
+                    case "--worker":
+                        options.Worker = true;
+                        break;
+                    case "--deadline":
+                        options.Deadline = long.Parse(Value(), CultureInfo.InvariantCulture);
+                        break;
+                    case "--extreme-from":
+                        options.ExtremeFrom = int.Parse(Value(), CultureInfo.InvariantCulture);
+                        break;
+                    case "--case":
+                        options.Case = Value();
+                        break;
+                    case "--replay":
+                        options.Replay = Value();
+                        break;
+                    case "--list":
+                        options.List = true;
+                        break;
+                    default:
+                        throw new ArgumentException($"unknown option '{args[i]}'");
+                }
+            }
+
+            return options;
+        }
+    }
+}
