@@ -61,6 +61,14 @@ public sealed partial class NetworkGenerator
                 return null;
             }
 
+            // [Network] on two parts of a partial type (CS0579): both parts get every attribute of the type;
+            // generate once, for the part that holds the first
+            if (context.Attributes[0].ApplicationSyntaxReference is { } first &&
+                (first.SyntaxTree != context.TargetNode.SyntaxTree || !context.TargetNode.Span.Contains(first.Span)))
+            {
+                return null;
+            }
+
             var synthetic = AttributeReader.Read(type, context.Attributes[0], cancellationToken);
             if (!synthetic.CanCheck || synthetic.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
             {
@@ -79,7 +87,10 @@ public sealed partial class NetworkGenerator
             var spec = SpecBuilder.Build(network, NetworkOrigin.AttributedRecord, synthetic.Namespace, synthetic.Accessibility,
                 synthetic.RecordKeyword, synthetic.ContainingTypes, synthetic.HyperParameters, path, line);
             var qualified = string.Join(".", new[] { synthetic.Namespace }.Concat(synthetic.ContainingTypes.Select(c => c.Name)).Append(type.Name).Where(s => s.Length > 0));
-            return new SourceSpec(Sanitize(qualified) + ".g.cs", synthetic.Text, path, string.Empty, new[] { spec }.ToEquatableArray());
+            // names that sanitizing changed (non-ASCII identifiers) get the hash, so that 'Ñet' and '_et' differ
+            var stem = Sanitize(qualified);
+            var hintName = stem == qualified ? stem : stem + "." + Hash(qualified);
+            return new SourceSpec(hintName + ".g.cs", synthetic.Text, path, string.Empty, new[] { spec }.ToEquatableArray());
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -96,9 +107,32 @@ public sealed partial class NetworkGenerator
             directory += "/";
         }
 
-        return directory.Length > 0 && normalized.StartsWith(directory, StringComparison.OrdinalIgnoreCase)
-            ? normalized.Substring(directory.Length)
-            : Path.GetFileName(normalized);
+        if (directory.Length == 0)
+        {
+            return Path.GetFileName(normalized);
+        }
+
+        if (normalized.StartsWith(directory, StringComparison.OrdinalIgnoreCase))
+        {
+            return normalized.Substring(directory.Length);
+        }
+
+        // a linked file outside the project folder: '../shared/nets.normlab', so that two linked files of
+        // one name get two names (and two hint names), and the name is the same on every machine
+        var pathParts = normalized.Split('/');
+        var directoryParts = directory.TrimEnd('/').Split('/');
+        var common = 0;
+        while (common < pathParts.Length - 1 && common < directoryParts.Length && string.Equals(pathParts[common], directoryParts[common], StringComparison.OrdinalIgnoreCase))
+        {
+            common++;
+        }
+
+        if (common == 0)
+        {
+            return normalized; // another drive: nothing in common
+        }
+
+        return string.Join("/", Enumerable.Repeat("..", directoryParts.Length - common).Concat(pathParts.Skip(common)));
     }
 
     private static string Sanitize(string text)

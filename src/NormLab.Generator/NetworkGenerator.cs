@@ -33,8 +33,15 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
             .Select(static (file, cancellationToken) => new NormlabFile(file.Path, file.GetText(cancellationToken)?.ToString() ?? string.Empty))
             .WithTrackingName(StepNames.NormlabFiles);
 
+        // a file listed twice in AdditionalFiles (the package adds every *.normlab; a project may add them
+        // again) is read once: two outputs with one hint name would fail the whole generator
+        var distinctFiles = files
+            .Collect()
+            .SelectMany(static (all, _) => all.GroupBy(static f => f.Path, StringComparer.Ordinal).Select(static g => g.First()))
+            .WithTrackingName(StepNames.DistinctFiles);
+
         // each file checked into one source spec (its valid networks)
-        var fileSpecs = files
+        var fileSpecs = distinctFiles
             .Combine(project)
             .Select(static (pair, cancellationToken) => ReadFile(pair.Left, pair.Right, cancellationToken))
             .WithTrackingName(StepNames.FileSpecs);

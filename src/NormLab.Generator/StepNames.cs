@@ -5,6 +5,7 @@ internal static class StepNames
 {
     public const string ProjectInfo = nameof(ProjectInfo);
     public const string NormlabFiles = nameof(NormlabFiles);
+    public const string DistinctFiles = nameof(DistinctFiles);
     public const string FileSpecs = nameof(FileSpecs);
     public const string RecordSpecs = nameof(RecordSpecs);
 }

@@ -174,9 +174,15 @@ internal static class AttributeReader
             result.CanCheck = false;
         }
 
-        if (type.Arity > 0 || type.IsValueType || type.IsStatic)
+        if (type.Arity > 0 || type.TypeKind != TypeKind.Class || type.IsStatic)
         {
-            var what = type.Arity > 0 ? "generic" : type.IsValueType ? "a struct" : "static";
+            var what = type.Arity > 0 ? "generic" : type.TypeKind switch
+            {
+                TypeKind.Class => "static",
+                TypeKind.Interface => "an interface",
+                TypeKind.Struct => "a struct",
+                _ => "not a class",
+            };
             Report(result, DslDescriptors.BadContainingType, type.Locations.FirstOrDefault() ?? result.Fallback,
                 $"'{type.Name}' is {what}; a [Network] type must be a non-generic record or class");
             result.CanCheck = false;

@@ -210,6 +210,13 @@ public sealed class AnalyzerSpanTests
         """);
 
     [Fact]
+    public Task NL3004_OnAnInterface_IsAtTheIdentifier() => AssertSpan("NL3004", """
+        using NormLab;
+        [Network("linear(10)", Input = "784")]
+        public partial interface [|INet|];
+        """, allowCompilerErrors: true);
+
+    [Fact]
     public Task NL3005_InlineAndLayerAttributes_IsOnTheNetworkAttribute() => AssertSpan("NL3005", """
         using NormLab;
         [[|Network("linear(10)", Input = "784")|]]
