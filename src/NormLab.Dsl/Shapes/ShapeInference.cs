@@ -94,6 +94,12 @@ internal sealed class ShapeInference
                 model.Parameters = model.Affine ? 2L * input.Channels : 0;
                 break;
             case LayerKind.GroupNorm:
+                // TorchSharp's GroupNorm (the module both back ends build) refuses a flat [N, F] input
+                if (!RequireSpatial(layer, input))
+                {
+                    break;
+                }
+
                 Norm(layer, model, input);
                 model.Groups = layer.Int("groups");
                 if (model.Groups > 0 && input.Channels % model.Groups != 0 && Valid)

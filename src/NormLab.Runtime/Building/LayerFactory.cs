@@ -42,8 +42,21 @@ public static class LayerFactory
     public static InstanceNorm2d InstanceNorm2d(LayerModel layer) =>
         nn.InstanceNorm2d(layer.InFeatures, eps: layer.Eps, affine: layer.Affine);
 
-    public static GroupNorm GroupNorm(LayerModel layer) =>
-        nn.GroupNorm(layer.Groups, layer.InFeatures, eps: layer.Eps, affine: layer.Affine);
+    public static GroupNorm GroupNorm(LayerModel layer)
+    {
+        var norm = nn.GroupNorm(layer.Groups, layer.InFeatures, eps: layer.Eps, affine: layer.Affine);
+        if (layer.Affine)
+        {
+            // TorchSharp 0.107 allocates GroupNorm's weight and bias with torch.empty and never initializes
+            // them (garbage, NaN, different on every run); PyTorch starts them at ones and zeros
+            using var noGrad = no_grad();
+            using var scope = NewDisposeScope();
+            norm.weight.fill_(1.0);
+            norm.bias!.zero_();
+        }
+
+        return norm;
+    }
 
     public static ReLU ReLU(LayerModel layer) => nn.ReLU();
 

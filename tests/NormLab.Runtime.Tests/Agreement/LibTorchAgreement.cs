@@ -1,0 +1,168 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using NormLab.Dsl.Binding;
+using NormLab.Dsl.Model;
+using NormLab.Runtime.Building;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NormLab.Runtime.Tests.Agreement;
+
+/// <summary>
+/// Builds a checked network with <see cref="NetworkModule"/>, runs it on a batch of 2 in eval and in train
+/// mode layer by layer (walking <see cref="NetworkModel.Layers"/> with the module's registered submodules,
+/// as <see cref="NetworkModule.forward"/> does) and lists every place where libtorch and the checker
+/// disagree: a layer's output shape, a parameter count, a registered name, or libtorch refusing a network
+/// the checker accepted.
+/// </summary>
+internal static class LibTorchAgreement
+{
+    public const int Batch = 2;
+
+    /// <summary>The disagreements for <paramref name="network"/> (empty when libtorch agrees with the checker).</summary>
+    public static List<string> Check(NetworkModel network, long seed)
+    {
+        var problems = new List<string>();
+        using var scope = NewDisposeScope();
+        random.manual_seed(seed);
+        using var module = new NetworkModule(network);
+
+        // registered names, in execution order, one per layer (a residual owns no module)
+        var layers = network.AllLayers().Where(l => l.Kind != LayerKind.Residual).ToList();
+        var children = module.named_children().ToList();
+        var expectedNames = layers.Select(l => l.Name).ToList();
+        var actualNames = children.Select(c => c.name).ToList();
+        if (!expectedNames.SequenceEqual(actualNames))
+        {
+            problems.Add($"registered submodules [{string.Join(", ", actualNames)}] but layers [{string.Join(", ", expectedNames)}]");
+            return problems;
+        }
+
+        var modules = children.ToDictionary(c => c.name, c => (nn.Module<Tensor, Tensor>)c.module, StringComparer.Ordinal);
+
+        // parameter counts: the whole module and every submodule
+        var total = module.parameters().Sum(p => p.numel());
+        if (total != network.ParameterCount)
+        {
+            problems.Add($"the module has {total} parameters, the checker counts {network.ParameterCount}");
+        }
+
+        foreach (var layer in layers)
+        {
+            var count = modules[layer.Name].parameters().Sum(p => p.numel());
+            if (count != layer.Parameters)
+            {
+                problems.Add($"{layer.Name} ({layer.WrittenName}, input {layer.InputShape}) has {count} parameters, the checker counts {layer.Parameters}");
+            }
+        }
+
+        using (no_grad())
+        {
+            var input = randn(Shape(network.Input!));
+            foreach (var training in new[] { false, true })
+            {
+                var mode = training ? "train" : "eval";
+                module.train(training);
+                var seen = new List<LayerModel>();
+                LayerModel? current = null;
+                Tensor walked;
+                random.manual_seed(seed + 1);
+                try
+                {
+                    walked = Walk(network.Layers, input, modules, (layer, output) =>
+                    {
+                        seen.Add(layer);
+                        var expected = Shape(layer.OutputShape);
+                        if (!output.shape.SequenceEqual(expected))
+                        {
+                            problems.Add($"{mode}: {layer.Name} ({layer.WrittenName}, input {layer.InputShape}) gives [{string.Join(", ", output.shape)}], the checker infers [{string.Join(", ", expected)}]");
+                        }
+                    }, l => current = l);
+                }
+                catch (Exception e)
+                {
+                    problems.Add($"{mode}: libtorch refuses {current?.Name} ({current?.WrittenName}, input {current?.InputShape}): {e.Message.Split('\n')[0]}");
+                    continue;
+                }
+
+                var all = network.AllLayers().ToList();
+                if (seen.Count != all.Count || !new HashSet<LayerModel>(seen).SetEquals(all))
+                {
+                    problems.Add($"{mode}: the walk saw {seen.Count} layers, the network has {all.Count}");
+                }
+
+                // the walk is NetworkModule.forward: same output, same random draws
+                random.manual_seed(seed + 1);
+                var output = module.forward(input);
+                if (!output.shape.SequenceEqual(Shape(network.Output!)))
+                {
+                    problems.Add($"{mode}: the module's output is [{string.Join(", ", output.shape)}], the checker infers {network.Output}");
+                }
+                else if (!output.allclose(walked, rtol: 1e-5, atol: 1e-6))
+                {
+                    problems.Add($"{mode}: NetworkModule.forward differs from the layer-by-layer walk by up to {(output - walked).abs().max().item<float>()} (NaN: {output.isnan().any().item<bool>()}/{walked.isnan().any().item<bool>()})");
+                }
+            }
+        }
+
+        return problems;
+    }
+
+    /// <summary>
+    /// One libtorch thread until disposed: these networks are tiny, and on a busy machine with few cores
+    /// libtorch's thread pool costs far more than it saves (tens of milliseconds per convolution).
+    /// </summary>
+    public static IDisposable OneThread()
+    {
+        var before = get_num_threads();
+        set_num_threads(1);
+        return new Restore(() => set_num_threads(before));
+    }
+
+    /// <summary>[batch, ...shape].</summary>
+    public static long[] Shape(Dsl.Shapes.Shape shape) => new long[] { Batch }.Concat(shape.Dimensions.Select(d => (long)d)).ToArray();
+
+    /// <summary>
+    /// NetworkModule.forward, one layer at a time: <paramref name="observe"/> sees every layer's output
+    /// (projections and the residual's sum included); <paramref name="entering"/> the layer about to run.
+    /// </summary>
+    public static Tensor Walk(
+        IReadOnlyList<LayerModel> layers,
+        Tensor x,
+        IReadOnlyDictionary<string, nn.Module<Tensor, Tensor>> modules,
+        Action<LayerModel, Tensor> observe,
+        Action<LayerModel> entering)
+    {
+        foreach (var layer in layers)
+        {
+            entering(layer);
+            if (layer.Kind != LayerKind.Residual)
+            {
+                x = modules[layer.Name].forward(x);
+                observe(layer, x);
+                continue;
+            }
+
+            var shortcut = x;
+            var branch = Walk(layer.Branches[0], x, modules, observe, entering);
+            foreach (var projection in layer.Shortcut)
+            {
+                entering(projection);
+                shortcut = modules[projection.Name].forward(shortcut);
+                observe(projection, shortcut);
+            }
+
+            entering(layer);
+            x = branch + shortcut;
+            observe(layer, x);
+        }
+
+        return x;
+    }
+
+    private sealed class Restore(Action action) : IDisposable
+    {
+        public void Dispose() => action();
+    }
+}
