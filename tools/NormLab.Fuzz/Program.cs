@@ -20,11 +20,13 @@ namespace NormLab.Fuzz;
 /// saved, and a fresh worker goes on. Failing inputs go to --out (default: artifacts/fuzz-failures, ignored by git). Exit code 1
 /// when anything failed.
 ///
-/// Also: --case NAME (one extreme case, verbose), --replay FILE (check one file, verbose), --list.
+/// Also: --case NAME (one extreme case, verbose), --replay FILE (check one saved input, verbose; a .utf16 file holds the exact
+/// UTF-16 code units, lone surrogates included), --list.
 /// </summary>
 public static class Program
 {
-    private const string InProgressFile = ".in-progress.normlab";
+    /// <summary>The input being checked, as raw UTF-16 code units (exact even for lone surrogates, which UTF-8 cannot hold).</summary>
+    private const string InProgressFile = ".in-progress.utf16";
 
     public static int Main(string[] args)
     {
@@ -67,7 +69,7 @@ public static class Program
         if (options.Replay is not null)
         {
             name = options.Replay;
-            text = File.ReadAllText(options.Replay);
+            text = options.Replay.EndsWith(".utf16", StringComparison.OrdinalIgnoreCase) ? ReadExact(options.Replay) : File.ReadAllText(options.Replay);
         }
         else
         {
@@ -161,7 +163,7 @@ public static class Program
                 failures++;
                 tried++;
                 var kind = stats.Current ?? "unknown";
-                var saved = SaveFailure(options.Out, "crash-" + kind, File.Exists(inProgress) ? File.ReadAllText(inProgress) : string.Empty,
+                var saved = SaveFailure(options.Out, "crash-" + kind, File.Exists(inProgress) ? ReadExact(inProgress) : string.Empty,
                     $"the worker process died with exit code {exitCode} while checking this input ({kind})\n\n{stderr}");
                 Console.WriteLine($"[{started.Elapsed.TotalSeconds,4:0}s] CRASH (exit code {exitCode}) on {kind}; saved {saved}");
                 if (stats.Current is { } current && current.StartsWith("extreme:", StringComparison.Ordinal) && stats.CurrentExtremeIndex >= 0)
@@ -280,9 +282,37 @@ public static class Program
         }
 
         var stem = Path.Combine(folder, $"failure-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N").Substring(0, 8)}-{safe}");
-        File.WriteAllText(stem + ".normlab", text);
-        File.WriteAllText(stem + ".txt", reason + "\n");
-        return stem + ".normlab";
+
+        // .utf16: the exact input (replay it with --replay); .normlab: readable UTF-8, lone surrogates as U+FFFD
+        WriteExact(stem + ".utf16", text);
+        File.WriteAllText(stem + ".normlab", text, new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false));
+        File.WriteAllText(stem + ".txt", reason + "\n", new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false));
+        return stem + ".utf16";
+    }
+
+    /// <summary>Writes a string as its UTF-16 code units, little-endian, whatever they are.</summary>
+    internal static void WriteExact(string path, string text)
+    {
+        var bytes = new byte[text.Length * 2];
+        for (var i = 0; i < text.Length; i++)
+        {
+            bytes[2 * i] = (byte)text[i];
+            bytes[(2 * i) + 1] = (byte)(text[i] >> 8);
+        }
+
+        File.WriteAllBytes(path, bytes);
+    }
+
+    internal static string ReadExact(string path)
+    {
+        var bytes = File.ReadAllBytes(path);
+        var chars = new char[bytes.Length / 2];
+        for (var i = 0; i < chars.Length; i++)
+        {
+            chars[i] = (char)(bytes[2 * i] | (bytes[(2 * i) + 1] << 8));
+        }
+
+        return new string(chars);
     }
 
     // ---- the worker: runs the checks in this process -------------------------------------------
@@ -306,10 +336,9 @@ public static class Program
             bool Check(GeneratedInput input, int extremeIndex)
             {
                 Console.WriteLine($"##current {extremeIndex} {input.Kind}");
-                File.WriteAllText(inProgress, input.Text);
-                var watch = Stopwatch.StartNew();
-                var failure = RobustnessHarness.CheckOne(input, runner, budget);
-                var elapsed = watch.Elapsed;
+                WriteExact(inProgress, input.Text);
+                var failure = RobustnessHarness.CheckOne(input, runner, budget, out var outcome);
+                var elapsed = outcome.Cost;
                 tried++;
                 var kind = input.Kind.Split(':')[0];
                 kinds[kind] = kinds.TryGetValue(kind, out var n) ? n + 1 : 1;
@@ -324,6 +353,7 @@ public static class Program
                     failures++;
                     var saved = SaveFailure(options.Out, input.Kind, input.Text, failure);
                     Console.WriteLine($"[{started.Elapsed.TotalSeconds,4:0}s] FAILURE ({input.Kind}, {input.Text.Length} chars): {Shorten(failure)}; saved {saved}");
+                    Console.Out.Flush();
                 }
 
                 Console.WriteLine($"##stats {tried} {failures}");
@@ -337,7 +367,7 @@ public static class Program
             }
 
             void Progress() =>
-                Console.WriteLine($"[worker {started.Elapsed.TotalSeconds,4:0}s] tried {tried} ({string.Join(", ", kinds.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}"))}), failures {failures}, slowest {slowest.TotalMilliseconds:0} ms ({slowestKind})");
+                Console.WriteLine($"[worker {started.Elapsed.TotalSeconds,4:0}s] tried {tried} ({string.Join(", ", kinds.OrderBy(k => k.Key, StringComparer.Ordinal).Select(k => $"{k.Key} {k.Value}"))}), failures {failures}, slowest {slowest.TotalMilliseconds:0} ms {(ThreadCpuTime.Now() is null ? "wall clock" : "CPU")} ({slowestKind})");
 
             var extreme = InputGenerator.ExtremeCases();
             for (var i = options.ExtremeFrom; i < extreme.Count && DateTime.UtcNow < deadline; i++)

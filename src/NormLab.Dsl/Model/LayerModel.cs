@@ -114,13 +114,13 @@ public sealed class LayerModel
             {
                 foreach (var layer in branch)
                 {
-                    total += layer.TotalParameters;
+                    total = Saturating.Add(total, layer.TotalParameters);
                 }
             }
 
             foreach (var layer in Shortcut)
             {
-                total += layer.TotalParameters;
+                total = Saturating.Add(total, layer.TotalParameters);
             }
 
             return total;
@@ -137,13 +137,13 @@ public sealed class LayerModel
             {
                 foreach (var layer in branch)
                 {
-                    total += layer.TotalMacs;
+                    total = Saturating.Add(total, layer.TotalMacs);
                 }
             }
 
             foreach (var layer in Shortcut)
             {
-                total += layer.TotalMacs;
+                total = Saturating.Add(total, layer.TotalMacs);
             }
 
             return total;

@@ -62,9 +62,10 @@ public sealed class NetworkModel
 
     public Shape? Output { get; internal set; }
 
-    public long ParameterCount => Layers.Sum(l => l.TotalParameters);
+    /// <summary>Learnable parameters of every layer (at most <see cref="long.MaxValue"/>: a sum that never throws).</summary>
+    public long ParameterCount => Layers.Aggregate(0L, (total, l) => Saturating.Add(total, l.TotalParameters));
 
-    public long Macs => Layers.Sum(l => l.TotalMacs);
+    public long Macs => Layers.Aggregate(0L, (total, l) => Saturating.Add(total, l.TotalMacs));
 
     /// <summary>This network's diagnostics after <c>allow</c> (syntax errors of the file are on <see cref="CheckResult"/>).</summary>
     public IReadOnlyList<Diagnostic> Diagnostics { get; internal set; } = new Diagnostic[0];

@@ -29,7 +29,19 @@ public sealed class Shape : IEquatable<Shape>
     public int Width => IsSpatial ? _dimensions[2] : 1;
 
     /// <summary>The number of elements per sample.</summary>
-    public long ElementCount => _dimensions.Aggregate(1L, (a, d) => a * d);
+    public long ElementCount
+    {
+        get
+        {
+            var count = 1L;
+            foreach (var d in _dimensions)
+            {
+                count = Model.Saturating.Multiply(count, d); // long.MaxValue, not a wrapped number, for absurd shapes
+            }
+
+            return count;
+        }
+    }
 
     public bool Equals(Shape? other) => other is not null && _dimensions.SequenceEqual(other._dimensions);
 

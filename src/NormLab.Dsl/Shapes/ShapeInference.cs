@@ -82,7 +82,7 @@ internal sealed class ShapeInference
                 break;
             case LayerKind.LayerNorm:
                 Norm(layer, model, input);
-                model.Parameters = model.Affine ? 2L * input.ElementCount : 0;
+                model.Parameters = model.Affine ? Saturating.Multiply(2, input.ElementCount) : 0;
                 break;
             case LayerKind.InstanceNorm:
                 if (!RequireSpatial(layer, input))
@@ -219,9 +219,9 @@ internal sealed class ShapeInference
         }
 
         model.OutputShape = Shape.Image(model.OutFeatures, height.Value.Height, height.Value.Width);
-        var perOutput = (long)(input.Channels / model.Groups) * model.Kernel * model.Kernel;
-        model.Parameters = (model.OutFeatures * perOutput) + (model.Bias ? model.OutFeatures : 0);
-        model.Macs = model.OutputShape.ElementCount * perOutput;
+        var perOutput = Saturating.Multiply(Saturating.Multiply(input.Channels / model.Groups, model.Kernel), model.Kernel);
+        model.Parameters = Saturating.Add(Saturating.Multiply(model.OutFeatures, perOutput), model.Bias ? model.OutFeatures : 0);
+        model.Macs = Saturating.Multiply(model.OutputShape.ElementCount, perOutput);
     }
 
     private void Pool(BoundLayer layer, LayerModel model, Shape input)
@@ -345,7 +345,7 @@ internal sealed class ShapeInference
             projection.Groups = 1;
             projection.OutputShape = output;
             projection.Parameters = (long)input.Channels * output.Channels;
-            projection.Macs = output.ElementCount * input.Channels;
+            projection.Macs = Saturating.Multiply(output.ElementCount, input.Channels);
         }
         else
         {

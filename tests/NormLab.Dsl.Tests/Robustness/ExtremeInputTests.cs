@@ -127,6 +127,20 @@ public class ExtremeInputTests
     public void Int_max_arguments_and_shapes_neither_throw_nor_loop(string name) => Check(Extreme(name));
 
     [Fact]
+    public void A_parameter_count_beyond_long_stops_at_long_MaxValue_instead_of_throwing()
+    {
+        // found by the fuzzer: 2^31 × 2^31 × 9 weights wrapped around in the layer and made ParameterCount throw
+        var result = Check(Extreme("max-int-parameter-count"));
+
+        var network = result.Networks.Single();
+        Assert.Equal(long.MaxValue, network.ParameterCount);
+        Assert.Equal(long.MaxValue, network.Macs);
+        Assert.Equal(long.MaxValue, network.Layers[1].Parameters);
+        Assert.All(network.AllLayers(), l => Assert.True(l.Parameters >= 0 && l.Macs >= 0));
+        Assert.Contains(result.Diagnostics, d => d.Id == "NL2008");
+    }
+
+    [Fact]
     public void Groups_of_int_max_suggest_a_divisor_without_counting_down_from_int_max()
     {
         var result = Check(InputGenerator.Net("gn(groups: 2147483647) > gap > linear(10)", "3x8x8"));

@@ -677,7 +677,7 @@ public sealed class InputGenerator
             }
 
             var i = _random.Next(tokens.Count);
-            switch (_random.Next(14))
+            switch (_random.Next(17))
             {
                 case 0:
                 case 1:
@@ -723,6 +723,31 @@ public sealed class InputGenerator
                     // delete a run of tokens
                     var length = Math.Min(tokens.Count - i, _random.Next(1, 20));
                     tokens.RemoveRange(i, length);
+                    break;
+                }
+
+                case 14:
+                case 15:
+                {
+                    // a run of openers around the nesting limits (128 in the parser, 256 through blocks), maybe closed
+                    var opener = new[] { "(", "residual { ", "residual(project) { ", "-", "-(", "conv(", "A(", "{" }[_random.Next(8)];
+                    var closer = opener.EndsWith("{ ", StringComparison.Ordinal) || opener == "{" ? " }" : opener == "-" ? string.Empty : ")";
+                    var depth = _random.Next(1, 300);
+                    tokens.Insert(i, string.Concat(Enumerable.Repeat(opener, depth)));
+                    if (_random.Next(2) == 0)
+                    {
+                        tokens.Insert(Math.Min(tokens.Count, i + 1 + _random.Next(4)), string.Concat(Enumerable.Repeat(closer, depth)));
+                    }
+
+                    break;
+                }
+
+                case 16:
+                {
+                    // splice in a slice of another program
+                    var other = Tokenize(ValidProgram());
+                    var start = _random.Next(other.Count);
+                    tokens.InsertRange(i, other.GetRange(start, Math.Min(other.Count - start, _random.Next(1, 60))));
                     break;
                 }
 
@@ -863,6 +888,7 @@ public sealed class InputGenerator
             ("max-int-pool", Net("maxpool(kernel: 2147483647, stride: 2147483647, padding: 1073741823) > avgpool(2147483647)", "3x2147483647x2147483647")),
             ("max-int-groups", Net("gn(groups: 2147483647) > conv(2147483647, groups: 2147483647) > maxout(pieces: 2147483647)", "3x32x32")),
             ("max-int-residual-project", Net("residual(project) { maxpool(kernel: 2147483647, stride: 2147483647) } > residual(project) { conv(7, stride: 2147483647) }", "3x2147483647x2147483647")),
+            ("max-int-parameter-count", Net("conv3x3(2147483647) > conv3x3(2147483647) > residual { conv3x3(2147483647) } > gap > linear(2147483647) > linear(10)", "1x8x8")),
             ("max-int-flatten", Net("flatten > linear(10) > ln > maxout(pieces: 3)", "2147483647x2147483647x2147483647")),
             ("max-int-hyper", "network N(input: 3x32x32, w: 2147483647, big: 1e308) {\n conv(w * w * w * w) > conv(big * big) > conv(w / 0) > conv(w - w) > conv(-w) > gap > linear(w + w)\n}\n"),
             ("overflowing-arithmetic", Net("conv(" + Repeat("99999 * ", 100) + "1) > gap > linear(" + Repeat("1e300 * ", 10) + "1)")),

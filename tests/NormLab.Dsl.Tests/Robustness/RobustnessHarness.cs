@@ -32,7 +32,17 @@ public static class RobustnessHarness
     public static string? CheckOne(GeneratedInput input, IsolatedRunner runner, TimeSpan budget, out RunOutcome outcome)
     {
         var hang = TimeSpan.FromTicks(budget.Ticks * 10);
-        outcome = runner.Run(() => NormLabCompiler.Check(input.Text, "fuzz.normlab"), hang);
+        IReadOnlyList<string>? problems = null;
+
+        // the model is walked on the same small stack, and an exception there is a failure like one in Check
+        outcome = runner.Run(
+            () =>
+            {
+                var result = NormLabCompiler.Check(input.Text, "fuzz.normlab");
+                problems = Verify(input.Text, result, input.ExpectNoSyntaxErrors);
+                return result;
+            },
+            hang);
         if (outcome.TimedOut)
         {
             return $"did not finish within {hang.TotalMilliseconds:0} ms (a hang)";
@@ -48,8 +58,7 @@ public static class RobustnessHarness
             return $"took {outcome.Cost.TotalMilliseconds:0} ms of {(outcome.CpuTime is null ? "wall-clock" : "CPU")} time (budget {budget.TotalMilliseconds:0} ms; wall clock {outcome.Elapsed.TotalMilliseconds:0} ms)";
         }
 
-        var problems = Verify(input.Text, (CheckResult)outcome.Result!, input.ExpectNoSyntaxErrors);
-        return problems.Count == 0 ? null : string.Join("; ", problems.Take(5));
+        return problems is null || problems.Count == 0 ? null : string.Join("; ", problems.Take(5));
     }
 
     /// <summary>The invariants of a check result for a text.</summary>
