@@ -52,7 +52,11 @@ public sealed partial class NetworkGenerator
         }
     }
 
-    internal static SourceSpec? ReadRecord(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
+    /// <summary>
+    /// Reads a [Network] record into NormLab text and the values the emitter needs. Roslyn runs this again on
+    /// every compilation change, so it only reads; <see cref="CheckRecord"/> does the work, cached.
+    /// </summary>
+    internal static RecordInput? ReadRecord(GeneratorAttributeSyntaxContext context, CancellationToken cancellationToken)
     {
         try
         {
@@ -76,21 +80,41 @@ public sealed partial class NetworkGenerator
             }
 
             var path = Path.GetFileName(context.TargetNode.SyntaxTree.FilePath);
-            var result = NormLabCompiler.Check(synthetic.Text, path);
-            var network = result.FindNetwork(type.Name);
+            var line = context.TargetNode.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
+            var qualified = string.Join(".", new[] { synthetic.Namespace }.Concat(synthetic.ContainingTypes.Select(c => c.Name)).Append(type.Name).Where(s => s.Length > 0));
+            // names that sanitizing changed (non-ASCII identifiers) get the hash, so that 'Ñet' and '_et' differ
+            var stem = Sanitize(qualified);
+            var hintName = stem == qualified ? stem : stem + "." + Hash(qualified);
+            return new RecordInput(type.Name, synthetic.Text, synthetic.Namespace, synthetic.Accessibility, synthetic.RecordKeyword,
+                synthetic.ContainingTypes.ToEquatableArray(), synthetic.HyperParameters.ToEquatableArray(), path, line, hintName + ".g.cs");
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return null;
+        }
+    }
+
+    /// <summary>Checks a record's NormLab text into its source spec; runs only when the record's input changed.</summary>
+    internal static SourceSpec? CheckRecord(RecordInput? input, CancellationToken cancellationToken)
+    {
+        if (input is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            var result = NormLabCompiler.Check(input.Text, input.SourcePath);
+            var network = result.FindNetwork(input.TypeName);
             if (network is null || !network.IsValid || result.HasErrors)
             {
                 return null;
             }
 
-            var line = context.TargetNode.GetLocation().GetLineSpan().StartLinePosition.Line + 1;
-            var spec = SpecBuilder.Build(network, NetworkOrigin.AttributedRecord, synthetic.Namespace, synthetic.Accessibility,
-                synthetic.RecordKeyword, synthetic.ContainingTypes, synthetic.HyperParameters, path, line);
-            var qualified = string.Join(".", new[] { synthetic.Namespace }.Concat(synthetic.ContainingTypes.Select(c => c.Name)).Append(type.Name).Where(s => s.Length > 0));
-            // names that sanitizing changed (non-ASCII identifiers) get the hash, so that 'Ñet' and '_et' differ
-            var stem = Sanitize(qualified);
-            var hintName = stem == qualified ? stem : stem + "." + Hash(qualified);
-            return new SourceSpec(hintName + ".g.cs", synthetic.Text, path, string.Empty, new[] { spec }.ToEquatableArray());
+            var spec = SpecBuilder.Build(network, NetworkOrigin.AttributedRecord, input.Namespace, input.Accessibility,
+                input.RecordKeyword, input.ContainingTypes, input.HyperParameters, input.SourcePath, input.Line);
+            return new SourceSpec(input.HintName, input.Text, input.SourcePath, string.Empty, new[] { spec }.ToEquatableArray());
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {

@@ -46,12 +46,18 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
             .Select(static (pair, cancellationToken) => ReadFile(pair.Left, pair.Right, cancellationToken))
             .WithTrackingName(StepNames.FileSpecs);
 
-        // [Network] records
-        var recordSpecs = context.SyntaxProvider
+        // [Network] records, read into NormLab text; Roslyn re-runs this on every compilation change (for any
+        // edit, semantics may change), so it only reads
+        var recordInputs = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 AttributeReader.NetworkAttributeName,
                 static (node, _) => node is TypeDeclarationSyntax,
                 static (attributeContext, cancellationToken) => ReadRecord(attributeContext, cancellationToken))
+            .WithTrackingName(StepNames.RecordInputs);
+
+        // each record checked into a source spec: cached, re-run only when that record's input changed
+        var recordSpecs = recordInputs
+            .Select(static (input, cancellationToken) => CheckRecord(input, cancellationToken))
             .WithTrackingName(StepNames.RecordSpecs);
 
         context.RegisterSourceOutput(fileSpecs, static (output, spec) => Emit(output, spec));

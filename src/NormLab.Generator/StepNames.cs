@@ -7,5 +7,6 @@ internal static class StepNames
     public const string NormlabFiles = nameof(NormlabFiles);
     public const string DistinctFiles = nameof(DistinctFiles);
     public const string FileSpecs = nameof(FileSpecs);
+    public const string RecordInputs = nameof(RecordInputs);
     public const string RecordSpecs = nameof(RecordSpecs);
 }

@@ -51,6 +51,22 @@ internal sealed record NetworkSpec(
     EquatableArray<LayerSpec> Layers,
     string SummaryTable);
 
+/// <summary>
+/// An attributed record as read from C#: its network in NormLab text and what the emitter needs from the
+/// declaration. Equal inputs skip the check (<c>RecordSpecs</c>), which is where the time goes.
+/// </summary>
+internal sealed record RecordInput(
+    string TypeName,
+    string Text,
+    string Namespace,
+    string Accessibility,
+    string RecordKeyword,
+    EquatableArray<ContainingTypeSpec> ContainingTypes,
+    EquatableArray<HyperParameterSpec> HyperParameters,
+    string SourcePath,
+    int Line,
+    string HintName);
+
 /// <summary>The generator's output for one <c>.normlab</c> file or one attributed record.</summary>
 /// <param name="SourceClass">For a <c>.normlab</c> file: the class that holds its text; empty for an attributed record.</param>
 internal sealed record SourceSpec(string HintName, string SourceConstant, string SourcePath, string SourceClass, EquatableArray<NetworkSpec> Networks);

@@ -32,7 +32,7 @@ public sealed class ModelTests
     {
         var names = Types().Select(t => t.Name).Order(StringComparer.Ordinal);
         Assert.Equal(
-            new[] { "ContainingTypeSpec", "HyperParameterSpec", "LayerSpec", "NetworkOrigin", "NetworkSpec", "NormlabFile", "ProjectInfo", "SourceSpec" },
+            new[] { "ContainingTypeSpec", "HyperParameterSpec", "LayerSpec", "NetworkOrigin", "NetworkSpec", "NormlabFile", "ProjectInfo", "RecordInput", "SourceSpec" },
             names);
     }
 
