@@ -77,6 +77,7 @@ public static class Program
             CheckCommand.Create(context),
             SummaryCommand.Create(context),
             TrainCommand.Create(context),
+            LspCommand.Create(context),
         };
 
         // print our own version, not the entry assembly's (a test host's, in-process)

@@ -66,6 +66,14 @@ public static class NormLabCompiler
             IReadOnlyDictionary<string, double>? overrides = null;
             options?.HyperParameters?.TryGetValue(syntax.Name, out overrides);
             var network = CheckNetwork(binder, syntax, source, @namespace, overrides);
+
+            // errors of the file inside the declaration (a syntax error, an invalid name) make the network invalid too
+            var declarationErrors = fileDiagnostics.Where(d => d.IsError && syntax.Span.Contains(d.Span)).ToArray();
+            if (declarationErrors.Length > 0)
+            {
+                network.Diagnostics = Sort(network.Diagnostics.Concat(declarationErrors));
+            }
+
             networks.Add(network);
             all.AddRange(network.Diagnostics);
         }

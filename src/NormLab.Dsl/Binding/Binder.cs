@@ -58,6 +58,12 @@ internal sealed class Binder
         "uint", "ulong", "unchecked", "unsafe", "ushort", "using", "virtual", "void", "volatile", "while",
     };
 
+    /// <summary>Members the generator adds to every network's record (a C# type cannot have a member of its own name).</summary>
+    private static readonly HashSet<string> GeneratedMemberNames = new(StringComparer.Ordinal)
+    {
+        "Build", "Summary", "InputShape", "OutputShape", "ParameterCount", "NormLabSource",
+    };
+
     private readonly CompilationUnitSyntax _unit;
     private readonly DiagnosticBag _fileDiagnostics;
     private readonly Dictionary<string, BlockDeclarationSyntax> _blocks = new(StringComparer.Ordinal);
@@ -130,6 +136,11 @@ internal sealed class Binder
         {
             _fileDiagnostics.Report(DiagnosticDescriptors.InvalidTypeName, network.Identifier.Span,
                 $"Network '{name}' is a C# keyword and cannot name the generated type; choose another name");
+        }
+        else if (GeneratedMemberNames.Contains(name))
+        {
+            _fileDiagnostics.Report(DiagnosticDescriptors.InvalidTypeName, network.Identifier.Span,
+                $"Network '{name}' has the name of a member the generator adds to its record (a type cannot contain a member of its own name); choose another name");
         }
         else if (name.EndsWith("Module", StringComparison.Ordinal) &&
                  declared.TryGetValue(name.Substring(0, name.Length - "Module".Length), out var other) &&

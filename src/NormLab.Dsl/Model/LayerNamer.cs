@@ -4,7 +4,7 @@ namespace NormLab.Dsl.Model;
 
 /// <summary>
 /// Gives every layer its field name: the canonical kind and a per-network counter in execution order
-/// (<c>conv1</c>, <c>bn1</c>, <c>relu1</c>, <c>conv2</c> …). A projection shortcut is named after its
+/// (<c>conv1</c>, <c>bn1</c>, <c>relu1</c>, <c>conv2</c> …; <c>relu6_1</c>). A projection shortcut is named after its
 /// residual (<c>residual1_proj</c>, <c>residual1_projbn</c>). The names are state-dict keys: a contract.
 /// </summary>
 internal static class LayerNamer
@@ -21,7 +21,9 @@ internal static class LayerNamer
         {
             counters.TryGetValue(layer.KindName, out var count);
             counters[layer.KindName] = ++count;
-            layer.Name = layer.KindName + count.ToString(System.Globalization.CultureInfo.InvariantCulture);
+            // a kind that ends in a digit takes a separator: the first relu6 is relu6_1, never relu61 (the 61st relu)
+            var separator = char.IsDigit(layer.KindName[layer.KindName.Length - 1]) ? "_" : string.Empty;
+            layer.Name = layer.KindName + separator + count.ToString(System.Globalization.CultureInfo.InvariantCulture);
             foreach (var branch in layer.Branches)
             {
                 Assign(branch, counters);

@@ -136,7 +136,7 @@ public class LayerShapeTests
     [InlineData("gelu", "gelu1", 0)]
     [InlineData("mish", "mish1", 0)]
     [InlineData("selu", "selu1", 0)]
-    [InlineData("relu6", "relu61", 0)]
+    [InlineData("relu6", "relu6_1", 0)]
     [InlineData("softmax", "softmax1", 0)]
     public void Activations_keep_the_shape(string layer, string name, long parameters)
     {

@@ -41,7 +41,7 @@ namespace Snapshots
     /// linear12    linear     64           4,160
     /// selu1       selu       64               0
     /// linear13    linear     64           4,160
-    /// relu61      relu6      64               0
+    /// relu6_1     relu6      64               0
     /// linear14    linear     64           4,160
     /// maxout1     maxout     16               0
     /// linear15    linear     16             272
@@ -63,7 +63,7 @@ namespace Snapshots
         public const long ParameterCount = 56533;
 
         /// <summary>The architecture summary: layer, kind, output shape, parameters.</summary>
-        public const string Summary = "layer       kind       output  parameters\ninput                  32\nlinear1     linear     64           2,112\nrelu1       relu       64               0\nlinear2     linear     64           4,160\nleakyrelu1  leakyrelu  64               0\nlinear3     linear     64           4,160\nelu1        elu        64               0\nlinear4     linear     64           4,160\nprelu1      prelu      64               1\nlinear5     linear     64           4,160\nsigmoid1    sigmoid    64               0\nlinear6     linear     64           4,160\ntanh1       tanh       64               0\nlinear7     linear     64           4,160\nsoftplus1   softplus   64               0\nlinear8     linear     64           4,160\nswish1      swish      64               0\nlinear9     linear     64           4,160\nswish2      silu       64               0\nlinear10    linear     64           4,160\ngelu1       gelu       64               0\nlinear11    linear     64           4,160\nmish1       mish       64               0\nlinear12    linear     64           4,160\nselu1       selu       64               0\nlinear13    linear     64           4,160\nrelu61      relu6      64               0\nlinear14    linear     64           4,160\nmaxout1     maxout     16               0\nlinear15    linear     16             272\nsoftmax1    softmax    16               0\nlinear16    linear     4               68\ntotal                  4           56,533\n";
+        public const string Summary = "layer       kind       output  parameters\ninput                  32\nlinear1     linear     64           2,112\nrelu1       relu       64               0\nlinear2     linear     64           4,160\nleakyrelu1  leakyrelu  64               0\nlinear3     linear     64           4,160\nelu1        elu        64               0\nlinear4     linear     64           4,160\nprelu1      prelu      64               1\nlinear5     linear     64           4,160\nsigmoid1    sigmoid    64               0\nlinear6     linear     64           4,160\ntanh1       tanh       64               0\nlinear7     linear     64           4,160\nsoftplus1   softplus   64               0\nlinear8     linear     64           4,160\nswish1      swish      64               0\nlinear9     linear     64           4,160\nswish2      silu       64               0\nlinear10    linear     64           4,160\ngelu1       gelu       64               0\nlinear11    linear     64           4,160\nmish1       mish       64               0\nlinear12    linear     64           4,160\nselu1       selu       64               0\nlinear13    linear     64           4,160\nrelu6_1     relu6      64               0\nlinear14    linear     64           4,160\nmaxout1     maxout     16               0\nlinear15    linear     16             272\nsoftmax1    softmax    16               0\nlinear16    linear     4               68\ntotal                  4           56,533\n";
 
         /// <summary>
         /// Builds the module, on <paramref name="device"/> when given. Hyper-parameters other than the
@@ -108,7 +108,7 @@ namespace Snapshots
     /// linear12    linear     64           4,160
     /// selu1       selu       64               0
     /// linear13    linear     64           4,160
-    /// relu61      relu6      64               0
+    /// relu6_1     relu6      64               0
     /// linear14    linear     64           4,160
     /// maxout1     maxout     16               0
     /// linear15    linear     16             272
@@ -147,7 +147,7 @@ namespace Snapshots
             "linear12:linear1d",
             "selu1:selu1d",
             "linear13:linear1d",
-            "relu61:relu61d",
+            "relu6_1:relu61d",
             "linear14:linear1d",
             "maxout1:maxout1d",
             "linear15:linear1d",
@@ -230,8 +230,8 @@ namespace Snapshots
         /// <summary><c>linear13</c>: linear → 64, 4,160 parameters.</summary>
         private readonly global::TorchSharp.Modules.Linear linear13;
 
-        /// <summary><c>relu61</c>: relu6 → 64, 0 parameters.</summary>
-        private readonly global::TorchSharp.Modules.ReLU6 relu61;
+        /// <summary><c>relu6_1</c>: relu6 → 64, 0 parameters.</summary>
+        private readonly global::TorchSharp.Modules.ReLU6 relu6_1;
 
         /// <summary><c>linear14</c>: linear → 64, 4,160 parameters.</summary>
         private readonly global::TorchSharp.Modules.Linear linear14;
@@ -278,7 +278,7 @@ namespace Snapshots
             linear12 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear12"]);
             selu1 = global::NormLab.Runtime.Building.LayerFactory.SELU(layers["selu1"]);
             linear13 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear13"]);
-            relu61 = global::NormLab.Runtime.Building.LayerFactory.ReLU6(layers["relu61"]);
+            relu6_1 = global::NormLab.Runtime.Building.LayerFactory.ReLU6(layers["relu6_1"]);
             linear14 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear14"]);
             maxout1 = global::NormLab.Runtime.Building.LayerFactory.Maxout(layers["maxout1"]);
             linear15 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear15"]);
@@ -316,7 +316,7 @@ namespace Snapshots
             x = linear12.forward(x);
             x = selu1.forward(x);
             x = linear13.forward(x);
-            x = relu61.forward(x);
+            x = relu6_1.forward(x);
             x = linear14.forward(x);
             x = maxout1.forward(x);
             x = linear15.forward(x);

@@ -5,12 +5,12 @@ using Xunit.Abstractions;
 namespace NormLab.Generator.Tests.KnownIssues;
 
 /// <summary>
-/// Names that NormLab.Dsl hands the generator and that make the generated code fail to compile. The fixes
-/// belong in NormLab.Dsl (LayerNamer, Binder.CheckTypeName); these tests fail until then.
+/// Names that NormLab.Dsl once handed the generator and that made the generated code fail to compile
+/// (fixed in LayerNamer and Binder.CheckTypeName); these tests keep them fixed.
 /// </summary>
 public sealed class DslNamingTests(ITestOutputHelper output)
 {
-    [Theory(Skip = "NormLab.Dsl bug: Binder.CheckTypeName lets a network be named like a member the generator adds to its record (Build, Summary, InputShape, OutputShape, ParameterCount), which is CS0542; it should be NL0006")]
+    [Theory]
     [InlineData("Build")]
     [InlineData("Summary")]
     [InlineData("InputShape")]
@@ -33,7 +33,7 @@ public sealed class DslNamingTests(ITestOutputHelper output)
         Assert.Contains(diagnostics, d => d.Id == "NL0006");
     }
 
-    [Fact(Skip = "NormLab.Dsl bug: LayerNamer names layers kind + counter, so the 61st relu and the first relu6 are both 'relu61' (duplicate fields, duplicate state_dict keys); it needs a separator such as relu6_1")]
+    [Fact]
     public void FieldNames_AreUnique_WithSixtyOneReLUsAndAReLU6()
     {
         // LayerNamer: kind + counter, so the 61st 'relu' and the first 'relu6' are both 'relu61'

@@ -1,0 +1,257 @@
+using System;
+using System.Collections.Generic;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Runtime.InteropServices;
+using NormLab.Dsl.Model;
+using NormLab.Runtime.Building;
+using NormLab.Runtime.Data;
+using TorchSharp;
+using static TorchSharp.torch;
+
+namespace NormLab.Training.Bench;
+
+/// <summary>
+/// <c>dotnet run -c Release --project bench/NormLab.Training.Bench [-- --reps 15 --steps 20 --threads 1 --matmul 1024]</c>
+///
+/// In one run, on the embedded MNIST sample:
+/// <list type="number">
+/// <item>training images/s of the generated <c>BenchCnnModule</c> and of <see cref="HandWrittenCnn"/> (the same layers,
+/// built from the same seed: the bench checks that their initial weights and outputs are equal), measured alternately
+/// (G H, H G, G H, …) for several repetitions of the same number of steps; medians and their ratio (target ≥ 0.97);</item>
+/// <item>the share of step time spent producing the batch (<c>DataSet.Batches</c>: a seeded permutation and
+/// <c>index_select</c>; target &lt; 5%);</item>
+/// <item>the achieved GFLOP/s of a training step (forward multiply-accumulates from NormLab's model × 2 FLOP × 3 for
+/// forward and backward, over the step time) next to the machine's peak, estimated from a large <c>torch.mm</c>.</item>
+/// </list>
+/// The step is the trainer's (NormLab.Runtime.Training.Trainer): batch produced, one dispose scope, zero_grad,
+/// forward, cross-entropy, loss.item, backward, Adam step, argmax accuracy.
+/// </summary>
+public static class Program
+{
+    private const double TargetRatio = 0.97;
+    private const double TargetDataShare = 0.05;
+    private const int BatchSize = 64;
+    private const long Seed = 1;
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static int Main(string[] args)
+    {
+        int reps = 15, steps = 20, threads = 1, matmulSize = 1024, warmupSteps = 15;
+        for (int i = 0; i < args.Length; i++)
+        {
+            int Value() => i + 1 < args.Length && int.TryParse(args[++i], NumberStyles.None, Invariant, out int v) && v > 0
+                ? v
+                : throw new ArgumentException($"{args[i]} needs a positive whole number");
+            switch (args[i])
+            {
+                case "--reps": reps = Value(); break;
+                case "--steps": steps = Value(); break;
+                case "--threads": threads = Value(); break;
+                case "--matmul": matmulSize = Value(); break;
+                case "--warmup": warmupSteps = Value(); break;
+                default:
+                    Console.Error.WriteLine($"unknown option {args[i]}; options: --reps N --steps N --threads N --matmul N --warmup N");
+                    return 2;
+            }
+        }
+
+        set_num_threads(threads);
+        PrintMachine(threads);
+        using var data = DataSets.MnistSample();
+        NetworkModel model = NetworkBuilder.Check(ReadResource("NormLab.Training.Bench.bench.normlab"), "bench.normlab", "BenchCnn");
+
+        // 1. The same network twice, from the same seed.
+        random.manual_seed(Seed);
+        using var generated = new BenchCnn().Build();
+        random.manual_seed(Seed);
+        using var handWritten = new HandWrittenCnn();
+        bool same = CheckSame(generated, handWritten, data.Test);
+        Console.WriteLine();
+
+        var contenders = new[]
+        {
+            new Contender("generated", generated, optim.Adam(generated.parameters(), lr: 1e-3)),
+            new Contender("hand-written", handWritten, optim.Adam(handWritten.parameters(), lr: 1e-3)),
+        };
+        foreach (var contender in contenders)
+            Measure(contender, data.Train, warmupSteps, epoch: 1000);
+
+        Console.WriteLine($"Timing: {reps} repetitions × {steps} steps of {BatchSize} images per module, alternating order " +
+                          $"(G H, H G, …), after {warmupSteps} warm-up steps each; {threads} thread(s).");
+        Console.WriteLine("  img/s: images per second of wall-clock time; img/cpu-s: images per second of CPU time the process got");
+        Console.WriteLine("  (on a loaded machine the second is the steadier one).");
+        var wall = Stopwatch.StartNew();
+        double cpuStart = CpuClock.ProcessSeconds();
+        for (int rep = 0; rep < reps; rep++)
+        {
+            var order = rep % 2 == 0 ? contenders : contenders.Reverse().ToArray();
+            foreach (var contender in order)
+                contender.Samples.Add(Measure(contender, data.Train, steps, epoch: rep));
+            Console.WriteLine("  rep " + (rep + 1).ToString(Invariant).PadLeft(2) + ": " + string.Join("   ",
+                contenders.Select(c => string.Create(Invariant,
+                    $"{c.Name} {c.Samples[^1].ImagesPerSecond,6:N0} img/s {c.Samples[^1].ImagesPerCpuSecond,6:N0} img/cpu-s (data {c.Samples[^1].DataShare * 100:0.0}%)"))));
+        }
+        double cpuShare = (CpuClock.ProcessSeconds() - cpuStart) / wall.Elapsed.TotalSeconds;
+
+        // 3. Peak: a large matmul, at the bench's thread count and at every core.
+        double peak = MatmulGflops(matmulSize, threads);
+        double peakAll = threads == Environment.ProcessorCount ? peak : MatmulGflops(matmulSize, Environment.ProcessorCount);
+        set_num_threads(threads);
+
+        var gen = contenders[0];
+        var hand = contenders[1];
+        double genRate = Median(gen.Samples.Select(s => s.ImagesPerSecond));
+        double handRate = Median(hand.Samples.Select(s => s.ImagesPerSecond));
+        double genCpuRate = Median(gen.Samples.Select(s => s.ImagesPerCpuSecond));
+        double handCpuRate = Median(hand.Samples.Select(s => s.ImagesPerCpuSecond));
+        // each repetition measures both modules back to back: the ratio of a pair cancels the load of that moment
+        double ratio = Median(gen.Samples.Zip(hand.Samples, (g, h) => g.ImagesPerSecond / h.ImagesPerSecond));
+        double cpuRatio = Median(gen.Samples.Zip(hand.Samples, (g, h) => g.ImagesPerCpuSecond / h.ImagesPerCpuSecond));
+        var all = gen.Samples.Concat(hand.Samples).ToArray();
+        double dataShare = Median(all.Select(s => s.DataShare));
+        double flopPerImage = model.Macs * 2.0 * 3.0;
+        double achieved = flopPerImage * genRate / 1e9;
+        double achievedCpu = flopPerImage * genCpuRate / 1e9;
+
+        Console.WriteLine();
+        Console.WriteLine("Results (medians over the repetitions)");
+        Console.WriteLine($"  same initial weights and outputs          {(same ? "yes" : "NO")}");
+        Console.WriteLine(string.Create(Invariant, $"  generated BenchCnnModule              {genRate,9:N0} img/s  {genCpuRate,9:N0} img/cpu-s"));
+        Console.WriteLine(string.Create(Invariant, $"  hand-written HandWrittenCnn           {handRate,9:N0} img/s  {handCpuRate,9:N0} img/cpu-s"));
+        Console.WriteLine(string.Create(Invariant, $"  ratio generated / hand-written (pairs) {ratio,8:0.000} wall   {cpuRatio,9:0.000} cpu      target ≥ {TargetRatio:0.00}: wall {Verdict(ratio >= TargetRatio)}, cpu {Verdict(cpuRatio >= TargetRatio)}"));
+        Console.WriteLine(string.Create(Invariant, $"  data loading share of a step          {dataShare * 100,8:0.00}%                          target < {TargetDataShare * 100:0}%: {Verdict(dataShare < TargetDataShare)}"));
+        Console.WriteLine(string.Create(Invariant, $"    (median batch production {Median(all.Select(s => s.DataMilliseconds)):0.000} ms of a {Median(all.Select(s => s.StepMilliseconds)):0.00} ms step)"));
+        Console.WriteLine(string.Create(Invariant, $"  forward MACs per image (NormLab)      {model.Macs,9:N0}        training FLOP per image = MACs × 2 × 3 = {flopPerImage / 1e6:0.0} M"));
+        Console.WriteLine(string.Create(Invariant, $"  achieved, generated training step     {achieved,9:0.00} GFLOP/s wall, {achievedCpu:0.00} GFLOP per CPU-second"));
+        Console.WriteLine(string.Create(Invariant, $"  peak, torch.mm {matmulSize}×{matmulSize}, {threads} thread(s)  {peak,9:0.00} GFLOP/s (best of several)   step: {achieved / peak * 100:0.0}% of it (wall), {achievedCpu / peak * 100:0.0}% (CPU time)"));
+        if (peakAll != peak)
+            Console.WriteLine(string.Create(Invariant, $"  peak, torch.mm {matmulSize}×{matmulSize}, {Environment.ProcessorCount} threads    {peakAll,9:0.00} GFLOP/s"));
+        Console.WriteLine(string.Create(Invariant, $"  CPU obtained while timing             {cpuShare,9:0.00} cores, {threads} thread(s) asked"));
+        Console.WriteLine($"  load average after                    {LoadAverage()}");
+        foreach (var contender in contenders)
+            contender.Optimizer.Dispose();
+        return 0;
+    }
+
+    private sealed record Contender(string Name, nn.Module<Tensor, Tensor> Module, optim.Optimizer Optimizer)
+    {
+        public List<Sample> Samples { get; } = new();
+    }
+
+    private readonly record struct Sample(double ImagesPerSecond, double ImagesPerCpuSecond, double DataShare, double DataMilliseconds, double StepMilliseconds);
+
+    /// <summary>
+    /// <paramref name="steps"/> training steps as the trainer runs them, timing the whole and, apart, the production
+    /// of each batch (the enumerator's MoveNext: the epoch's permutation and index_select).
+    /// </summary>
+    private static Sample Measure(Contender contender, DataSet train, int steps, int epoch)
+    {
+        var module = contender.Module;
+        var optimizer = contender.Optimizer;
+        module.train();
+        long dataTicks = 0;
+        double cpuStart = CpuClock.ProcessSeconds();
+        long start = Stopwatch.GetTimestamp();
+        using var batches = train.Batches(Seed, BatchSize, epoch).GetEnumerator();
+        for (int step = 0; step < steps; step++)
+        {
+            long before = Stopwatch.GetTimestamp();
+            if (!batches.MoveNext())
+                throw new InvalidOperationException($"an epoch has fewer than {steps} batches; use fewer --steps");
+            Batch produced = batches.Current;
+            dataTicks += Stopwatch.GetTimestamp() - before;
+            using var scope = NewDisposeScope();
+            Batch batch = produced.MoveTo(scope);
+            optimizer.zero_grad();
+            Tensor logits = module.call(batch.Images);
+            Tensor loss = nn.functional.cross_entropy(logits, batch.Labels);
+            loss.item<float>();
+            loss.backward();
+            optimizer.step();
+            logits.argmax(1).eq(batch.Labels).sum().item<long>();
+        }
+        double seconds = Stopwatch.GetElapsedTime(start).TotalSeconds;
+        double cpuSeconds = CpuClock.ProcessSeconds() - cpuStart;
+        double dataSeconds = (double)dataTicks / Stopwatch.Frequency;
+        double images = steps * (double)BatchSize;
+        return new Sample(images / seconds, images / cpuSeconds, dataSeconds / seconds, dataSeconds * 1000 / steps, seconds * 1000 / steps);
+    }
+
+    /// <summary>Equal state dicts (names, shapes, values) and equal outputs on a test batch in eval mode.</summary>
+    private static bool CheckSame(nn.Module<Tensor, Tensor> a, nn.Module<Tensor, Tensor> b, DataSet test)
+    {
+        var left = a.state_dict();
+        var right = b.state_dict();
+        bool sameKeys = left.Keys.SequenceEqual(right.Keys);
+        bool sameValues = sameKeys && left.Keys.All(k => left[k].shape.SequenceEqual(right[k].shape) && left[k].equal(right[k]).all().item<bool>());
+        double difference;
+        using (NewDisposeScope())
+        using (no_grad())
+        {
+            a.eval();
+            b.eval();
+            Batch batch = test.Select(Enumerable.Range(0, BatchSize).ToArray());
+            difference = (a.call(batch.Images) - b.call(batch.Images)).abs().max().item<float>();
+        }
+        Console.WriteLine($"Generated vs hand-written: {left.Count} state-dict entries, same names {(sameKeys ? "yes" : "NO")}, " +
+                          $"same initial values {(sameValues ? "yes" : "NO")}, max |output difference| on {BatchSize} test images {difference:G3}");
+        return sameValues && difference == 0;
+    }
+
+    /// <summary>The best of several timed n×n float32 matmuls (2n³ FLOP each), in GFLOP/s.</summary>
+    private static double MatmulGflops(int n, int threads)
+    {
+        set_num_threads(threads);
+        using var scope = NewDisposeScope();
+        Tensor a = randn(n, n), b = randn(n, n);
+        double flop = 2.0 * n * n * n;
+        for (int i = 0; i < 2; i++)
+            mm(a, b).Dispose();
+        double best = 0;
+        var clock = Stopwatch.StartNew();
+        for (int i = 0; i < 30 && (i < 5 || clock.Elapsed.TotalSeconds < 3); i++)
+        {
+            long start = Stopwatch.GetTimestamp();
+            mm(a, b).Dispose();
+            best = Math.Max(best, flop / Stopwatch.GetElapsedTime(start).TotalSeconds / 1e9);
+        }
+        return best;
+    }
+
+    private static void PrintMachine(int threads)
+    {
+        string cpu = File.Exists("/proc/cpuinfo")
+            ? File.ReadLines("/proc/cpuinfo").FirstOrDefault(l => l.StartsWith("model name", StringComparison.Ordinal))?.Split(':', 2)[1].Trim() ?? "?"
+            : RuntimeInformation.ProcessArchitecture.ToString();
+        string torchSharp = typeof(torch).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion.Split('+')[0]
+            ?? typeof(torch).Assembly.GetName().Version?.ToString() ?? "?";
+        Console.WriteLine("NormLab training bench");
+        Console.WriteLine($"  machine      {Environment.ProcessorCount} logical cores, {cpu}, {RuntimeInformation.OSDescription}");
+        Console.WriteLine($"  runtime      {RuntimeInformation.FrameworkDescription}, TorchSharp {torchSharp}, libtorch {torch.__version__}");
+        Console.WriteLine($"  threads      {get_num_threads()} intra-op (torch.set_num_threads({threads})), {get_num_interop_threads()} inter-op");
+        Console.WriteLine($"  load average {LoadAverage()} (1, 5, 15 min)");
+    }
+
+    private static string LoadAverage() =>
+        File.Exists("/proc/loadavg") ? string.Join(" ", File.ReadAllText("/proc/loadavg").Split(' ').Take(3)) : "n/a";
+
+    private static string ReadResource(string name)
+    {
+        using Stream stream = typeof(Program).Assembly.GetManifestResourceStream(name)
+            ?? throw new InvalidOperationException($"resource {name} not found");
+        return new StreamReader(stream).ReadToEnd();
+    }
+
+    private static double Median(IEnumerable<double> values)
+    {
+        var sorted = values.OrderBy(v => v).ToArray();
+        return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[sorted.Length / 2 - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    private static string Verdict(bool met) => met ? "met" : "NOT met";
+}
