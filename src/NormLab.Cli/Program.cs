@@ -77,6 +77,7 @@ public static class Program
             CheckCommand.Create(context),
             SummaryCommand.Create(context),
             TrainCommand.Create(context),
+            StudyCommand.Create(context),
             LspCommand.Create(context),
         };
 

@@ -35,7 +35,7 @@ public sealed class ProgramTests
     {
         var root = Program.CreateRootCommand(new CliContext(TextWriter.Null, TextWriter.Null, TestPaths.RepositoryRoot, useColor: false));
 
-        Assert.Equal(new[] { "check", "summary", "train", "lsp" }, root.Subcommands.Select(c => c.Name).ToArray());
+        Assert.Equal(new[] { "check", "summary", "train", "study", "lsp" }, root.Subcommands.Select(c => c.Name).ToArray());
     }
 
     /// <summary>The real executable, started as a process: Main's wiring, stderr, and the exit code.</summary>

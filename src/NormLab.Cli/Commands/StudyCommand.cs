@@ -1,0 +1,517 @@
+using System;
+using System.Collections.Generic;
+using System.CommandLine;
+using System.CommandLine.Parsing;
+using System.Diagnostics;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Threading;
+using NormLab.Dsl;
+using NormLab.Runtime.Building;
+using NormLab.Runtime.Data;
+using NormLab.Runtime.Reports;
+using NormLab.Runtime.Studies;
+using NormLab.Runtime.Training;
+
+namespace NormLab.Cli.Commands;
+
+/// <summary>
+/// <c>normlab study FILE [--networks A,B,...] [--seeds N] [--epochs N] [--out DIR] [--shard i/n] ...</c>: trains every
+/// network of a <c>.normlab</c> file with seeds 1..N (run k of every network uses seed k), writes each run to
+/// <c>DIR/runs/&lt;network&gt;/seed-&lt;k&gt;.json</c> as soon as it finishes, and then the report (<c>report.md</c>,
+/// <c>summary.json</c>, <c>runs.csv</c>, <c>plots/</c>). Running it again skips finished runs; Ctrl+C abandons the
+/// running one and keeps every finished one. With <c>--shard i/n</c> it runs every n-th cell of the grid and writes no
+/// report; <c>normlab study merge DIR...</c> joins the shards' folders and writes it.
+/// </summary>
+internal static class StudyCommand
+{
+    /// <summary>The exit code of a study stopped by Ctrl+C (128 + SIGINT).</summary>
+    public const int Cancelled = 130;
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    /// <summary>What the command line asked for.</summary>
+    internal sealed record Arguments(
+        string File,
+        string? Networks = null,
+        int Seeds = 10,
+        int Epochs = 5,
+        string? Out = null,
+        string? Shard = null,
+        string? Name = null,
+        string? Baseline = null,
+        string Data = TrainCommand.SampleData,
+        IReadOnlyList<string>? Parameters = null,
+        string Device = "auto",
+        int? Threads = null,
+        double? LearningRate = null,
+        string Optimizer = "adam",
+        int BatchSize = 64,
+        string Schedule = "none",
+        int? LimitTrain = null,
+        int? LimitTest = null);
+
+    public static Command Create(CliContext context)
+    {
+        var file = new Argument<string>("FILE") { Description = "The .normlab file that declares the networks." };
+        var networks = new Option<string?>("--networks")
+        {
+            Description = "The networks to compare, comma-separated, in the order the report lists them (default: every network of the file).",
+            HelpName = "A,B,...",
+        };
+        var seeds = new Option<int>("--seeds") { Description = "Runs per network: seeds 1..N (run k of every network uses seed k).", DefaultValueFactory = _ => 10, HelpName = "N" };
+        var epochs = new Option<int>("--epochs") { Description = "Epochs per run.", DefaultValueFactory = _ => 5, HelpName = "N" };
+        var output = new Option<string?>("--out", "-o") { Description = "The study folder (default: studies/<name>).", HelpName = "DIR" };
+        var shard = new Option<string?>("--shard")
+        {
+            Description = "Run only shard i of n (0-based: cell c of the grid, numbered network-major, belongs to shard c mod n); no report: merge the shards' folders with 'normlab study merge'.",
+            HelpName = "i/n",
+        };
+        var name = new Option<string?>("--name") { Description = "The study's name (default: the file name without extension).", HelpName = "NAME" };
+        var baseline = new Option<string?>("--baseline") { Description = "The network the others are compared with (default: the first).", HelpName = "NAME" };
+        var data = new Option<string>("--data")
+        {
+            Description = "The data: the embedded MNIST sample, or a folder holding the four IDX files of MNIST, Fashion-MNIST or KMNIST.",
+            DefaultValueFactory = _ => TrainCommand.SampleData,
+            HelpName = "mnist-sample|DIR",
+        };
+        var parameters = new Option<string[]>("--param")
+        {
+            Description = "Sweep a hyper-parameter every network declares: each network is trained with each value (repeat for more).",
+            HelpName = "NAME=V1,V2,...",
+        };
+        var device = new Option<string>("--device") { Description = "Where to train: auto picks CUDA when it is available.", DefaultValueFactory = _ => "auto", HelpName = "auto|cpu|cuda" };
+        var threads = new Option<int?>("--threads") { Description = "CPU threads for libtorch (default: the processor count).", HelpName = "N" };
+        var learningRate = new Option<double?>("--lr") { Description = "The learning rate (default: 0.001 for Adam, 0.01 for SGD).", HelpName = "X" };
+        var optimizer = new Option<string>("--optimizer") { Description = "Adam, or SGD with momentum 0.9.", DefaultValueFactory = _ => "adam", HelpName = "adam|sgd" };
+        var batchSize = new Option<int>("--batch-size") { Description = "Training batch size.", DefaultValueFactory = _ => 64, HelpName = "N" };
+        var schedule = new Option<string>("--schedule") { Description = "Learning-rate schedule.", DefaultValueFactory = _ => "none", HelpName = "none|step|cosine" };
+        // for smoke studies and tests: a few evenly spaced images of each set
+        var limitTrain = new Option<int?>("--limit-train") { Description = "Use only N train images (evenly spaced).", HelpName = "N", Hidden = true };
+        var limitTest = new Option<int?>("--limit-test") { Description = "Use only N test images (evenly spaced).", HelpName = "N", Hidden = true };
+
+        file.Validators.Add(result => InputFiles.RejectUnknownOptions(result, context));
+        device.AcceptOnlyFromAmong(TrainCommand.DeviceNames);
+        optimizer.AcceptOnlyFromAmong(TrainCommand.OptimizerNames);
+        schedule.AcceptOnlyFromAmong(TrainCommand.ScheduleNames);
+        foreach (var option in new[] { seeds, epochs, batchSize })
+            option.Validators.Add(result => AtLeastOne(result, result.GetValueOrDefault<int>()));
+        foreach (var option in new[] { threads, limitTrain, limitTest })
+            option.Validators.Add(result => AtLeastOne(result, result.GetValueOrDefault<int?>()));
+        shard.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<string?>() is { } text && !Shard.TryParse(text, out _, out var error))
+                result.AddError(error + ".");
+        });
+        learningRate.Validators.Add(result =>
+        {
+            if (result.GetValueOrDefault<double?>() is double lr && !(lr > 0 && double.IsFinite(lr)))
+                result.AddError($"{result.Option.Name} must be a positive number.");
+        });
+        parameters.Validators.Add(result =>
+        {
+            foreach (var text in result.GetValueOrDefault<string[]>() ?? Array.Empty<string>())
+            {
+                if (!TryParseAxis(text, out _, out var error))
+                    result.AddError(error);
+            }
+        });
+
+        var command = new Command("study", "Train networks × seeds on the same data, write every run as it finishes, and report means, confidence intervals and comparisons against a baseline (exit code 1: the file has errors; 2: bad usage, unknown network, unreadable data or a folder holding another study; 130: stopped by Ctrl+C).")
+        {
+            file, networks, seeds, epochs, output, shard, name, baseline, data, parameters, device, threads, learningRate, optimizer, batchSize, schedule,
+            limitTrain, limitTest,
+        };
+        command.Subcommands.Add(CreateMerge(context));
+        command.SetAction(parseResult =>
+        {
+            var arguments = new Arguments(
+                parseResult.GetValue(file) ?? string.Empty,
+                parseResult.GetValue(networks),
+                parseResult.GetValue(seeds),
+                parseResult.GetValue(epochs),
+                parseResult.GetValue(output),
+                parseResult.GetValue(shard),
+                parseResult.GetValue(name),
+                parseResult.GetValue(baseline),
+                parseResult.GetValue(data) ?? TrainCommand.SampleData,
+                parseResult.GetValue(parameters),
+                parseResult.GetValue(device) ?? "auto",
+                parseResult.GetValue(threads),
+                parseResult.GetValue(learningRate),
+                parseResult.GetValue(optimizer) ?? "adam",
+                parseResult.GetValue(batchSize),
+                parseResult.GetValue(schedule) ?? "none",
+                parseResult.GetValue(limitTrain),
+                parseResult.GetValue(limitTest));
+            return WithCtrlC(token => Execute(context, arguments, token));
+        });
+        return command;
+    }
+
+    private static Command CreateMerge(CliContext context)
+    {
+        var folders = new Argument<string[]>("DIR")
+        {
+            Description = "The shards' study folders (each written by 'normlab study --shard i/n').",
+            Arity = ArgumentArity.OneOrMore,
+        };
+        var output = new Option<string?>("--out", "-o") { Description = "Where to write the merged study and its report (default: the first DIR).", HelpName = "DIR" };
+        folders.Validators.Add(result => InputFiles.RejectUnknownOptions(result, context));
+        var command = new Command("merge", "Join the folders of a study's shards into one study folder and write its report (exit code 2: a folder is not a study, the folders hold different studies, or runs are missing).")
+        {
+            folders,
+            output,
+        };
+        command.SetAction(parseResult => Merge(context, parseResult.GetValue(folders) ?? Array.Empty<string>(), parseResult.GetValue(output)));
+        return command;
+    }
+
+    /// <summary>Runs with a token that the first Ctrl+C cancels (a second one ends the process at once).</summary>
+    private static int WithCtrlC(Func<CancellationToken, int> run)
+    {
+        using var cancellation = new CancellationTokenSource();
+        ConsoleCancelEventHandler handler = (_, e) =>
+        {
+            if (!cancellation.IsCancellationRequested)
+            {
+                e.Cancel = true;
+                cancellation.Cancel();
+            }
+        };
+        Console.CancelKeyPress += handler;
+        try
+        {
+            return run(cancellation.Token);
+        }
+        finally
+        {
+            Console.CancelKeyPress -= handler;
+        }
+    }
+
+    public static int Execute(CliContext context, Arguments arguments, CancellationToken cancellationToken = default)
+    {
+        if (!InputFiles.TryResolveFile(arguments.File, context, out var file) || file is null
+            || !InputFiles.TryRead(file, context, out var text))
+        {
+            return ExitCodes.UsageError;
+        }
+
+        var checkResult = NormLabCompiler.Check(text, file.DisplayPath);
+        var names = arguments.Networks?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        foreach (var network in names ?? Array.Empty<string>())
+        {
+            if (checkResult.FindNetwork(network) is null)
+            {
+                var known = checkResult.Networks.Count == 0 ? "it declares none" : "its networks are: " + string.Join(", ", checkResult.Networks.Select(n => n.Name));
+                context.ReportError($"no network '{network}' in {file.DisplayPath}; {known}");
+                return ExitCodes.UsageError;
+            }
+        }
+        var selected = names ?? checkResult.Networks.Select(n => n.Name).ToArray();
+        var errors = checkResult.Diagnostics.Where(d => d.IsError).ToArray();
+        if (errors.Length > 0)
+        {
+            foreach (var diagnostic in errors)
+                context.Error.WriteLine(diagnostic.ToString());
+            context.ReportError($"{file.DisplayPath} has errors; nothing was trained");
+            return ExitCodes.ErrorsFound;
+        }
+
+        var axes = (arguments.Parameters ?? Array.Empty<string>()).Select(p => TryParseAxis(p, out var axis, out _) ? axis! : throw new InvalidOperationException(p)).ToArray();
+        Shard? shard = null;
+        if (arguments.Shard is { } shardText && !Shard.TryParse(shardText, out shard, out var shardError))
+        {
+            context.ReportError(shardError);
+            return ExitCodes.UsageError;
+        }
+
+        string studyName = arguments.Name ?? Path.GetFileNameWithoutExtension(file.FullPath);
+        string outFolder;
+        try
+        {
+            outFolder = Path.GetFullPath(arguments.Out ?? Path.Combine("studies", studyName), context.CurrentDirectory);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            context.ReportError($"not a valid path: '{arguments.Out}'");
+            return ExitCodes.UsageError;
+        }
+        var displayOut = InputFiles.DisplayPath(outFolder, arguments.Out ?? "studies", context);
+
+        string dataFolder = arguments.Data;
+        if (arguments.Data != TrainCommand.SampleData)
+        {
+            dataFolder = Path.GetFullPath(arguments.Data, context.CurrentDirectory);
+            if (!Directory.Exists(dataFolder))
+            {
+                context.ReportError(File.Exists(dataFolder)
+                    ? $"--data expects {TrainCommand.SampleData} or a folder, and {arguments.Data} is a file"
+                    : $"no data folder {arguments.Data} (--data takes {TrainCommand.SampleData} or a folder holding {string.Join(", ", DataSets.FolderFiles)})");
+                return ExitCodes.UsageError;
+            }
+        }
+        var dataName = StudyData.Name(arguments.Data == TrainCommand.SampleData ? TrainCommand.SampleData : InputFiles.ToForwardSlashes(arguments.Data),
+            arguments.LimitTrain, arguments.LimitTest);
+
+        var options = new StudyOptions
+        {
+            Name = studyName,
+            Networks = selected,
+            Seeds = arguments.Seeds,
+            HyperParameters = axes,
+            Epochs = arguments.Epochs,
+            Training = new TrainingOptions
+            {
+                BatchSize = arguments.BatchSize,
+                Optimizer = arguments.Optimizer == "sgd" ? OptimizerKind.Sgd : OptimizerKind.Adam,
+                LearningRate = arguments.LearningRate,
+                Schedule = arguments.Schedule switch { "step" => LearningRateSchedule.Step, "cosine" => LearningRateSchedule.Cosine, _ => LearningRateSchedule.None },
+                Device = arguments.Device switch { "cpu" => DeviceChoice.Cpu, "cuda" => DeviceChoice.Cuda, _ => DeviceChoice.Auto },
+                Threads = arguments.Threads,
+            },
+            DataName = dataName,
+            LoadData = () => StudyData.Load(dataFolder, arguments.LimitTrain, arguments.LimitTest),
+            OutputFolder = outFolder,
+            Shard = shard,
+            Baseline = arguments.Baseline,
+        };
+
+        var reporter = new ProgressReporter(context.Output, IsTerminal(context));
+        try
+        {
+            var study = Study.Create(text, file.DisplayPath, options);
+            var device = Devices.Resolve(options.Training.Device);
+            var definition = study.Definition;
+            int cells = study.Cells.Count;
+            context.Output.WriteLine(string.Format(
+                Invariant,
+                "Study {0}: {1} network{2} × {3} seed{4} = {5} run{6}{7}, {8} epoch{9} each on {10}, {11} → {12}",
+                definition.Name, definition.Networks.Count, Plural(definition.Networks.Count), definition.Seeds, Plural(definition.Seeds), cells, Plural(cells),
+                shard is null ? string.Empty : string.Format(Invariant, " (shard {0}: {1} run{2})", shard, study.OwnCells.Count, Plural(study.OwnCells.Count)),
+                definition.Epochs, Plural(definition.Epochs), definition.Data, Devices.Name(device), displayOut));
+            context.Output.Flush();
+
+            StudyRunSummary summary;
+            try
+            {
+                summary = study.Run(reporter, cancellationToken);
+            }
+            catch (OperationCanceledException)
+            {
+                reporter.Clear();
+                context.ReportError($"study stopped: {reporter.Trained + reporter.Skipped} of {study.OwnCells.Count} runs are done and kept in {displayOut}; run the same command again to go on (the run in progress was abandoned and nothing of it was written)");
+                return Cancelled;
+            }
+
+            reporter.Clear();
+            if (summary.Report is { } report)
+            {
+                WriteReportLines(context, report, displayOut);
+            }
+            else
+            {
+                context.Output.WriteLine(string.Format(
+                    Invariant,
+                    "Shard {0} done: {1} run{2} trained, {3} already there. When every shard is done: normlab study merge {4} ...",
+                    shard, summary.Trained, Plural(summary.Trained), summary.Skipped, displayOut));
+            }
+            return ExitCodes.Success;
+        }
+        catch (ArchitectureException e)
+        {
+            reporter.Clear();
+            context.Error.WriteLine(e.Message);
+            return ExitCodes.ErrorsFound;
+        }
+        catch (Exception e) when (e is StudyException or TrainingException or DataSetException or ArgumentException)
+        {
+            reporter.Clear();
+            context.ReportError(e.Message);
+            return ExitCodes.UsageError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            reporter.Clear();
+            context.ReportError($"cannot write to {displayOut} or read the data: {e.Message}");
+            return ExitCodes.UsageError;
+        }
+    }
+
+    public static int Merge(CliContext context, IReadOnlyList<string> folders, string? output)
+    {
+        var full = new List<string>();
+        foreach (var folder in folders)
+        {
+            var path = Path.GetFullPath(folder, context.CurrentDirectory);
+            if (!Directory.Exists(path))
+            {
+                context.ReportError("no such folder: " + folder);
+                return ExitCodes.UsageError;
+            }
+            full.Add(path);
+        }
+
+        var target = Path.GetFullPath(output ?? folders[0], context.CurrentDirectory);
+        var displayOut = InputFiles.DisplayPath(target, output ?? folders[0], context);
+        try
+        {
+            var merged = Study.Merge(full, target);
+            context.Output.WriteLine(string.Format(
+                Invariant,
+                "Merged {0} folder{1}: {2} runs ({3} copied into {4})",
+                full.Count, Plural(full.Count), merged.Runs, merged.Copied, displayOut));
+            WriteReportLines(context, merged.Report, displayOut);
+            return ExitCodes.Success;
+        }
+        catch (StudyException e)
+        {
+            context.ReportError(e.Message);
+            return ExitCodes.UsageError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            context.ReportError($"cannot merge into {displayOut}: {e.Message}");
+            return ExitCodes.UsageError;
+        }
+    }
+
+    private static void WriteReportLines(CliContext context, StudyReportFiles report, string displayOut)
+    {
+        var definition = StudyDefinition.Load(report.Folder);
+        var runs = Study.ReadRuns(report.Folder, definition).Where(r => r.Run is not null).Select(r => r.Run!).ToArray();
+        var analysis = StudyAnalysis.Analyze(definition, runs);
+        context.Output.WriteLine();
+        context.Output.WriteLine("Network                          Runs  Test accuracy (mean ± std)  95% CI");
+        foreach (var network in analysis.Networks)
+        {
+            var s = network.TestAccuracy;
+            context.Output.WriteLine(string.Format(
+                Invariant,
+                "{0,-32} {1,4}  {2,26}  {3}",
+                network.Name, network.Runs.Count,
+                s.Count == 0 ? "n/a" : (s.StandardDeviation is double std ? string.Format(Invariant, "{0:0.00}% ± {1:0.00}", s.Mean * 100, std * 100) : string.Format(Invariant, "{0:0.00}%", s.Mean * 100)),
+                s.Ci95 is Interval ci ? string.Format(Invariant, "{0:0.00}% to {1:0.00}%", ci.Low * 100, ci.High * 100) : "n/a"));
+        }
+        foreach (var comparison in analysis.Comparisons.Where(c => c.Metric == StudyMetric.TestAccuracy))
+            context.Output.WriteLine(MarkdownReport.VerdictLine(comparison).Replace("**", string.Empty, StringComparison.Ordinal));
+        context.Output.WriteLine();
+        if (report.MissingRuns > 0)
+            context.Output.WriteLine($"Incomplete: {report.MissingRuns} runs are missing from the report.");
+        context.Output.WriteLine($"Wrote {displayOut}/{MarkdownReport.FileName}, {SummaryJson.FileName}, {RunsCsv.FileName} and {report.Plots.Count} plot files in {displayOut}/{StudyPlots.Folder}");
+    }
+
+    /// <summary><c>name=v1,v2,...</c> with invariant numbers.</summary>
+    internal static bool TryParseAxis(string text, out HyperParameterAxis? axis, out string error)
+    {
+        axis = null;
+        error = string.Empty;
+        int equals = text.IndexOf('=', StringComparison.Ordinal);
+        var name = equals > 0 ? text[..equals].Trim() : string.Empty;
+        var values = new List<double>();
+        if (name.Length > 0)
+        {
+            foreach (var part in text[(equals + 1)..].Split(',', StringSplitOptions.TrimEntries))
+            {
+                if (!double.TryParse(part, NumberStyles.Float, Invariant, out var value) || !double.IsFinite(value))
+                {
+                    values.Clear();
+                    break;
+                }
+                values.Add(value);
+            }
+        }
+        if (name.Length == 0 || values.Count == 0)
+        {
+            error = $"--param expects NAME=V1,V2,... with numbers (got '{text}').";
+            return false;
+        }
+        axis = new HyperParameterAxis(name, values);
+        return true;
+    }
+
+    private static string Plural(int count) => count == 1 ? string.Empty : "s";
+
+    private static bool IsTerminal(CliContext context) =>
+        ReferenceEquals(context.Output, Console.Out) && !Console.IsOutputRedirected;
+
+    private static void AtLeastOne(OptionResult result, int? value)
+    {
+        if (value is < 1)
+            result.AddError($"{result.Option.Name} must be at least 1.");
+    }
+
+    /// <summary>
+    /// One line per finished or skipped run; on a terminal, also a line for the running one (epoch, bar, loss),
+    /// redrawn in place at most ten times a second.
+    /// </summary>
+    private sealed class ProgressReporter(TextWriter output, bool interactive) : IProgress<StudyProgress>
+    {
+        private const int BarWidth = 20;
+        private readonly Stopwatch _sinceDraw = Stopwatch.StartNew();
+        private readonly Stopwatch _run = new();
+        private int _drawn;
+
+        public int Trained { get; private set; }
+
+        public int Skipped { get; private set; }
+
+        public void Report(StudyProgress value)
+        {
+            string prefix = string.Format(Invariant, "[{0}/{1}] {2} seed {3}", value.Position.ToString(Invariant).PadLeft(value.Count.ToString(Invariant).Length), value.Count, value.Cell.Network, value.Cell.Seed);
+            switch (value.Event)
+            {
+                case StudyEvent.Skipped:
+                    Skipped++;
+                    Line(value.Result?.TestAccuracy is null ? $"{prefix}: already done" : $"{prefix}: already done ({Accuracy(value.Result)})");
+                    break;
+                case StudyEvent.Started:
+                    _run.Restart();
+                    if (value.Note is { } note)
+                        Line($"{prefix}: training again ({note})");
+                    break;
+                case StudyEvent.Finished:
+                    Trained++;
+                    var result = value.Result!;
+                    Line(result.Diverged is { } diverged
+                        ? string.Format(Invariant, "{0}: diverged in epoch {1} ({2}), {3:0.0} s", prefix, diverged.Epoch, diverged.Reason, _run.Elapsed.TotalSeconds)
+                        : string.Format(Invariant, "{0}: {1}, {2:0.0} s", prefix, Accuracy(result), _run.Elapsed.TotalSeconds));
+                    break;
+                case StudyEvent.Training when interactive && value.Training is { Phase: TrainingPhase.Step } t:
+                    if (_sinceDraw.ElapsedMilliseconds < 100 && _drawn > 0)
+                        return;
+                    var filled = (int)((long)t.Step * BarWidth / Math.Max(1, t.StepsPerEpoch));
+                    var line = string.Format(Invariant, "{0}: epoch {1}/{2} [{3}{4}] loss {5:0.0000}  accuracy {6:0.00}%",
+                        prefix, t.Epoch, t.Epochs, new string('#', filled), new string('.', BarWidth - filled), t.TrainLoss, t.TrainAccuracy * 100);
+                    output.Write("\r" + line.PadRight(_drawn));
+                    output.Flush();
+                    _drawn = line.Length;
+                    _sinceDraw.Restart();
+                    break;
+            }
+        }
+
+        private static string Accuracy(RunResult? result) => result?.TestAccuracy is double accuracy
+            ? string.Format(Invariant, "test accuracy {0:0.00}%, loss {1:0.0000}", accuracy * 100, result.TestLoss)
+            : "no finished epoch";
+
+        private void Line(string text)
+        {
+            Clear();
+            output.WriteLine(text);
+            output.Flush();
+        }
+
+        public void Clear()
+        {
+            if (_drawn > 0)
+            {
+                output.Write("\r" + new string(' ', _drawn) + "\r");
+                output.Flush();
+                _drawn = 0;
+            }
+        }
+    }
+}

@@ -1,0 +1,215 @@
+using System.Diagnostics;
+using System.Globalization;
+using System.Text.Json;
+using NormLab.Runtime.Reports;
+
+namespace NormLab.Cli.Tests;
+
+/// <summary>
+/// The real <c>normlab study</c> executable on 2 tiny networks × 3 seeds × 1 epoch of 1,000 sample images (the
+/// convolution's runs take a few tenths of a second, so a study killed after the first run file of the linear network
+/// surely has runs left to do): an
+/// uninterrupted study (once, shared), a study killed after its first run file and started again, and two shards
+/// merged. Every training runs in a child process (libtorch's generator and thread count are global, and other
+/// test classes train in this process); merging trains nothing, so it runs in-process.
+/// </summary>
+public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) : IClassFixture<StudyCommandTests.StraightStudy>
+{
+    public const string Networks = """
+        network Linear(input: 1x28x28, classes: 10) {
+            flatten > linear(classes)
+        }
+
+        network Conv(input: 1x28x28, classes: 10) {
+            conv3x3(8) > bn > relu > maxpool > flatten > linear(classes)
+        }
+        """;
+
+    /// <summary>The study every test runs, less <c>--out</c>.</summary>
+    public static readonly string[] StudyArguments =
+    {
+        "study", "nets.normlab", "--seeds", "3", "--epochs", "1", "--limit-train", "1000", "--limit-test", "200", "--threads", "1",
+    };
+
+    /// <summary>One uninterrupted study in <see cref="Folder"/>/straight, the reference of the other tests.</summary>
+    public sealed class StraightStudy : IAsyncLifetime
+    {
+        internal TempFolder Folder { get; } = new();
+
+        public string Summary { get; private set; } = string.Empty;
+
+        public string[] Runs { get; private set; } = Array.Empty<string>();
+
+        public async Task InitializeAsync()
+        {
+            Folder.Write("nets.normlab", Networks);
+            var result = await RunProcess(Folder.Path, StudyArguments.Append("--out").Append("straight").ToArray());
+            Assert.True(result.ExitCode == 0, result.Stderr);
+            Summary = File.ReadAllText(Path.Combine(Folder.Path, "straight", SummaryJson.FileName));
+            Runs = File.ReadAllLines(Path.Combine(Folder.Path, "straight", RunsCsv.FileName));
+        }
+
+        public Task DisposeAsync()
+        {
+            Folder.Dispose();
+            return Task.CompletedTask;
+        }
+    }
+
+    [Fact]
+    public void An_uninterrupted_study_writes_its_runs_and_report()
+    {
+        string folder = Path.Combine(straight.Folder.Path, "straight");
+
+        Assert.Equal(new[] { "seed-1.json", "seed-2.json", "seed-3.json" }, Directory.GetFiles(Path.Combine(folder, "runs", "Conv")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
+        foreach (var file in new[] { "study.json", "summary.json", "runs.csv", "report.md", "plots/test-accuracy.png", "plots/final-accuracy.svg", "plots/health-dead-relu.png" })
+            Assert.True(new FileInfo(Path.Combine(folder, file)).Length > 100, file);
+        using var summary = JsonDocument.Parse(straight.Summary);
+        Assert.Equal("nets", summary.RootElement.GetProperty("study").GetString());
+        Assert.Equal("mnist-sample (1000 train / 200 test)", summary.RootElement.GetProperty("data").GetString());
+        Assert.Equal(new[] { "Linear", "Conv" }, summary.RootElement.GetProperty("networks").EnumerateArray().Select(n => n.GetProperty("name").GetString()).ToArray());
+        Assert.Equal(1 + 6, straight.Runs.Length);
+        Assert.Contains("Conv vs Linear", File.ReadAllText(Path.Combine(folder, "report.md")).Replace("**", string.Empty, StringComparison.Ordinal), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task A_killed_study_resumes_and_reports_what_an_uninterrupted_one_does()
+    {
+        string root = straight.Folder.Path;
+        string runs = Path.Combine(root, "resumed", "runs");
+        var start = Start(root, StudyArguments.Append("--out").Append("resumed").ToArray());
+        using (var process = Process.Start(start)!)
+        {
+            _ = process.StandardOutput.ReadToEndAsync();
+            _ = process.StandardError.ReadToEndAsync();
+            var clock = Stopwatch.StartNew();
+            while (!(Directory.Exists(runs) && Directory.EnumerateFiles(runs, "seed-*.json", SearchOption.AllDirectories).Any()))
+            {
+                Assert.False(process.HasExited, "the study ended before its first run file appeared");
+                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), "no run file after 90 s");
+                await Task.Delay(5);
+            }
+            process.Kill(entireProcessTree: true);
+            await process.WaitForExitAsync();
+        }
+
+        var kept = Directory.GetFiles(runs, "seed-*.json", SearchOption.AllDirectories);
+        Assert.InRange(kept.Length, 1, 5);
+        foreach (var file in kept)
+            Assert.NotNull(Runtime.Training.RunResult.FromJson(File.ReadAllText(file)));
+        Assert.False(File.Exists(Path.Combine(root, "resumed", SummaryJson.FileName)));
+
+        var resumed = await RunProcess(root, StudyArguments.Append("--out").Append("resumed").ToArray());
+
+        Assert.True(resumed.ExitCode == 0, resumed.Stderr);
+        Assert.Equal(kept.Length, resumed.StdoutLines.Count(l => l.Contains(": already done (test accuracy ", StringComparison.Ordinal)));
+        Assert.Equal(SummaryJson.WithoutMeasuredFields(straight.Summary), SummaryJson.WithoutMeasuredFields(File.ReadAllText(Path.Combine(root, "resumed", SummaryJson.FileName))));
+        Assert.Equal(WithoutMeasuredColumns(straight.Runs), WithoutMeasuredColumns(File.ReadAllLines(Path.Combine(root, "resumed", RunsCsv.FileName))));
+    }
+
+    [Fact]
+    public async Task Shards_merged_give_the_summary_of_the_whole_study()
+    {
+        string root = straight.Folder.Path;
+        var shards = await Task.WhenAll(
+            RunProcess(root, StudyArguments.Concat(new[] { "--out", "shard-0", "--shard", "0/2" }).ToArray()),
+            RunProcess(root, StudyArguments.Concat(new[] { "--out", "shard-1", "--shard", "1/2" }).ToArray()));
+
+        Assert.All(shards, s => Assert.True(s.ExitCode == 0, s.Stderr));
+        Assert.StartsWith("Study nets: 2 networks × 3 seeds = 6 runs (shard 0/2: 3 runs), 1 epoch each on mnist-sample (1000 train / 200 test), cpu → shard-0", shards[0].StdoutLines[0], StringComparison.Ordinal);
+        Assert.Equal("Shard 1/2 done: 3 runs trained, 0 already there. When every shard is done: normlab study merge shard-1 ...", shards[1].StdoutLines[^1]);
+        Assert.False(File.Exists(Path.Combine(root, "shard-0", SummaryJson.FileName)));
+
+        var merged = Cli.RunIn(root, "study", "merge", "shard-0", "shard-1", "--out", "merged");
+
+        Assert.True(merged.ExitCode == 0, merged.Stderr);
+        Assert.Equal("Merged 2 folders: 6 runs (6 copied into merged)", merged.StdoutLines[0]);
+        Assert.Equal("Wrote merged/report.md, summary.json, runs.csv and 10 plot files in merged/plots", merged.StdoutLines[^1]);
+        Assert.Equal(SummaryJson.WithoutMeasuredFields(straight.Summary), SummaryJson.WithoutMeasuredFields(File.ReadAllText(Path.Combine(root, "merged", SummaryJson.FileName))));
+        Assert.Equal(WithoutMeasuredColumns(straight.Runs), WithoutMeasuredColumns(File.ReadAllLines(Path.Combine(root, "merged", RunsCsv.FileName))));
+
+        var incomplete = Cli.RunIn(root, "study", "merge", "shard-1", "--out", "half");
+        Assert.Equal(2, incomplete.ExitCode);
+        Assert.Equal("normlab: error: 3 of 6 runs are missing: Linear seed 1, Linear seed 3, Conv seed 2 (run the shards that own them, then merge again)", incomplete.StderrLines.Single());
+    }
+
+    [Fact]
+    public void Usage_errors_are_one_line_and_exit_2()
+    {
+        using var folder = new TempFolder();
+        folder.Write("nets.normlab", Networks);
+
+        var unknown = Cli.RunIn(folder.Path, "study", "nets.normlab", "--networks", "Linear,Nope");
+        Assert.Equal(2, unknown.ExitCode);
+        Assert.Equal("normlab: error: no network 'Nope' in nets.normlab; its networks are: Linear, Conv", unknown.StderrLines.Single());
+
+        var shard = Cli.RunIn(folder.Path, "study", "nets.normlab", "--shard", "2/2");
+        Assert.Equal(2, shard.ExitCode);
+        Assert.StartsWith("normlab: error: shard 2/2: n must be at least 1 and i must lie in 0..n-1", shard.StderrLines[0], StringComparison.Ordinal);
+
+        var param = Cli.RunIn(folder.Path, "study", "nets.normlab", "--param", "width");
+        Assert.Equal(2, param.ExitCode);
+        Assert.Contains("--param expects NAME=V1,V2,... with numbers (got 'width').", param.Stderr, StringComparison.Ordinal);
+
+        var noStudy = Cli.RunIn(folder.Path, "study", "merge", ".");
+        Assert.Equal(2, noStudy.ExitCode);
+        Assert.Equal("normlab: error: " + folder.Path + " is not a study folder (no study.json)", noStudy.StderrLines.Single());
+
+        var missing = Cli.RunIn(folder.Path, "study", "nope.normlab");
+        Assert.Equal(2, missing.ExitCode);
+        Assert.Equal("normlab: error: no such file or directory: nope.normlab", missing.StderrLines.Single());
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "studies")));
+    }
+
+    [Fact]
+    public void Help_shows_the_options_but_not_the_hidden_ones()
+    {
+        var help = Cli.Run("study", "--help");
+
+        Assert.Equal(0, help.ExitCode);
+        foreach (var option in new[] { "--networks", "--seeds", "--epochs", "--out", "--shard", "--baseline", "--param", "merge" })
+            Assert.Contains(option, help.Stdout, StringComparison.Ordinal);
+        Assert.DoesNotContain("--limit-train", help.Stdout, StringComparison.Ordinal);
+        Assert.Equal(0, Cli.Run("study", "merge", "--help").ExitCode);
+    }
+
+    /// <summary>The rows without the columns that are measured (throughput and time).</summary>
+    private static string[] WithoutMeasuredColumns(string[] lines)
+    {
+        var header = lines[0].Split(',');
+        var keep = Enumerable.Range(0, header.Length).Where(i => header[i] is not "imagesPerSecond" and not "elapsedSeconds").ToArray();
+        return lines.Select(l => string.Join(",", keep.Select(i => l.Split(',')[i]))).ToArray();
+    }
+
+    private static ProcessStartInfo Start(string folder, string[] arguments)
+    {
+        var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = folder,
+        };
+        start.ArgumentList.Add(typeof(Program).Assembly.Location);
+        foreach (var argument in arguments)
+            start.ArgumentList.Add(argument);
+        return start;
+    }
+
+    private static async Task<CliResult> RunProcess(string folder, string[] arguments)
+    {
+        using var process = Process.Start(Start(folder, arguments))!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(240));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+        return new CliResult(process.ExitCode, (await stdout).Replace("\r\n", "\n", StringComparison.Ordinal), await stderr);
+    }
+}
