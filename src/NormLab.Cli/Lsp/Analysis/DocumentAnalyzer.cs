@@ -28,6 +28,8 @@ namespace NormLab.Cli.Lsp.Analysis;
 internal sealed class DocumentAnalyzer
 {
     private const string SyntaxErrorId = "NL0001";
+    private const string EmptyBodyId = "NL0008";
+    private const string MissingInputId = "NL0009";
 
     private readonly CheckOptions? _options;
     private Dictionary<(string Text, string Following), ParsedChunk> _parses = new();
@@ -202,7 +204,12 @@ internal sealed class DocumentAnalyzer
 
             segments.Add(new Segment(preludeText.Length, chunk.Text.Length, chunk.Start));
             var entry = new NetworkEntry(check.Model, chunk, segments, Array.Empty<Diagnostic>());
-            var diagnostics = check.Model.Diagnostics.Select(d => Rebase(d, source, entry.ToDocument(d.Span))).ToArray();
+            // the network's own diagnostics: its text's syntax errors come from the pieces' parses (the check repeats
+            // them, as seen from a text that ends where the piece ends)
+            var diagnostics = check.Model.Diagnostics
+                .Where(d => d.Id != SyntaxErrorId)
+                .Select(d => Rebase(d, source, entry.ToDocument(d.Span)))
+                .ToArray();
             entries.Add(new NetworkEntry(check.Model, chunk, segments, diagnostics));
         }
 
@@ -262,8 +269,10 @@ internal sealed class DocumentAnalyzer
         if (!string.Equals(skeletonText, _skeleton, StringComparison.Ordinal))
         {
             var result = NormLabCompiler.Check(SourceText.From(skeletonText), _options);
-            var ofNetworks = new HashSet<Diagnostic>(result.Networks.SelectMany(n => n.Diagnostics));
-            _skeletonDiagnostics = result.Diagnostics.Where(d => d.Id != SyntaxErrorId && !ofNetworks.Contains(d)).ToArray();
+            // what the cut-down networks report of themselves (no input, no layers) is not the file's; the file's errors
+            // inside a declaration are listed with that network too, and stay
+            var ofStubs = new HashSet<Diagnostic>(result.Networks.SelectMany(n => n.Diagnostics).Where(d => d.Id is MissingInputId or EmptyBodyId));
+            _skeletonDiagnostics = result.Diagnostics.Where(d => d.Id != SyntaxErrorId && !ofStubs.Contains(d)).ToArray();
             _skeleton = skeletonText;
         }
 
