@@ -77,20 +77,12 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
     {
         string root = straight.Folder.Path;
         string runs = Path.Combine(root, "resumed", "runs");
-        var start = Start(root, StudyArguments.Append("--out").Append("resumed").ToArray());
-        using (var process = Process.Start(start)!)
+        using (var process = Process.Start(Start(root, StudyArguments.Append("--out").Append("resumed").ToArray()))!)
         {
-            _ = process.StandardOutput.ReadToEndAsync();
             _ = process.StandardError.ReadToEndAsync();
-            var clock = Stopwatch.StartNew();
-            while (!(Directory.Exists(runs) && Directory.EnumerateFiles(runs, "seed-*.json", SearchOption.AllDirectories).Any()))
-            {
-                Assert.False(process.HasExited, "the study ended before its first run file appeared");
-                Assert.True(clock.Elapsed < TimeSpan.FromSeconds(90), "no run file after 90 s");
-                await Task.Delay(5);
-            }
+            WaitForFirstRun(process);
             process.Kill(entireProcessTree: true);
-            await process.WaitForExitAsync();
+            process.WaitForExit();
         }
 
         var kept = Directory.GetFiles(runs, "seed-*.json", SearchOption.AllDirectories);
@@ -105,6 +97,35 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
         Assert.Equal(kept.Length, resumed.StdoutLines.Count(l => l.Contains(": already done (test accuracy ", StringComparison.Ordinal)));
         Assert.Equal(SummaryJson.WithoutMeasuredFields(straight.Summary), SummaryJson.WithoutMeasuredFields(File.ReadAllText(Path.Combine(root, "resumed", SummaryJson.FileName))));
         Assert.Equal(WithoutMeasuredColumns(straight.Runs), WithoutMeasuredColumns(File.ReadAllLines(Path.Combine(root, "resumed", RunsCsv.FileName))));
+    }
+
+    /// <summary>A real Ctrl+C (SIGINT, so Linux and macOS only): the study stops, keeps its finished runs and says how to go on.</summary>
+    [Fact]
+    public async Task Ctrl_c_stops_the_study_and_keeps_the_finished_runs()
+    {
+        if (OperatingSystem.IsWindows())
+            return;
+        string root = straight.Folder.Path;
+        string runs = Path.Combine(root, "interrupted", "runs");
+        using var process = Process.Start(Start(root, StudyArguments.Append("--out").Append("interrupted").ToArray()))!;
+        var stderr = process.StandardError.ReadToEndAsync();
+        string first = WaitForFirstRun(process);
+        using (var signal = Process.Start("kill", new[] { "-INT", process.Id.ToString(CultureInfo.InvariantCulture) }))
+            await signal.WaitForExitAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        await process.WaitForExitAsync(timeout.Token);
+
+        Assert.Equal(130, process.ExitCode);
+        string error = await stderr;
+        Assert.Matches(@"^normlab: error: study stopped: [1-5] of 6 runs are done and kept in interrupted; run the same command again to go on \(the run in progress was abandoned and nothing of it was written\)\n$", error);
+        var kept = Directory.GetFiles(runs, "seed-*.json", SearchOption.AllDirectories);
+        Assert.InRange(kept.Length, 1, 5);
+        Assert.All(kept, f => Runtime.Training.RunResult.FromJson(File.ReadAllText(f)));
+        Assert.Empty(Directory.GetFiles(Path.Combine(root, "interrupted"), ".normlab-*", SearchOption.AllDirectories));
+        Assert.False(File.Exists(Path.Combine(root, "interrupted", SummaryJson.FileName)));
+        Assert.StartsWith("[1/6] Linear seed 1: test accuracy ", first, StringComparison.Ordinal);
+        Assert.DoesNotContain("Wrote ", await stdout, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -171,6 +192,24 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
             Assert.Contains(option, help.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("--limit-train", help.Stdout, StringComparison.Ordinal);
         Assert.Equal(0, Cli.Run("study", "merge", "--help").ExitCode);
+    }
+
+    /// <summary>
+    /// Reads the study's output until the line of its first finished run, which it prints (and flushes) right after
+    /// writing the run file; the other runs are still to come (the convolution's take tenths of a second each). Reads
+    /// synchronously, so the test reacts within microseconds whatever the thread pool is doing; a study that prints
+    /// nothing for 90 s is killed.
+    /// </summary>
+    private static string WaitForFirstRun(Process process)
+    {
+        using var watchdog = new Timer(_ => process.Kill(entireProcessTree: true), null, TimeSpan.FromSeconds(90), Timeout.InfiniteTimeSpan);
+        string? line;
+        while ((line = process.StandardOutput.ReadLine()) is not null)
+        {
+            if (line.StartsWith("[1/6] ", StringComparison.Ordinal))
+                return line;
+        }
+        throw new Xunit.Sdk.XunitException("the study printed no finished run (it ended or hung)");
     }
 
     /// <summary>The rows without the columns that are measured (throughput and time).</summary>
