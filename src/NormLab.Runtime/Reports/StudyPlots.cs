@@ -78,6 +78,8 @@ public static class StudyPlots
     private static Plot Curves(IReadOnlyList<NetworkAnalysis> networks, Func<NetworkAnalysis, IReadOnlyList<CurvePoint>> curve, double scale,
         string title, string subtitle, string yLabel, string note)
     {
+        if (networks.All(n => curve(n).Count <= 1))
+            note = "bar: min–max over seeds; point: mean";
         var plot = NewPlot($"{title}\n{subtitle} ({note})", "Epoch", yLabel);
         double low = double.PositiveInfinity, high = double.NegativeInfinity;
         int maxEpoch = 1;
@@ -91,7 +93,19 @@ public static class StudyPlots
             double[] min = points.Select(p => p.Min * scale).ToArray();
             double[] max = points.Select(p => p.Max * scale).ToArray();
             var color = ColorOf(i);
-            if (points.Any(p => p.Runs > 1))
+            if (points.Count == 1)
+            {
+                // one epoch: no band to draw; the min–max range as an error bar, each network a little apart
+                xs[0] += (i - (networks.Count - 1) / 2.0) * Math.Min(0.04, 0.5 / networks.Count);
+                var range = new ScottPlot.Plottables.ErrorBar(xs, mean, null, null, new[] { max[0] - mean[0] }, new[] { mean[0] - min[0] })
+                {
+                    Color = color,
+                    LineWidth = 1.5f,
+                    CapSize = 6,
+                };
+                plot.Add.Plottable(range);
+            }
+            else if (points.Any(p => p.Runs > 1))
             {
                 var band = plot.Add.FillY(xs, min, max);
                 band.FillColor = color.WithAlpha(0.14);
