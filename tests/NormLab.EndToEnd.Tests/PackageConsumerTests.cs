@@ -232,9 +232,11 @@ public sealed class PackageConsumerTests : IDisposable
             .Where(e => e.Name.LocalName == "dependency")
             .Select(e => $"{e.Attribute("id")?.Value} {e.Attribute("version")?.Value}")
             .ToList();
-        var torchSharp = XDocument.Load(Path.Combine(Metadata("RepositoryRoot"), "Directory.Packages.props")).Descendants("PackageVersion")
-            .Single(e => e.Attribute("Include")?.Value == "TorchSharp-cpu").Attribute("Version")!.Value;
-        Assert.Equal(new[] { "TorchSharp-cpu " + torchSharp }, dependencies);
+        var versions = XDocument.Load(Path.Combine(Metadata("RepositoryRoot"), "Directory.Packages.props")).Descendants("PackageVersion")
+            .ToDictionary(e => e.Attribute("Include")!.Value, e => e.Attribute("Version")!.Value);
+        Assert.Equal(
+            new[] { "ScottPlot " + versions["ScottPlot"], "TorchSharp-cpu " + versions["TorchSharp-cpu"] },
+            dependencies.Order(StringComparer.Ordinal));
     }
 
     /// <summary>Where NL1001 belongs in <see cref="NetworksFile"/>: the <c>bn</c> right after <c>relu</c> (1-based).</summary>
