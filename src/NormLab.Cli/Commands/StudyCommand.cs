@@ -96,9 +96,9 @@ internal static class StudyCommand
         optimizer.AcceptOnlyFromAmong(TrainCommand.OptimizerNames);
         schedule.AcceptOnlyFromAmong(TrainCommand.ScheduleNames);
         foreach (var option in new[] { seeds, epochs, batchSize })
-            option.Validators.Add(result => AtLeastOne(result, result.GetValueOrDefault<int>()));
+            option.Validators.Add(result => CommandHelpers.AtLeastOne(result, result.GetValueOrDefault<int>()));
         foreach (var option in new[] { threads, limitTrain, limitTest })
-            option.Validators.Add(result => AtLeastOne(result, result.GetValueOrDefault<int?>()));
+            option.Validators.Add(result => CommandHelpers.AtLeastOne(result, result.GetValueOrDefault<int?>()));
         shard.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<string?>() is { } text && !Shard.TryParse(text, out _, out var error))
@@ -279,7 +279,7 @@ internal static class StudyCommand
             Baseline = arguments.Baseline,
         };
 
-        var reporter = new ProgressReporter(context.Output, IsTerminal(context));
+        var reporter = new ProgressReporter(context.Output, CommandHelpers.IsTerminal(context));
         try
         {
             var study = Study.Create(text, file.DisplayPath, options);
@@ -433,15 +433,6 @@ internal static class StudyCommand
     }
 
     private static string Plural(int count) => count == 1 ? string.Empty : "s";
-
-    private static bool IsTerminal(CliContext context) =>
-        ReferenceEquals(context.Output, Console.Out) && !Console.IsOutputRedirected;
-
-    private static void AtLeastOne(OptionResult result, int? value)
-    {
-        if (value is < 1)
-            result.AddError($"{result.Option.Name} must be at least 1.");
-    }
 
     /// <summary>
     /// One line per finished or skipped run; on a terminal, also a line for the running one (epoch, bar, loss),

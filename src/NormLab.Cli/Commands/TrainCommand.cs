@@ -137,10 +137,10 @@ internal static class TrainCommand
         device.AcceptOnlyFromAmong(DeviceNames);
         optimizer.AcceptOnlyFromAmong(OptimizerNames);
         schedule.AcceptOnlyFromAmong(ScheduleNames);
-        epochs.Validators.Add(result => AtLeastOne(result, result.GetValueOrDefault<int>()));
-        batchSize.Validators.Add(result => AtLeastOne(result, result.GetValueOrDefault<int>()));
-        evaluateEvery.Validators.Add(result => AtLeastOne(result, result.GetValueOrDefault<int?>()));
-        threads.Validators.Add(result => AtLeastOne(result, result.GetValueOrDefault<int?>()));
+        epochs.Validators.Add(result => CommandHelpers.AtLeastOne(result, result.GetValueOrDefault<int>()));
+        batchSize.Validators.Add(result => CommandHelpers.AtLeastOne(result, result.GetValueOrDefault<int>()));
+        evaluateEvery.Validators.Add(result => CommandHelpers.AtLeastOne(result, result.GetValueOrDefault<int?>()));
+        threads.Validators.Add(result => CommandHelpers.AtLeastOne(result, result.GetValueOrDefault<int?>()));
         learningRate.Validators.Add(result =>
         {
             if (result.GetValueOrDefault<double?>() is double lr && !(lr > 0 && double.IsFinite(lr)))
@@ -304,7 +304,7 @@ internal static class TrainCommand
             context.Output.Flush();
 
             var weightsPath = Path.Combine(outFolder, WeightsFileName);
-            var reporter = new ProgressReporter(context.Output, IsTerminal(context));
+            var reporter = new ProgressReporter(context.Output, CommandHelpers.IsTerminal(context));
             RunResult result;
             try
             {
@@ -431,18 +431,6 @@ internal static class TrainCommand
     private static string Percent(double fraction) => (fraction * 100).ToString("0.00", Invariant) + "%";
 
     private static string Target(double target) => (target * 100).ToString("0.##", Invariant) + "%";
-
-    /// <summary>Progress bars only on a terminal: the console's own output, not redirected.</summary>
-    private static bool IsTerminal(CliContext context) =>
-        ReferenceEquals(context.Output, Console.Out) && !Console.IsOutputRedirected;
-
-    private static void AtLeastOne(OptionResult result, int? value)
-    {
-        if (value is < 1)
-        {
-            result.AddError($"{result.Option.Name} must be at least 1.");
-        }
-    }
 
     /// <summary>
     /// Prints each finished epoch as one line; on a terminal, also a bar for the running epoch, redrawn in place at
