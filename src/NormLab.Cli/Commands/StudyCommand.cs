@@ -145,7 +145,7 @@ internal static class StudyCommand
                 parseResult.GetValue(schedule) ?? "none",
                 parseResult.GetValue(limitTrain),
                 parseResult.GetValue(limitTest));
-            return WithCtrlC(token => Execute(context, arguments, token));
+            return CommandHelpers.WithCtrlC(token => Execute(context, arguments, token));
         });
         return command;
     }
@@ -168,29 +168,6 @@ internal static class StudyCommand
         return command;
     }
 
-    /// <summary>Runs with a token that the first Ctrl+C cancels (a second one ends the process at once).</summary>
-    private static int WithCtrlC(Func<CancellationToken, int> run)
-    {
-        using var cancellation = new CancellationTokenSource();
-        ConsoleCancelEventHandler handler = (_, e) =>
-        {
-            if (!cancellation.IsCancellationRequested)
-            {
-                e.Cancel = true;
-                cancellation.Cancel();
-            }
-        };
-        Console.CancelKeyPress += handler;
-        try
-        {
-            return run(cancellation.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= handler;
-        }
-    }
-
     public static int Execute(CliContext context, Arguments arguments, CancellationToken cancellationToken = default)
     {
         if (!InputFiles.TryResolveFile(arguments.File, context, out var file) || file is null
@@ -205,8 +182,7 @@ internal static class StudyCommand
         {
             if (checkResult.FindNetwork(network) is null)
             {
-                var known = checkResult.Networks.Count == 0 ? "it declares none" : "its networks are: " + string.Join(", ", checkResult.Networks.Select(n => n.Name));
-                context.ReportError($"no network '{network}' in {file.DisplayPath}; {known}");
+                CommandHelpers.ReportUnknownNetwork(context, checkResult, network, file.DisplayPath);
                 return ExitCodes.UsageError;
             }
         }

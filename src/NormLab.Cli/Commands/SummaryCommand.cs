@@ -63,10 +63,7 @@ internal static class SummaryCommand
             var found = result.FindNetwork(networkName);
             if (found is null)
             {
-                var known = result.Networks.Count == 0
-                    ? "it declares none"
-                    : "its networks are: " + string.Join(", ", result.Networks.Select(n => n.Name));
-                context.ReportError($"no network '{networkName}' in {file.DisplayPath}; {known}");
+                CommandHelpers.ReportUnknownNetwork(context, result, networkName, file.DisplayPath);
                 return ExitCodes.UsageError;
             }
 

@@ -181,34 +181,12 @@ internal static class TrainCommand
                 parseResult.GetValue(schedule) ?? "none",
                 parseResult.GetValue(evaluateEvery),
                 parseResult.GetValue(threads));
-            return ExecuteWithCtrlC(context, arguments);
+            return CommandHelpers.WithCtrlC(token => Execute(context, arguments, token));
         });
         return command;
     }
 
     /// <summary>Runs with a token that the first Ctrl+C cancels (a second one ends the process at once).</summary>
-    private static int ExecuteWithCtrlC(CliContext context, Arguments arguments)
-    {
-        using var cancellation = new CancellationTokenSource();
-        ConsoleCancelEventHandler handler = (_, e) =>
-        {
-            if (!cancellation.IsCancellationRequested)
-            {
-                e.Cancel = true;
-                cancellation.Cancel();
-            }
-        };
-        Console.CancelKeyPress += handler;
-        try
-        {
-            return Execute(context, arguments, cancellation.Token);
-        }
-        finally
-        {
-            Console.CancelKeyPress -= handler;
-        }
-    }
-
     public static int Execute(CliContext context, Arguments arguments, CancellationToken cancellationToken = default)
     {
         if (!InputFiles.TryResolveFile(arguments.File, context, out var file) || file is null
@@ -220,10 +198,7 @@ internal static class TrainCommand
         var checkResult = NormLabCompiler.Check(text, file.DisplayPath);
         if (checkResult.FindNetwork(arguments.Network) is null)
         {
-            var known = checkResult.Networks.Count == 0
-                ? "it declares none"
-                : "its networks are: " + string.Join(", ", checkResult.Networks.Select(n => n.Name));
-            context.ReportError($"no network '{arguments.Network}' in {file.DisplayPath}; {known}");
+            CommandHelpers.ReportUnknownNetwork(context, checkResult, arguments.Network, file.DisplayPath);
             return ExitCodes.UsageError;
         }
 
