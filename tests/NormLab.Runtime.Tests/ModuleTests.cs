@@ -85,45 +85,62 @@ public sealed class ModuleTests
     [Fact]
     public void Residual_adds_the_input_to_the_branch()
     {
-        using var branch = Fixed(nn.Linear(2, 2), new float[,] { { 2, 0 }, { 0, 3 } }, new float[] { 1, 1 });
-        using var residual = new Residual(branch);
+        // the forward plan of a residual, run by the run-time module (the removed Residual module's facts)
+        using var module = Build("network R(input: 2) { residual { linear(2) } }");
+        Fixed((TorchSharp.Modules.Linear)module.named_children().Single(c => c.name == "linear1").module, new float[,] { { 2, 0 }, { 0, 3 } }, new float[] { 1, 1 });
         using Tensor input = tensor(new float[] { 1, 2 }).reshape(1, 2);
 
-        using Tensor output = residual.forward(input);
+        using Tensor output = module.forward(input);
 
         // branch: (2·1 + 1, 3·2 + 1) = (3, 7); plus x = (4, 9)
         Assert.Equal(new float[] { 4, 9 }, output.data<float>().ToArray());
-        Assert.Equal(new[] { "branch.weight", "branch.bias" }, residual.named_parameters().Select(p => p.name).ToArray());
+        Assert.Equal(new[] { "linear1.weight", "linear1.bias" }, module.named_parameters().Select(p => p.name).ToArray());
     }
 
     [Fact]
     public void Residual_adds_the_projected_shortcut_when_given()
     {
-        using var branch = Fixed(nn.Linear(2, 1), new float[,] { { 1, 1 } }, new float[] { 0 });
-        using var shortcut = Fixed(nn.Linear(2, 1), new float[,] { { 10, 0 } }, new float[] { 0.5f });
-        using var residual = new Residual(branch, shortcut);
+        using var module = Build("network P(input: 2) { residual(project) { linear(1, bias: true) } }");
+        module.eval();
+        var children = module.named_children().ToDictionary(c => c.name, c => c.module);
+        Fixed((TorchSharp.Modules.Linear)children["linear1"], new float[,] { { 1, 1 } }, new float[] { 0 });
+        using (no_grad())
+        {
+            using Tensor w = tensor(new float[,] { { 10, 0 } });
+            ((TorchSharp.Modules.Linear)children["residual1_proj"]).weight!.copy_(w);
+        }
+
         using Tensor input = tensor(new float[] { 1, 2, 3, 4 }).reshape(2, 2);
+        using Tensor output = module.forward(input);
 
-        using Tensor output = residual.forward(input);
-
-        // rows: (1 + 2) + (10 + 0.5) = 13.5; (3 + 4) + (30 + 0.5) = 37.5
+        // rows: (1 + 2) + bn(10) = 3 + 10 / sqrt(1 + 1e-5); (3 + 4) + bn(30) (evaluation: running mean 0, variance 1)
         Assert.Equal(new long[] { 2, 1 }, output.shape);
-        Assert.Equal(new float[] { 13.5f, 37.5f }, output.data<float>().ToArray());
+        var values = output.data<float>().ToArray();
+        Assert.Equal(3 + (10 / Math.Sqrt(1 + 1e-5)), values[0], 1e-4);
+        Assert.Equal(7 + (30 / Math.Sqrt(1 + 1e-5)), values[1], 1e-4);
         Assert.Equal(
-            new[] { "branch.weight", "branch.bias", "shortcut.weight", "shortcut.bias" },
-            residual.named_parameters().Select(p => p.name).ToArray());
+            new[] { "linear1.weight", "linear1.bias", "residual1_proj.weight", "residual1_projbn.weight", "residual1_projbn.bias" },
+            module.named_parameters().Select(p => p.name).ToArray());
     }
 
     [Fact]
     public void Residual_passes_gradients_to_both_paths()
     {
-        using var residual = new Residual(nn.Linear(3, 3), nn.Linear(3, 3));
+        using var module = Build("network G(input: 3) { residual(project) { linear(4) } }");
         using Tensor input = randn(4, 3);
 
-        using Tensor loss = residual.forward(input).sum();
+        using Tensor loss = module.forward(input).sum();
         loss.backward();
 
-        Assert.All(residual.parameters(), p => Assert.NotNull(p.grad));
+        Assert.Equal(5, module.parameters().Count()); // linear1 (weight, bias), the projection's weight, its bn's weight and bias
+        Assert.All(module.parameters(), p => Assert.NotNull(p.grad));
+    }
+
+    private static NormLab.Runtime.Building.NetworkModule Build(string text)
+    {
+        var network = NormLab.Dsl.NormLabCompiler.Check(text, "test.normlab").Networks.Single();
+        Assert.True(network.IsValid, string.Join("; ", network.Diagnostics));
+        return new NormLab.Runtime.Building.NetworkModule(network);
     }
 
     private static TorchSharp.Modules.Linear Fixed(TorchSharp.Modules.Linear linear, float[,] weight, float[] bias)

@@ -3,6 +3,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
+using NormLab.Dsl.Layers;
 using NormLab.Dsl.Model;
 
 namespace NormLab.Cli.Output;
@@ -105,7 +106,7 @@ internal static class SummaryFormatter
             JsonOutput.WriteShape(writer, "output", layer.OutputShape);
             writer.WriteNumber("parameters", layer.Parameters);
             writer.WriteNumber("macs", layer.Macs);
-            if (layer.Kind == NormLab.Dsl.Binding.LayerKind.Residual)
+            if (layer.Kind == NormLab.Dsl.Layers.LayerKind.Residual)
             {
                 WriteLayers(writer, "layers", layer.Branches.SelectMany(b => b));
                 WriteLayers(writer, "shortcut", layer.Shortcut);

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using NormLab.Dsl.Diagnostics;
+using NormLab.Dsl.Layers;
 using NormLab.Dsl.Syntax;
 using NormLab.Dsl.Text;
 
@@ -994,7 +995,7 @@ internal sealed class Binder
             }
 
             context.Diagnostics.Report(DiagnosticDescriptors.BadArgument, scope.Locate(span),
-                $"'{definition.Name}' needs the argument '{spec.Name}': {definition.Name}({Example(definition)})");
+                $"'{definition.Name}' needs the argument '{spec.Name}': {definition.Example}");
             values[spec.Name] = spec.Name == "groups" ? 1 : 1;
         }
 
@@ -1003,7 +1004,7 @@ internal sealed class Binder
             values["kernel"] = fixedKernel;
         }
 
-        if (definition.Kind is LayerKind.MaxPool or LayerKind.AvgPool)
+        if (definition.Kind.Is(LayerTraits.LocalPooling))
         {
             values["stride"] ??= values["kernel"];
             if (values["padding"] is int padding && values["kernel"] is int kernel && padding > kernel / 2)
@@ -1016,8 +1017,6 @@ internal sealed class Binder
 
         return new BoundLayer(definition, scope.Locate(span), span, scope.BlockPath, values) { BiasExplicit = biasExplicit };
     }
-
-    private static string Example(LayerDefinition definition) => definition.Kind == LayerKind.GroupNorm ? "groups: 8" : "32";
 
     private static object? Convert(LayerDefinition layer, ArgumentSpec spec, Value value, TextSpan at, DiagnosticBag diagnostics)
     {
@@ -1108,7 +1107,7 @@ internal sealed class Binder
         string Text() => value.ToString("R", CultureInfo.InvariantCulture);
         return name switch
         {
-            "out" when value < 1 => $"'{layer.Name}' needs at least 1 output {(layer.Kind == LayerKind.Conv ? "channel" : "feature")}, got {Text()}",
+            "out" when value < 1 => $"'{layer.Name}' needs at least 1 output {(layer.Category == LayerCategory.Convolution ? "channel" : "feature")}, got {Text()}",
             "kernel" or "stride" or "dilation" or "groups" or "pieces" when value < 1 => $"'{name}' of '{layer.Name}' must be at least 1, got {Text()}",
             "padding" when value < 0 => $"'padding' of '{layer.Name}' must be at least 0, got {Text()}",
             "p" when value < 0 || value >= 1 => $"'{layer.Name}' needs a probability p with 0 <= p < 1, got {Text()}",

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using NormLab.Dsl.Layers;
 using NormLab.Dsl.Text;
 
 namespace NormLab.Dsl.Binding;

@@ -1,6 +1,6 @@
 using System;
 using System.Collections.Generic;
-using NormLab.Dsl.Binding;
+using NormLab.Dsl.Layers;
 using NormLab.Dsl.Shapes;
 using NormLab.Dsl.Text;
 
@@ -15,8 +15,8 @@ public sealed class LayerModel
 {
     internal LayerModel(LayerDefinition definition, TextSpan span, TextSpan syntaxSpan, Shape input)
     {
+        Definition = definition;
         Kind = definition.Kind;
-        Category = definition.Category;
         WrittenName = definition.Name;
         Span = span;
         SyntaxSpan = syntaxSpan;
@@ -28,15 +28,22 @@ public sealed class LayerModel
     /// <summary>The field name in the generated module: <c>conv1</c>, <c>bn2</c>, <c>residual1_proj</c>.</summary>
     public string Name { get; internal set; }
 
+    /// <summary>The kind, with every fact about it (traits, module, health metric).</summary>
     public LayerKind Kind { get; }
 
+    /// <summary>The catalog entry the layer was written with (<c>conv3x3</c>, <c>linear</c>).</summary>
+    public LayerDefinition Definition { get; }
+
     /// <summary>The canonical catalog name (<c>conv</c>, <c>bn</c>, <c>relu</c>, …).</summary>
-    public string KindName => LayerCatalog.CanonicalName(Kind);
+    public string KindName => Kind.Name;
 
     /// <summary>The name the user wrote (<c>conv3x3</c>, <c>dense</c>, <c>batchnorm</c>).</summary>
     public string WrittenName { get; internal set; }
 
-    public LayerCategory Category { get; }
+    public LayerCategory Category => Kind.Category;
+
+    /// <summary>True when the kind has all of <paramref name="traits"/>.</summary>
+    public bool Is(LayerTraits traits) => Kind.Is(traits);
 
     /// <summary>Where diagnostics about this layer point: the layer in the network's text, or the block call it came from.</summary>
     public TextSpan Span { get; }
@@ -104,6 +111,17 @@ public sealed class LayerModel
     /// <summary>True when the layer is a 2-d variant (<c>BatchNorm2d</c>, <c>Dropout2d</c>…): its input is <c>C×H×W</c>.</summary>
     public bool IsSpatial => InputShape.IsSpatial;
 
+    /// <summary>
+    /// <c>name:kind2d</c> (or <c>1d</c> for features): what a generated module was compiled for. A module built
+    /// with other hyper-parameters must have the same signatures in the same order.
+    /// </summary>
+    public string Signature => Name + ":" + KindName + (IsSpatial ? "2d" : "1d");
+
+    /// <summary>True when the layer has a module of its own (everything but structure such as a residual).</summary>
+    public bool HasModule => Kind.HasModule;
+
+    /// <summary>The TorchSharp module both back ends create for this layer.</summary>
+    public TorchModule Module => Kind.Module(this);
     /// <summary>Parameters of this layer and everything inside it.</summary>
     public long TotalParameters
     {

@@ -73,6 +73,11 @@ public sealed class NetworkModel
     /// <summary>True when no error stops the network from being built.</summary>
     public bool IsValid => Input is not null && Output is not null && !Diagnostics.Any(d => d.IsError);
 
+    private ForwardPlan? _plan;
+
+    /// <summary>The evaluation order: what runs on which value and how branches join (only for a valid network).</summary>
+    public ForwardPlan Plan => _plan ??= ForwardPlan.For(this);
+
     /// <summary>Every layer, depth first, in execution order: a residual, then its branch, then its shortcut.</summary>
     public IEnumerable<LayerModel> AllLayers() => Flatten(Layers);
 

@@ -2,6 +2,7 @@ using System.Collections.Generic;
 using System.Linq;
 using NormLab.Dsl.Binding;
 using NormLab.Dsl.Diagnostics;
+using NormLab.Dsl.Layers;
 using NormLab.Dsl.Model;
 
 namespace NormLab.Dsl.Rules;
@@ -11,10 +12,10 @@ internal abstract class ArchitectureRule : Rule
 {
     /// <summary>10 or more convolution and pooling layers (branches included).</summary>
     protected static bool IsDeepCnn(NetworkModel network) =>
-        network.AllLayers().Count(l => l.Kind == LayerKind.Conv || l.Category == LayerCategory.Pooling) >= 10;
+        network.AllLayers().Count(l => l.Kind == LayerKind.Conv || l.Is(LayerTraits.LocalPooling)) >= 10;
 
     protected static bool IsDownSampling(LayerModel layer) =>
-        layer.Category == LayerCategory.Pooling || (layer.Kind == LayerKind.Conv && layer.Stride > 1);
+        layer.Is(LayerTraits.LocalPooling) || (layer.Kind == LayerKind.Conv && layer.Stride > 1);
 
     protected static bool IsPointwise(LayerModel layer) => layer.Kind == LayerKind.Conv && layer.Kernel == 1;
 }
@@ -159,7 +160,7 @@ internal sealed class PoolingAfterEveryConvRule : ArchitectureRule
                     return;
                 }
             }
-            else if (layer.Category == LayerCategory.Pooling)
+            else if (layer.Is(LayerTraits.LocalPooling))
             {
                 if (convolutionsSincePool == 1)
                 {

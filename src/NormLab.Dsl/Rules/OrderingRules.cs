@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using NormLab.Dsl.Binding;
 using NormLab.Dsl.Diagnostics;
+using NormLab.Dsl.Layers;
 using NormLab.Dsl.Model;
 
 namespace NormLab.Dsl.Rules;
@@ -31,7 +32,7 @@ internal sealed class BiasBeforeNormRule : Rule
     {
         for (var i = 0; i + 1 < sequence.Count; i++)
         {
-            if (IsLinearMap(sequence[i]) && sequence[i].BiasExplicit && sequence[i + 1].Kind is LayerKind.BatchNorm or LayerKind.InstanceNorm)
+            if (IsLinearMap(sequence[i]) && sequence[i].BiasExplicit && sequence[i + 1].Is(LayerTraits.CancelsBias))
             {
                 context.Report(Descriptor, sequence[i], sequence[i].WrittenName, sequence[i + 1].WrittenName);
             }
@@ -104,9 +105,7 @@ internal sealed class RedundantActivationRule : Rule
         }
     }
 
-    private static bool IsTransparent(LayerModel layer) =>
-        layer.Category is LayerCategory.Pooling or LayerCategory.GlobalPooling or LayerCategory.Shape or LayerCategory.Regularization
-        || layer.Kind == LayerKind.Identity;
+    private static bool IsTransparent(LayerModel layer) => layer.Is(LayerTraits.Transparent);
 }
 
 /// <summary>
@@ -139,8 +138,7 @@ internal sealed class CollapsingLinearMapsRule : Rule
         }
     }
 
-    private static bool IsAffine(LayerModel layer) => layer.Kind is LayerKind.BatchNorm or LayerKind.Dropout or LayerKind.Dropout2d
-        or LayerKind.AvgPool or LayerKind.GlobalAvgPool or LayerKind.Flatten or LayerKind.Identity;
+    private static bool IsAffine(LayerModel layer) => layer.Is(LayerTraits.Affine);
 }
 
 /// <summary>NL1007: an activation as the network's last layer.</summary>
@@ -180,7 +178,7 @@ internal sealed class ActivationBeforeMaxPoolRule : Rule
     {
         for (var i = 0; i + 1 < sequence.Count; i++)
         {
-            if (LayerCatalog.IsMonotone(sequence[i].Kind) && sequence[i + 1].Kind == LayerKind.MaxPool)
+            if (sequence[i].Is(LayerTraits.Monotone) && sequence[i + 1].Kind == LayerKind.MaxPool)
             {
                 context.Report(Descriptor, sequence[i], sequence[i].WrittenName, sequence[i + 1].WrittenName);
             }
@@ -204,7 +202,7 @@ internal sealed class SaturatingStackRule : Rule
             {
                 count = 0;
             }
-            else if (LayerCatalog.IsSaturating(layer.Kind) && ++count == Threshold)
+            else if (layer.Is(LayerTraits.Saturating) && ++count == Threshold)
             {
                 context.Report(Descriptor, layer, layer.WrittenName, count);
             }
@@ -226,12 +224,12 @@ internal sealed class PoolingFirstRule : Rule
 
         foreach (var layer in sequence)
         {
-            if (IsLinearMap(layer) || layer.Kind == LayerKind.Residual)
+            if (IsLinearMap(layer) || layer.Is(LayerTraits.Structure))
             {
                 return;
             }
 
-            if (layer.Category is LayerCategory.Pooling or LayerCategory.GlobalPooling)
+            if (layer.Is(LayerTraits.LocalPooling) || layer.Is(LayerTraits.GlobalPooling))
             {
                 context.Report(Descriptor, layer, layer.WrittenName);
             }

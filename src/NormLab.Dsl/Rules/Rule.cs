@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using NormLab.Dsl.Binding;
 using NormLab.Dsl.Diagnostics;
+using NormLab.Dsl.Layers;
 using NormLab.Dsl.Model;
 
 namespace NormLab.Dsl.Rules;
@@ -20,15 +21,15 @@ internal abstract class Rule
     {
     }
 
-    protected static bool IsActivation(LayerModel layer) => layer.Category == LayerCategory.Activation;
+    protected static bool IsActivation(LayerModel layer) => layer.Is(LayerTraits.Activation);
 
-    protected static bool IsNorm(LayerModel layer) => layer.Category == LayerCategory.Normalization;
+    protected static bool IsNorm(LayerModel layer) => layer.Is(LayerTraits.Normalization);
 
-    protected static bool IsLinearMap(LayerModel layer) => layer.Kind is LayerKind.Conv or LayerKind.Linear;
+    protected static bool IsLinearMap(LayerModel layer) => layer.Is(LayerTraits.LinearMap);
 
-    protected static bool IsDropout(LayerModel layer) => layer.Kind is LayerKind.Dropout or LayerKind.Dropout2d;
+    protected static bool IsDropout(LayerModel layer) => layer.Is(LayerTraits.Dropout);
 
-    protected static bool IsLocalPooling(LayerModel layer) => layer.Kind is LayerKind.MaxPool or LayerKind.AvgPool;
+    protected static bool IsLocalPooling(LayerModel layer) => layer.Is(LayerTraits.LocalPooling);
 }
 
 /// <summary>What a rule sees: the network and a way to report.</summary>

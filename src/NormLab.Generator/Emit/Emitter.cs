@@ -151,7 +151,7 @@ internal static class Emitter
     private static void EmitModule(SourceWriter writer, NetworkSpec network)
     {
         var name = network.TypeName;
-        var fields = Flatten(network.Layers).Where(l => l.FieldType is not null).ToList();
+        var fields = network.Fields;
         writer.Line("/// <summary>");
         writer.Line($"/// The TorchSharp module of network <c>{name}</c>: one field per layer, in execution order.");
         WriteTable(writer, network.SummaryTable);
@@ -184,7 +184,7 @@ internal static class Emitter
         writer.Line($"var layers = {Factory}.Index(model, Layers);");
         foreach (var field in fields)
         {
-            writer.Line($"{field.Name} = {Factory}.{field.FactoryMethod}(layers[{Literal(field.Name)}]);");
+            writer.Line($"{field.Name} = {Factory}.Create<{field.FieldType}>(layers[{Literal(field.Name)}]);");
         }
 
         writer.Line("RegisterComponents();");
@@ -194,48 +194,28 @@ internal static class Emitter
         writer.Line($"public override {Tensor} forward({Tensor} input)");
         writer.OpenBrace();
         writer.Line("var x = input;");
-        EmitForward(writer, network.Layers);
+        EmitForward(writer, network.Forward);
         writer.Line("return x;");
         writer.CloseBrace();
         writer.CloseBrace();
     }
 
-    private static void EmitForward(SourceWriter writer, IEnumerable<LayerSpec> layers)
+    /// <summary>The forward plan as statements: <c>x = conv1.forward(x);</c>, <c>var residual1 = x;</c>, <c>x = x + residual1;</c>.</summary>
+    private static void EmitForward(SourceWriter writer, IEnumerable<StepSpec> steps)
     {
-        foreach (var layer in layers)
+        foreach (var step in steps)
         {
-            if (layer.FieldType is not null)
+            switch (step.Kind)
             {
-                writer.Line($"x = {layer.Name}.forward(x);");
-                continue;
-            }
-
-            // a residual: the branch, then the sum with the (projected) input
-            writer.Line($"var {layer.Name} = x;");
-            EmitForward(writer, layer.Branch);
-            var shortcut = layer.Name;
-            foreach (var projection in layer.Shortcut)
-            {
-                shortcut = $"{projection.Name}.forward({shortcut})";
-            }
-
-            writer.Line($"x = x + {shortcut};");
-        }
-    }
-
-    private static IEnumerable<LayerSpec> Flatten(IEnumerable<LayerSpec> layers)
-    {
-        foreach (var layer in layers)
-        {
-            yield return layer;
-            foreach (var inner in Flatten(layer.Branch))
-            {
-                yield return inner;
-            }
-
-            foreach (var inner in layer.Shortcut)
-            {
-                yield return inner;
+                case "Layer":
+                    writer.Line($"{step.Target} = {step.Layer}.forward({step.Sources[0]});");
+                    break;
+                case "Save":
+                    writer.Line($"var {step.Target} = {step.Sources[0]};");
+                    break;
+                default:
+                    writer.Line($"{step.Target} = {string.Join(" + ", step.Sources)};");
+                    break;
             }
         }
     }

@@ -15,20 +15,20 @@ internal enum NetworkOrigin
 /// <summary>One hyper-parameter: its name in the language, the C# property and its default.</summary>
 internal sealed record HyperParameterSpec(string DslName, string PropertyName, bool IsInteger, string DefaultLiteral);
 
-/// <summary>
-/// One layer: field name, field type and factory method, shapes and parameters for the summary; a
-/// residual holds its branch and shortcut.
-/// </summary>
-internal sealed record LayerSpec(
+/// <summary>One field of the generated module (a layer with a module): its name, signature, TorchSharp type and summary facts.</summary>
+internal sealed record FieldSpec(
     string Name,
     string KindName,
     string Signature,
-    string? FieldType,
-    string? FactoryMethod,
+    string FieldType,
     string OutputShape,
-    long Parameters,
-    EquatableArray<LayerSpec> Branch,
-    EquatableArray<LayerSpec> Shortcut);
+    long Parameters);
+
+/// <summary>
+/// One step of the forward plan, as the emitter writes it: <c>Target = Layer.forward(Sources[0])</c>,
+/// <c>var Target = Sources[0]</c> (a save) or <c>Target = Sources[0] + Sources[1] + …</c> (a join).
+/// </summary>
+internal sealed record StepSpec(string Kind, string Target, EquatableArray<string> Sources, string Layer);
 
 /// <summary>A containing type of an attributed record (<c>partial class Outer</c>).</summary>
 internal sealed record ContainingTypeSpec(string Keyword, string Name);
@@ -48,7 +48,8 @@ internal sealed record NetworkSpec(
     EquatableArray<int> Output,
     long ParameterCount,
     long Macs,
-    EquatableArray<LayerSpec> Layers,
+    EquatableArray<FieldSpec> Fields,
+    EquatableArray<StepSpec> Forward,
     string SummaryTable);
 
 /// <summary>

@@ -27,17 +27,6 @@ internal static class AttributeReader
     private static readonly Regex IdPattern = new(@"^[A-Za-z0-9_]+$", RegexOptions.CultureInvariant);
     private static readonly Regex PaddingPattern = new(@"^(same|valid|[0-9]+)$", RegexOptions.CultureInvariant);
 
-    /// <summary>Attribute class name → layer name, where it is not simply the lower-cased class name.</summary>
-    private static readonly Dictionary<string, string> LayerNames = new(StringComparer.Ordinal)
-    {
-        ["BatchNorm"] = "bn",
-        ["LayerNorm"] = "ln",
-        ["InstanceNorm"] = "in",
-        ["GroupNorm"] = "gn",
-        ["GlobalAvgPool"] = "gap",
-        ["GlobalMaxPool"] = "gmp",
-    };
-
     public static SyntheticNetwork Read(INamedTypeSymbol type, AttributeData network, CancellationToken cancellationToken)
     {
         var attributeSyntax = network.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
@@ -338,7 +327,7 @@ internal static class AttributeReader
     {
         var className = attribute.AttributeClass!.Name;
         var baseName = className.EndsWith("Attribute", StringComparison.Ordinal) ? className.Substring(0, className.Length - "Attribute".Length) : className;
-        var name = LayerNames.TryGetValue(baseName, out var mapped) ? mapped : baseName.ToLowerInvariant();
+        var name = NormLab.Dsl.Layers.LayerKind.NameOfAttribute(baseName) ?? baseName.ToLowerInvariant();
         var arguments = new List<string>();
         foreach (var argument in attribute.ConstructorArguments)
         {

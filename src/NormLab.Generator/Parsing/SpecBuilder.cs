@@ -2,7 +2,6 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using NormLab.Dsl.Binding;
 using NormLab.Dsl.Model;
 using NormLab.Generator.Helpers;
 using NormLab.Generator.Model;
@@ -35,7 +34,8 @@ internal static class SpecBuilder
             network.Output!.Dimensions.ToEquatableArray(),
             network.ParameterCount,
             network.Macs,
-            network.Layers.Select(ToSpec).ToEquatableArray(),
+            network.AllLayers().Where(l => l.HasModule).Select(ToField).ToEquatableArray(),
+            Forward(network.Plan).ToEquatableArray(),
             SummaryTable(network));
 
     /// <summary>The hyper-parameters of a <c>.normlab</c> network, as properties of the generated record.</summary>
@@ -63,59 +63,20 @@ internal static class SpecBuilder
         }
     }
 
-    private static LayerSpec ToSpec(LayerModel layer)
-    {
-        var (type, method) = FieldType(layer);
-        return new LayerSpec(
-            layer.Name,
-            layer.KindName,
-            layer.Name + ":" + layer.KindName + (layer.IsSpatial ? "2d" : "1d"),
-            type,
-            method,
-            layer.OutputShape.ToString(),
-            layer.Parameters,
-            layer.Branches.SelectMany(b => b).Select(ToSpec).ToEquatableArray(),
-            layer.Shortcut.Select(ToSpec).ToEquatableArray());
-    }
+    private static FieldSpec ToField(LayerModel layer) => new(
+        layer.Name,
+        layer.KindName,
+        layer.Signature,
+        "global::" + layer.Module.TypeName,
+        layer.OutputShape.ToString(),
+        layer.Parameters);
 
-    /// <summary>The TorchSharp type of a layer's field and the LayerFactory method that creates it.</summary>
-    public static (string? Type, string? Method) FieldType(LayerModel layer)
-    {
-        const string T = "global::TorchSharp.Modules.";
-        const string N = "global::NormLab.Runtime.Modules.";
-        return layer.Kind switch
-        {
-            LayerKind.Conv => (T + "Conv2d", "Conv2d"),
-            LayerKind.Linear => (T + "Linear", "Linear"),
-            LayerKind.BatchNorm => layer.IsSpatial ? (T + "BatchNorm2d", "BatchNorm2d") : (T + "BatchNorm1d", "BatchNorm1d"),
-            LayerKind.LayerNorm => (T + "LayerNorm", "LayerNorm"),
-            LayerKind.InstanceNorm => (T + "InstanceNorm2d", "InstanceNorm2d"),
-            LayerKind.GroupNorm => (T + "GroupNorm", "GroupNorm"),
-            LayerKind.ReLU => (T + "ReLU", "ReLU"),
-            LayerKind.LeakyReLU => (T + "LeakyReLU", "LeakyReLU"),
-            LayerKind.ELU => (T + "ELU", "ELU"),
-            LayerKind.PReLU => (T + "PReLU", "PReLU"),
-            LayerKind.Sigmoid => (T + "Sigmoid", "Sigmoid"),
-            LayerKind.Tanh => (T + "Tanh", "Tanh"),
-            LayerKind.Softplus => (T + "Softplus", "Softplus"),
-            LayerKind.Swish => (T + "SiLU", "SiLU"),
-            LayerKind.GELU => (T + "GELU", "GELU"),
-            LayerKind.Mish => (T + "Mish", "Mish"),
-            LayerKind.SELU => (T + "SELU", "SELU"),
-            LayerKind.ReLU6 => (T + "ReLU6", "ReLU6"),
-            LayerKind.Softmax => (T + "Softmax", "Softmax"),
-            LayerKind.Maxout => (N + "Maxout", "Maxout"),
-            LayerKind.MaxPool => (T + "MaxPool2d", "MaxPool2d"),
-            LayerKind.AvgPool => (T + "AvgPool2d", "AvgPool2d"),
-            LayerKind.GlobalAvgPool => (N + "GlobalAveragePool", "GlobalAveragePool"),
-            LayerKind.GlobalMaxPool => (N + "GlobalMaxPool", "GlobalMaxPool"),
-            LayerKind.Flatten => (T + "Flatten", "Flatten"),
-            LayerKind.Dropout => (T + "Dropout", "Dropout"),
-            LayerKind.Dropout2d => (T + "Dropout2d", "Dropout2d"),
-            LayerKind.Identity => (T + "Identity", "Identity"),
-            _ => (null, null),
-        };
-    }
+    /// <summary>The network's forward plan with slot and field names: what the generated <c>forward</c> does, step by step.</summary>
+    private static IEnumerable<StepSpec> Forward(ForwardPlan plan) => plan.Steps.Select(step => new StepSpec(
+        step.Kind.ToString(),
+        plan.Slots[step.Target],
+        step.Sources.Select(s => plan.Slots[s]).ToEquatableArray(),
+        step.Layer.Name));
 
     /// <summary>The summary shown on hover: layer, kind, output shape, parameters.</summary>
     public static string SummaryTable(NetworkModel network)

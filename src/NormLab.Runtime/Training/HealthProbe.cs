@@ -1,8 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using NormLab.Dsl.Binding;
+using NormLab.Dsl.Layers;
 using NormLab.Dsl.Model;
+using NormLab.Runtime.Building;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -16,11 +17,11 @@ namespace NormLab.Runtime.Training;
 /// </summary>
 public static class HealthProbe
 {
-    /// <summary>Sigmoid outputs below this or above 1 minus this count as saturated.</summary>
-    public const double SigmoidMargin = 0.01;
+    /// <summary>Sigmoid outputs below this or above 1 minus this count as saturated (the kind's <see cref="LayerKind.SaturationBand"/>).</summary>
+    public static double SigmoidMargin => LayerKind.Sigmoid.SaturationBand.Low;
 
-    /// <summary>Tanh outputs whose magnitude exceeds this count as saturated.</summary>
-    public const double TanhLimit = 0.99;
+    /// <summary>Tanh outputs whose magnitude exceeds this count as saturated (the kind's <see cref="LayerKind.SaturationBand"/>).</summary>
+    public static double TanhLimit => LayerKind.Tanh.SaturationBand.High;
 
     /// <summary>
     /// One snapshot: every layer's output statistics (when <paramref name="network"/> is given and its layers are the
@@ -51,7 +52,7 @@ public static class HealthProbe
                 var modules = network is null ? null : Submodules(module, network);
                 Tensor logits = modules is null
                     ? module.forward(images)
-                    : Run(network!.Layers, images, modules, layers);
+                    : Run(network!, images, modules, layers);
                 Tensor lossTensor = nn.functional.cross_entropy(logits, labels);
                 loss = lossTensor.item<float>();
                 lossTensor.backward();
@@ -85,7 +86,7 @@ public static class HealthProbe
         };
     }
 
-    /// <summary>The submodule of every (non-residual) layer, or null when one is missing or has another type.</summary>
+    /// <summary>The submodule of every layer with a module, or null when one is missing or has another type.</summary>
     internal static Dictionary<string, nn.Module<Tensor, Tensor>>? Submodules(nn.Module module, NetworkModel network)
     {
         var children = new Dictionary<string, nn.Module>(StringComparer.Ordinal);
@@ -94,7 +95,7 @@ public static class HealthProbe
         var found = new Dictionary<string, nn.Module<Tensor, Tensor>>(StringComparer.Ordinal);
         foreach (var layer in network.AllLayers())
         {
-            if (layer.Kind == LayerKind.Residual)
+            if (!layer.HasModule)
                 continue;
             if (!children.TryGetValue(layer.Name, out var child) || child is not nn.Module<Tensor, Tensor> typed)
                 return null;
@@ -103,32 +104,11 @@ public static class HealthProbe
         return found;
     }
 
-    /// <summary>The forward pass of <c>NetworkModule</c> (and of generated modules), recording each layer's output.</summary>
-    private static Tensor Run(IReadOnlyList<LayerModel> layers, Tensor x, Dictionary<string, nn.Module<Tensor, Tensor>> modules, List<LayerHealth> sink)
+    /// <summary>The network's forward plan (the one <c>NetworkModule</c> runs and generated modules compile), recording each layer's output.</summary>
+    private static Tensor Run(NetworkModel network, Tensor x, Dictionary<string, nn.Module<Tensor, Tensor>> modules, List<LayerHealth> sink)
     {
-        foreach (var layer in layers)
-        {
-            if (layer.Kind == LayerKind.Residual)
-            {
-                Tensor shortcut = x;
-                Tensor branch = Run(layer.Branches[0], x, modules, sink);
-                foreach (var projection in layer.Shortcut)
-                {
-                    Tensor projected = modules[projection.Name].forward(shortcut);
-                    sink.Add(Describe(projection, shortcut, projected));
-                    shortcut = projected;
-                }
-                Tensor sum = branch + shortcut;
-                sink.Add(Describe(layer, x, sum));
-                x = sum;
-                continue;
-            }
-
-            Tensor output = modules[layer.Name].forward(x);
-            sink.Add(Describe(layer, x, output));
-            x = output;
-        }
-        return x;
+        var steps = ForwardRunner.Modules(network.Plan, layer => modules[layer.Name]);
+        return ForwardRunner.Run(network.Plan, steps, x, (layer, input, output) => sink.Add(Describe(layer, input, output)));
     }
 
     private static LayerHealth Describe(LayerModel layer, Tensor input, Tensor output)
@@ -138,20 +118,17 @@ public static class HealthProbe
         Tensor y = output.detach();
         var (mean, std) = MeanStd(y);
         var health = new LayerHealth { Name = layer.Name, Kind = layer.KindName, Mean = mean, Std = std };
-        switch (layer.Kind)
+        switch (layer.Kind.Health)
         {
-            case LayerKind.ReLU:
-            case LayerKind.ReLU6:
+            case HealthMetric.DeadUnits:
                 health = health with { DeadFraction = DeadFraction(y) };
                 break;
-            case LayerKind.Sigmoid:
-                health = health with { SaturatedFraction = Finite(y.lt(SigmoidMargin).logical_or(y.gt(1 - SigmoidMargin)).to(float32).mean().item<float>()) };
-                break;
-            case LayerKind.Tanh:
-                health = health with { SaturatedFraction = Finite(y.abs().gt(TanhLimit).to(float32).mean().item<float>()) };
+            case HealthMetric.Saturation:
+                var (low, high) = layer.Kind.SaturationBand;
+                health = health with { SaturatedFraction = Finite(y.lt(low).logical_or(y.gt(high)).to(float32).mean().item<float>()) };
                 break;
         }
-        if (layer.Category == LayerCategory.Normalization)
+        if (layer.Is(LayerTraits.Normalization))
         {
             var (inputMean, inputStd) = MeanStd(input.detach());
             health = health with { InputMean = inputMean, InputStd = inputStd };

@@ -1,4 +1,5 @@
 using NormLab.Dsl.Binding;
+using NormLab.Dsl.Layers;
 using NormLab.Dsl.Model;
 using NormLab.Dsl.Tests.Infrastructure;
 
@@ -293,7 +294,7 @@ public class LayerShapeTests
             .Where(name => !data.Any(text => System.Text.RegularExpressions.Regex.IsMatch(text, $@"(?<![\w.]){System.Text.RegularExpressions.Regex.Escape(name)}(?![\w])")))
             .ToArray();
         Assert.True(untested.Length == 0, "layers without a shape test: " + string.Join(", ", untested));
-        Assert.All(Enum.GetValues<LayerKind>(), kind => Assert.Contains(kind, LayerCatalog.Names.Select(n => LayerCatalog.Find(n)!.Kind).Append(LayerKind.Residual)));
+        Assert.All(LayerKind.All, kind => Assert.Contains(kind, LayerCatalog.Names.Select(n => LayerCatalog.Find(n)!.Kind).Append(LayerKind.Residual)));
     }
 
     private static LayerModel AssertLayer(string input, string pipeline, string name, string output, long parameters, long macs)

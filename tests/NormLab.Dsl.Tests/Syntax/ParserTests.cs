@@ -174,7 +174,7 @@ public class ParserTests
         var network = Check(
             "block Unit(c, act = relu) = conv3x3(c) > bn > act\n" +
             "network N(input: 1x28x28) { Unit(8) > Unit(8, act: leakyrelu(0.2)) > Unit(8, gelu) > Unit(act: leakyrelu(slope: 0.3), c: 8) > flatten > linear(10) }");
-        var activations = network.Layers.Where(l => l.Category == Dsl.Binding.LayerCategory.Activation).ToArray();
+        var activations = network.Layers.Where(l => l.Category == Dsl.Layers.LayerCategory.Activation).ToArray();
         Assert.Equal(["relu", "leakyrelu", "gelu", "leakyrelu"], activations.Select(l => l.WrittenName));
         Assert.Equal(0.2, activations[1].Scalar);
         Assert.Equal(0.3, activations[3].Scalar);
@@ -204,7 +204,7 @@ public class ParserTests
     public void Block_parameter_defaults_may_use_earlier_parameters()
     {
         var network = Check("block Unit(c, d = c * 2) = conv3x3(c) > relu > conv3x3(d) > relu\nnetwork N(input: 1x28x28) { Unit(8) > gap > linear(10) }");
-        Assert.Equal([8, 16], network.Layers.Where(l => l.Kind == Dsl.Binding.LayerKind.Conv).Select(l => l.OutFeatures));
+        Assert.Equal([8, 16], network.Layers.Where(l => l.Kind == Dsl.Layers.LayerKind.Conv).Select(l => l.OutFeatures));
     }
 
     [Fact]

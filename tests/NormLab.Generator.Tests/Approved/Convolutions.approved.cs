@@ -175,24 +175,24 @@ namespace Snapshots.Convolutions
             : base("Convolutions")
         {
             var layers = global::NormLab.Runtime.Building.LayerFactory.Index(model, Layers);
-            conv1 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv1"]);
-            relu1 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu1"]);
-            conv2 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv2"]);
-            bn1 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn1"]);
-            relu2 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu2"]);
-            conv3 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv3"]);
-            bn2 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn2"]);
-            relu3 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu3"]);
-            conv4 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv4"]);
-            bn3 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn3"]);
-            relu4 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu4"]);
-            conv5 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv5"]);
-            relu5 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu5"]);
-            conv6 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv6"]);
-            bn4 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn4"]);
-            relu6 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu6"]);
-            gap1 = global::NormLab.Runtime.Building.LayerFactory.GlobalAveragePool(layers["gap1"]);
-            linear1 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear1"]);
+            conv1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv1"]);
+            relu1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu1"]);
+            conv2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv2"]);
+            bn1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn1"]);
+            relu2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu2"]);
+            conv3 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv3"]);
+            bn2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn2"]);
+            relu3 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu3"]);
+            conv4 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv4"]);
+            bn3 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn3"]);
+            relu4 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu4"]);
+            conv5 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv5"]);
+            relu5 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu5"]);
+            conv6 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv6"]);
+            bn4 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn4"]);
+            relu6 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu6"]);
+            gap1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::NormLab.Runtime.Modules.GlobalAveragePool>(layers["gap1"]);
+            linear1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear1"]);
             RegisterComponents();
         }
 

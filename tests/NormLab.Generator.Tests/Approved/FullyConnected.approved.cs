@@ -115,14 +115,14 @@ namespace Consumer
             : base("Mlp")
         {
             var layers = global::NormLab.Runtime.Building.LayerFactory.Index(model, Layers);
-            linear1 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear1"]);
-            bn1 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm1d(layers["bn1"]);
-            relu1 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu1"]);
-            dropout1 = global::NormLab.Runtime.Building.LayerFactory.Dropout(layers["dropout1"]);
-            linear2 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear2"]);
-            ln1 = global::NormLab.Runtime.Building.LayerFactory.LayerNorm(layers["ln1"]);
-            gelu1 = global::NormLab.Runtime.Building.LayerFactory.GELU(layers["gelu1"]);
-            linear3 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear3"]);
+            linear1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear1"]);
+            bn1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm1d>(layers["bn1"]);
+            relu1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu1"]);
+            dropout1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Dropout>(layers["dropout1"]);
+            linear2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear2"]);
+            ln1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.LayerNorm>(layers["ln1"]);
+            gelu1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.GELU>(layers["gelu1"]);
+            linear3 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear3"]);
             RegisterComponents();
         }
 

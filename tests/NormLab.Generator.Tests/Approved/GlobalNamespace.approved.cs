@@ -83,9 +83,9 @@ public sealed partial class TinyModule : global::TorchSharp.torch.nn.Module<glob
         : base("Tiny")
     {
         var layers = global::NormLab.Runtime.Building.LayerFactory.Index(model, Layers);
-        linear1 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear1"]);
-        relu1 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu1"]);
-        linear2 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear2"]);
+        linear1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear1"]);
+        relu1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu1"]);
+        linear2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear2"]);
         RegisterComponents();
     }
 

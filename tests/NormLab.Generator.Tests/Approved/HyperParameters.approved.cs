@@ -163,21 +163,21 @@ namespace Snapshots.Hyper
             : base("Hyper")
         {
             var layers = global::NormLab.Runtime.Building.LayerFactory.Index(model, Layers);
-            conv1 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv1"]);
-            bn1 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn1"]);
-            relu1 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu1"]);
-            conv2 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv2"]);
-            bn2 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn2"]);
-            relu2 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu2"]);
-            maxpool1 = global::NormLab.Runtime.Building.LayerFactory.MaxPool2d(layers["maxpool1"]);
-            conv3 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv3"]);
-            bn3 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn3"]);
-            relu3 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu3"]);
-            flatten1 = global::NormLab.Runtime.Building.LayerFactory.Flatten(layers["flatten1"]);
-            linear1 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear1"]);
-            relu4 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu4"]);
-            dropout1 = global::NormLab.Runtime.Building.LayerFactory.Dropout(layers["dropout1"]);
-            linear2 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear2"]);
+            conv1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv1"]);
+            bn1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn1"]);
+            relu1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu1"]);
+            conv2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv2"]);
+            bn2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn2"]);
+            relu2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu2"]);
+            maxpool1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.MaxPool2d>(layers["maxpool1"]);
+            conv3 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv3"]);
+            bn3 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn3"]);
+            relu3 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu3"]);
+            flatten1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Flatten>(layers["flatten1"]);
+            linear1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear1"]);
+            relu4 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu4"]);
+            dropout1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Dropout>(layers["dropout1"]);
+            linear2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear2"]);
             RegisterComponents();
         }
 

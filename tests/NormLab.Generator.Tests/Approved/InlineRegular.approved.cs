@@ -109,13 +109,13 @@ namespace Consumer.Records
             : base("SmallCnn")
         {
             var layers = global::NormLab.Runtime.Building.LayerFactory.Index(model, Layers);
-            conv1 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv1"]);
-            bn1 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn1"]);
-            relu1 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu1"]);
-            maxpool1 = global::NormLab.Runtime.Building.LayerFactory.MaxPool2d(layers["maxpool1"]);
-            flatten1 = global::NormLab.Runtime.Building.LayerFactory.Flatten(layers["flatten1"]);
-            dropout1 = global::NormLab.Runtime.Building.LayerFactory.Dropout(layers["dropout1"]);
-            linear1 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear1"]);
+            conv1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv1"]);
+            bn1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn1"]);
+            relu1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu1"]);
+            maxpool1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.MaxPool2d>(layers["maxpool1"]);
+            flatten1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Flatten>(layers["flatten1"]);
+            dropout1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Dropout>(layers["dropout1"]);
+            linear1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear1"]);
             RegisterComponents();
         }
 

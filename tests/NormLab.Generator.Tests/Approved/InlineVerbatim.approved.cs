@@ -92,11 +92,11 @@ namespace Consumer.Records
             : base("VerbatimNet")
         {
             var layers = global::NormLab.Runtime.Building.LayerFactory.Index(model, Layers);
-            conv1 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv1"]);
-            bn1 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn1"]);
-            relu1 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu1"]);
-            gap1 = global::NormLab.Runtime.Building.LayerFactory.GlobalAveragePool(layers["gap1"]);
-            linear1 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear1"]);
+            conv1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv1"]);
+            bn1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn1"]);
+            relu1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu1"]);
+            gap1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::NormLab.Runtime.Modules.GlobalAveragePool>(layers["gap1"]);
+            linear1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear1"]);
             RegisterComponents();
         }
 

@@ -132,18 +132,18 @@ public sealed partial class AttributedNetModule : global::TorchSharp.torch.nn.Mo
         : base("AttributedNet")
     {
         var layers = global::NormLab.Runtime.Building.LayerFactory.Index(model, Layers);
-        conv1 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv1"]);
-        relu1 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu1"]);
-        conv2 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv2"]);
-        bn1 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn1"]);
-        leakyrelu1 = global::NormLab.Runtime.Building.LayerFactory.LeakyReLU(layers["leakyrelu1"]);
-        maxpool1 = global::NormLab.Runtime.Building.LayerFactory.MaxPool2d(layers["maxpool1"]);
-        dropout2d1 = global::NormLab.Runtime.Building.LayerFactory.Dropout2d(layers["dropout2d1"]);
-        conv3 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv3"]);
-        gn1 = global::NormLab.Runtime.Building.LayerFactory.GroupNorm(layers["gn1"]);
-        gelu1 = global::NormLab.Runtime.Building.LayerFactory.GELU(layers["gelu1"]);
-        gap1 = global::NormLab.Runtime.Building.LayerFactory.GlobalAveragePool(layers["gap1"]);
-        linear1 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear1"]);
+        conv1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv1"]);
+        relu1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu1"]);
+        conv2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv2"]);
+        bn1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn1"]);
+        leakyrelu1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.LeakyReLU>(layers["leakyrelu1"]);
+        maxpool1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.MaxPool2d>(layers["maxpool1"]);
+        dropout2d1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Dropout2d>(layers["dropout2d1"]);
+        conv3 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv3"]);
+        gn1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.GroupNorm>(layers["gn1"]);
+        gelu1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.GELU>(layers["gelu1"]);
+        gap1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::NormLab.Runtime.Modules.GlobalAveragePool>(layers["gap1"]);
+        linear1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear1"]);
         RegisterComponents();
     }
 

@@ -99,11 +99,11 @@ namespace Consumer.Zoo
                     : base("Mlp")
                 {
                     var layers = global::NormLab.Runtime.Building.LayerFactory.Index(model, Layers);
-                    linear1 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear1"]);
-                    relu1 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu1"]);
-                    linear2 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear2"]);
-                    relu2 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu2"]);
-                    linear3 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear3"]);
+                    linear1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear1"]);
+                    relu1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu1"]);
+                    linear2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear2"]);
+                    relu2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu2"]);
+                    linear3 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear3"]);
                     RegisterComponents();
                 }
 

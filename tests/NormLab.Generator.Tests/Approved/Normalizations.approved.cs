@@ -163,22 +163,22 @@ namespace Snapshots
             : base("Normalizations")
         {
             var layers = global::NormLab.Runtime.Building.LayerFactory.Index(model, Layers);
-            conv1 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv1"]);
-            bn1 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn1"]);
-            relu1 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu1"]);
-            conv2 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv2"]);
-            in1 = global::NormLab.Runtime.Building.LayerFactory.InstanceNorm2d(layers["in1"]);
-            relu2 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu2"]);
-            conv3 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv3"]);
-            gn1 = global::NormLab.Runtime.Building.LayerFactory.GroupNorm(layers["gn1"]);
-            relu3 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu3"]);
-            dropout2d1 = global::NormLab.Runtime.Building.LayerFactory.Dropout2d(layers["dropout2d1"]);
-            conv4 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv4"]);
-            ln1 = global::NormLab.Runtime.Building.LayerFactory.LayerNorm(layers["ln1"]);
-            relu4 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu4"]);
-            dropout1 = global::NormLab.Runtime.Building.LayerFactory.Dropout(layers["dropout1"]);
-            gap1 = global::NormLab.Runtime.Building.LayerFactory.GlobalAveragePool(layers["gap1"]);
-            linear1 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear1"]);
+            conv1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv1"]);
+            bn1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn1"]);
+            relu1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu1"]);
+            conv2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv2"]);
+            in1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.InstanceNorm2d>(layers["in1"]);
+            relu2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu2"]);
+            conv3 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv3"]);
+            gn1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.GroupNorm>(layers["gn1"]);
+            relu3 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu3"]);
+            dropout2d1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Dropout2d>(layers["dropout2d1"]);
+            conv4 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv4"]);
+            ln1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.LayerNorm>(layers["ln1"]);
+            relu4 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu4"]);
+            dropout1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Dropout>(layers["dropout1"]);
+            gap1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::NormLab.Runtime.Modules.GlobalAveragePool>(layers["gap1"]);
+            linear1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear1"]);
             RegisterComponents();
         }
 

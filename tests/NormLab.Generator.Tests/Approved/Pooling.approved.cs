@@ -133,17 +133,17 @@ namespace Snapshots.Pooling
             : base("AvgPooled")
         {
             var layers = global::NormLab.Runtime.Building.LayerFactory.Index(model, Layers);
-            conv1 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv1"]);
-            bn1 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn1"]);
-            relu1 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu1"]);
-            maxpool1 = global::NormLab.Runtime.Building.LayerFactory.MaxPool2d(layers["maxpool1"]);
-            conv2 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv2"]);
-            bn2 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn2"]);
-            relu2 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu2"]);
-            avgpool1 = global::NormLab.Runtime.Building.LayerFactory.AvgPool2d(layers["avgpool1"]);
-            identity1 = global::NormLab.Runtime.Building.LayerFactory.Identity(layers["identity1"]);
-            gap1 = global::NormLab.Runtime.Building.LayerFactory.GlobalAveragePool(layers["gap1"]);
-            linear1 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear1"]);
+            conv1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv1"]);
+            bn1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn1"]);
+            relu1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu1"]);
+            maxpool1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.MaxPool2d>(layers["maxpool1"]);
+            conv2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv2"]);
+            bn2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn2"]);
+            relu2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu2"]);
+            avgpool1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.AvgPool2d>(layers["avgpool1"]);
+            identity1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Identity>(layers["identity1"]);
+            gap1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::NormLab.Runtime.Modules.GlobalAveragePool>(layers["gap1"]);
+            linear1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear1"]);
             RegisterComponents();
         }
 
@@ -258,12 +258,12 @@ namespace Snapshots.Pooling
             : base("MaxPooled")
         {
             var layers = global::NormLab.Runtime.Building.LayerFactory.Index(model, Layers);
-            conv1 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv1"]);
-            bn1 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn1"]);
-            relu1 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu1"]);
-            maxpool1 = global::NormLab.Runtime.Building.LayerFactory.MaxPool2d(layers["maxpool1"]);
-            gmp1 = global::NormLab.Runtime.Building.LayerFactory.GlobalMaxPool(layers["gmp1"]);
-            linear1 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear1"]);
+            conv1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv1"]);
+            bn1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn1"]);
+            relu1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu1"]);
+            maxpool1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.MaxPool2d>(layers["maxpool1"]);
+            gmp1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::NormLab.Runtime.Modules.GlobalMaxPool>(layers["gmp1"]);
+            linear1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear1"]);
             RegisterComponents();
         }
 
@@ -361,10 +361,10 @@ namespace Snapshots.Pooling
             : base("Flattened")
         {
             var layers = global::NormLab.Runtime.Building.LayerFactory.Index(model, Layers);
-            conv1 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv1"]);
-            relu1 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu1"]);
-            flatten1 = global::NormLab.Runtime.Building.LayerFactory.Flatten(layers["flatten1"]);
-            linear1 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear1"]);
+            conv1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv1"]);
+            relu1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu1"]);
+            flatten1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Flatten>(layers["flatten1"]);
+            linear1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear1"]);
             RegisterComponents();
         }
 

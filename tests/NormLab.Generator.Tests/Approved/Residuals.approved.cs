@@ -185,25 +185,25 @@ namespace Snapshots.Residuals
             : base("Residuals")
         {
             var layers = global::NormLab.Runtime.Building.LayerFactory.Index(model, Layers);
-            conv1 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv1"]);
-            bn1 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn1"]);
-            relu1 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu1"]);
-            conv2 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv2"]);
-            bn2 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn2"]);
-            relu2 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu2"]);
-            conv3 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv3"]);
-            bn3 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn3"]);
-            relu3 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu3"]);
-            conv4 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv4"]);
-            bn4 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn4"]);
-            relu4 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu4"]);
-            conv5 = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["conv5"]);
-            bn5 = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["bn5"]);
-            residual2_proj = global::NormLab.Runtime.Building.LayerFactory.Conv2d(layers["residual2_proj"]);
-            residual2_projbn = global::NormLab.Runtime.Building.LayerFactory.BatchNorm2d(layers["residual2_projbn"]);
-            relu5 = global::NormLab.Runtime.Building.LayerFactory.ReLU(layers["relu5"]);
-            gap1 = global::NormLab.Runtime.Building.LayerFactory.GlobalAveragePool(layers["gap1"]);
-            linear1 = global::NormLab.Runtime.Building.LayerFactory.Linear(layers["linear1"]);
+            conv1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv1"]);
+            bn1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn1"]);
+            relu1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu1"]);
+            conv2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv2"]);
+            bn2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn2"]);
+            relu2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu2"]);
+            conv3 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv3"]);
+            bn3 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn3"]);
+            relu3 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu3"]);
+            conv4 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv4"]);
+            bn4 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn4"]);
+            relu4 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu4"]);
+            conv5 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv5"]);
+            bn5 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn5"]);
+            residual2_proj = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["residual2_proj"]);
+            residual2_projbn = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["residual2_projbn"]);
+            relu5 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu5"]);
+            gap1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::NormLab.Runtime.Modules.GlobalAveragePool>(layers["gap1"]);
+            linear1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear1"]);
             RegisterComponents();
         }
 
@@ -228,7 +228,9 @@ namespace Snapshots.Residuals
             x = relu4.forward(x);
             x = conv5.forward(x);
             x = bn5.forward(x);
-            x = x + residual2_projbn.forward(residual2_proj.forward(residual2));
+            residual2 = residual2_proj.forward(residual2);
+            residual2 = residual2_projbn.forward(residual2);
+            x = x + residual2;
             x = relu5.forward(x);
             x = gap1.forward(x);
             x = linear1.forward(x);

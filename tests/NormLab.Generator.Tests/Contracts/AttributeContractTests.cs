@@ -1,6 +1,7 @@
 using System.Globalization;
 using System.Reflection;
 using Microsoft.CodeAnalysis;
+using NormLab.Dsl.Layers;
 using NormLab.Dsl;
 using NormLab.Dsl.Binding;
 using NormLab.Generator.Parsing;

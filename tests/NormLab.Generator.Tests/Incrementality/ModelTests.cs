@@ -32,7 +32,7 @@ public sealed class ModelTests
     {
         var names = Types().Select(t => t.Name).Order(StringComparer.Ordinal);
         Assert.Equal(
-            new[] { "ContainingTypeSpec", "HyperParameterSpec", "LayerSpec", "NetworkOrigin", "NetworkSpec", "NormlabFile", "ProjectInfo", "RecordInput", "SourceSpec" },
+            new[] { "ContainingTypeSpec", "FieldSpec", "HyperParameterSpec", "NetworkOrigin", "NetworkSpec", "NormlabFile", "ProjectInfo", "RecordInput", "SourceSpec", "StepSpec" },
             names);
     }
 
@@ -116,11 +116,14 @@ public sealed class ModelTests
     public void Specs_OfTheSameNetworkReadTwice_AreEqual()
     {
         // explicit, readable instances next to the reflection test above
-        var layer = new LayerSpec("conv1", "conv", "conv1:conv2d", "global::TorchSharp.Modules.Conv2d", "Conv2d", "16x28x28", 144, EquatableArray<LayerSpec>.Empty, EquatableArray<LayerSpec>.Empty);
-        var sameLayer = new LayerSpec("conv1", "conv", "conv1:conv2d", "global::TorchSharp.Modules.Conv2d", "Conv2d", "16x28x28", 144, new EquatableArray<LayerSpec>(new List<LayerSpec>()), EquatableArray<LayerSpec>.Empty);
+        var layer = new FieldSpec("conv1", "conv", "conv1:conv2d", "global::TorchSharp.Modules.Conv2d", "16x28x28", 144);
+        var sameLayer = new FieldSpec("conv1", "conv", "conv1:conv2d", "global::TorchSharp.Modules.Conv2d", "16x28x28", 144);
         Assert.Equal(layer, sameLayer);
         Assert.NotEqual(layer, layer with { Parameters = 160 });
-        Assert.NotEqual(layer, layer with { Branch = new EquatableArray<LayerSpec>(new[] { sameLayer }) });
+
+        var step = new StepSpec("Layer", "x", new EquatableArray<string>(new[] { "x" }), "conv1");
+        Assert.Equal(step, new StepSpec("Layer", "x", new EquatableArray<string>(new List<string> { "x" }), "conv1"));
+        Assert.NotEqual(step, step with { Sources = new EquatableArray<string>(new[] { "x", "residual1" }) });
 
         var parameter = new HyperParameterSpec("width", "Width", true, "32");
         Assert.Equal(parameter, new HyperParameterSpec("width", "Width", true, "32"));

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.IO;
 using System.Linq;
+using NormLab.Dsl.Layers;
 using NormLab.Dsl;
 using NormLab.Dsl.Binding;
 using NormLab.Dsl.Model;
@@ -158,7 +159,7 @@ public sealed class AgreementTests(ITestOutputHelper output)
     {
         var layers = networks.SelectMany(n => n.AllLayers()).ToList();
 
-        var missingKinds = Enum.GetValues<LayerKind>().Where(k => !layers.Any(l => l.Kind == k)).ToList();
+        var missingKinds = LayerKind.All.Where(k => !layers.Any(l => l.Kind == k)).ToList();
         Assert.True(missingKinds.Count == 0, "no random network has " + string.Join(", ", missingKinds));
 
         // WrittenName is the catalog entry's name (conv3x3, not an alias such as dense)
@@ -177,8 +178,8 @@ public sealed class AgreementTests(ITestOutputHelper output)
         Assert.Contains(convs, l => l.Kernel % 2 == 0);
         Assert.Contains(layers, l => l.Kind == LayerKind.BatchNorm && l.IsSpatial);
         Assert.Contains(layers, l => l.Kind == LayerKind.BatchNorm && !l.IsSpatial);
-        Assert.Contains(layers, l => l.Kind is LayerKind.MaxPool or LayerKind.AvgPool && l.Padding > 0);
-        Assert.Contains(layers, l => l.Kind is LayerKind.MaxPool or LayerKind.AvgPool && l.Stride != l.Kernel);
+        Assert.Contains(layers, l => l.Is(LayerTraits.LocalPooling) && l.Padding > 0);
+        Assert.Contains(layers, l => l.Is(LayerTraits.LocalPooling) && l.Stride != l.Kernel);
         Assert.Contains(layers, l => l.Kind == LayerKind.Maxout && l.IsSpatial);
         Assert.Contains(layers, l => l.Kind == LayerKind.Maxout && !l.IsSpatial);
 

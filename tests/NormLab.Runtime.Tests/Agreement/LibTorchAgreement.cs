@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using NormLab.Dsl.Layers;
 using NormLab.Dsl.Binding;
 using NormLab.Dsl.Model;
 using NormLab.Runtime.Building;
@@ -29,7 +30,7 @@ internal static class LibTorchAgreement
         using var module = new NetworkModule(network);
 
         // registered names, in execution order, one per layer (a residual owns no module)
-        var layers = network.AllLayers().Where(l => l.Kind != LayerKind.Residual).ToList();
+        var layers = network.AllLayers().Where(l => l.HasModule).ToList();
         var children = module.named_children().ToList();
         var expectedNames = layers.Select(l => l.Name).ToList();
         var actualNames = children.Select(c => c.name).ToList();
@@ -137,7 +138,7 @@ internal static class LibTorchAgreement
         foreach (var layer in layers)
         {
             entering(layer);
-            if (layer.Kind != LayerKind.Residual)
+            if (layer.HasModule)
             {
                 x = modules[layer.Name].forward(x);
                 observe(layer, x);

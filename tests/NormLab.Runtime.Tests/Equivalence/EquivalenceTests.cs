@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using NormLab.Dsl.Layers;
 using NormLab.Dsl;
 using NormLab.Dsl.Binding;
 using NormLab.Runtime.Building;
@@ -29,7 +30,7 @@ public sealed class EquivalenceTests
             .SelectMany(n => n.AllLayers())
             .Select(l => l.Kind)
             .ToHashSet();
-        Assert.All(Enum.GetValues<LayerKind>(), kind => Assert.Contains(kind, kinds));
+        Assert.All(LayerKind.All, kind => Assert.Contains(kind, kinds));
     }
 
     [Theory]

@@ -1,6 +1,7 @@
 using System.Collections.Generic;
 using System.Linq;
 using NormLab.Cli.Lsp.Analysis;
+using NormLab.Dsl.Layers;
 using NormLab.Dsl.Binding;
 using NormLab.Dsl.Diagnostics;
 using NormLab.Dsl.Syntax;
@@ -121,7 +122,7 @@ internal static class CodeActionFeature
 
     private static QuickFix? InsertFlatten(DocumentAnalysis analysis, Diagnostic diagnostic)
     {
-        if (CallAt(analysis, diagnostic) is not var (chunk, _, _, call) || LayerCatalog.Find(call.Name) is not { Kind: LayerKind.Linear })
+        if (CallAt(analysis, diagnostic) is not var (chunk, _, _, call) || LayerCatalog.Find(call.Name)?.Kind != LayerKind.Linear)
         {
             return null;
         }

@@ -4,6 +4,7 @@ using System.Globalization;
 using System.Linq;
 using NormLab.Cli.Lsp.Analysis;
 using NormLab.Cli.Lsp.Protocol;
+using NormLab.Dsl.Layers;
 using NormLab.Dsl.Binding;
 using NormLab.Dsl.Diagnostics;
 using NormLab.Dsl.Syntax;

@@ -4,6 +4,7 @@ using System.Linq;
 using System.Text;
 using NormLab.Cli.Lsp.Analysis;
 using NormLab.Cli.Output;
+using NormLab.Dsl.Layers;
 using NormLab.Dsl.Binding;
 using NormLab.Dsl.Model;
 using NormLab.Dsl.Syntax;

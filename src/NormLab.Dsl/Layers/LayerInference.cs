@@ -1,0 +1,171 @@
+using System;
+using NormLab.Dsl.Binding;
+using NormLab.Dsl.Diagnostics;
+using NormLab.Dsl.Model;
+using NormLab.Dsl.Shapes;
+
+namespace NormLab.Dsl.Layers;
+
+/// <summary>
+/// What a kind's shape function sees: the bound layer and its input shape, the model to fill (output shape,
+/// resolved arguments, parameters, MACs) and the shape diagnostics. After an error that leaves no meaningful
+/// shape, <see cref="Valid"/> is false and later layers report nothing (one mistake, one diagnostic).
+/// </summary>
+internal sealed class LayerInference
+{
+    private readonly DiagnosticBag _diagnostics;
+    private readonly Func<bool> _getValid;
+    private readonly Action _invalidate;
+
+    public LayerInference(BoundLayer layer, BoundLayer? next, LayerModel model, DiagnosticBag diagnostics, Func<bool> getValid, Action invalidate)
+    {
+        Layer = layer;
+        Next = next;
+        Model = model;
+        _diagnostics = diagnostics;
+        _getValid = getValid;
+        _invalidate = invalidate;
+    }
+
+    public BoundLayer Layer { get; }
+
+    /// <summary>The next layer of the same sequence, if any (<c>bias: auto</c> looks at it).</summary>
+    public BoundLayer? Next { get; }
+
+    public LayerModel Model { get; }
+
+    public Shape Input => Model.InputShape;
+
+    /// <summary>The name the layer's messages use (<c>conv3x3</c>).</summary>
+    public string Name => Layer.Definition.Name;
+
+    /// <summary>False once a shape error made later shapes meaningless.</summary>
+    public bool Valid => _getValid();
+
+    public int Int(string name) => Layer.Int(name);
+
+    public int? OptionalInt(string name) => Layer.OptionalInt(name);
+
+    public double Float(string name) => Layer.Float(name);
+
+    public bool Bool(string name) => Layer.Bool(name);
+
+    public object? Argument(string name) => Layer.Arguments.TryGetValue(name, out var value) ? value : null;
+
+    /// <summary>Reports while shapes are still meaningful.</summary>
+    public void Report(DiagnosticDescriptor descriptor, params object?[] arguments)
+    {
+        if (Valid)
+        {
+            _diagnostics.Report(descriptor, Layer.Span, arguments);
+        }
+    }
+
+    /// <summary>Reports (while shapes are meaningful) and makes later shapes unknown.</summary>
+    public void Fail(DiagnosticDescriptor descriptor, params object?[] arguments)
+    {
+        Report(descriptor, arguments);
+        _invalidate();
+    }
+
+    /// <summary><c>bias: auto</c> drops the bias when the very next layer cancels it (bn, in subtract the batch mean).</summary>
+    public bool ResolveBias() => Layer.Symbol("bias") switch
+    {
+        "true" => true,
+        "false" => false,
+        _ => Next is null || !Next.Definition.Kind.Is(LayerTraits.CancelsBias),
+    };
+
+    /// <summary>True for an input with spatial dimensions (<c>C×H×W</c>); else reports NL2003.</summary>
+    public bool RequireSpatial()
+    {
+        if (Input.IsSpatial)
+        {
+            return true;
+        }
+
+        Report(DiagnosticDescriptors.SpatialAfterFlatten, Name, Input);
+        return false;
+    }
+
+    /// <summary>The input as features: itself, or its elements counted when it still has spatial dimensions (NL2002 reported).</summary>
+    public Shape Features()
+    {
+        if (!Input.IsSpatial)
+        {
+            return Input;
+        }
+
+        Report(DiagnosticDescriptors.MissingFlatten, Name, Input);
+        return Shape.Features((int)Math.Min(int.MaxValue, Input.ElementCount));
+    }
+
+    /// <summary>
+    /// The spatial output of a sliding window on every spatial dimension, libtorch's formula:
+    /// out = floor((in + 2·padding − dilation·(kernel − 1) − 1) / stride) + 1. Null (NL2001 reported) when a size reaches zero.
+    /// </summary>
+    public int[]? SlidingWindow(int kernel, int stride, int padding, int dilation)
+    {
+        var input = Input;
+        var extent = ((long)dilation * (kernel - 1)) + 1;
+        var spatial = input.SpatialRank;
+        var output = new int[spatial];
+        var dropped = new long[spatial];
+        for (var i = 0; i < spatial; i++)
+        {
+            long padded = input.Spatial(i) + (2L * padding);
+            if (padded < extent || stride < 1)
+            {
+                var paddedText = string.Join("x", Repeat(i2 => (input.Spatial(i2) + (2L * padding)).ToString(System.Globalization.CultureInfo.InvariantCulture), spatial));
+                var what = dilation > 1 ? $"its dilated {Square(kernel, spatial)} kernel spans {Square(extent, spatial)}" : $"its kernel is {Square(kernel, spatial)}";
+                Fail(DiagnosticDescriptors.SpatialCollapse,
+                    $"'{Name}' receives {input.SpatialText}{(padding > 0 ? $" (padded to {paddedText})" : string.Empty)} but {what}: the spatial size would reach zero; remove a down-sampling step or use a smaller kernel");
+                return null;
+            }
+
+            output[i] = (int)(((padded - extent) / stride) + 1);
+
+            // rows of real input after the last window (the trailing padding may go unused: nothing is lost)
+            dropped[i] = Math.Max(0, ((padded - extent) % stride) - padding);
+        }
+
+        if (stride > 1 && spatial == 2 && (dropped[0] != 0 || dropped[1] != 0))
+        {
+            var (rows, columns) = (dropped[0], dropped[1]);
+            var what = rows != 0 && columns != 0
+                ? (rows == 1 && columns == 1 ? "row and column" : "rows and columns")
+                : rows != 0 ? (rows == 1 ? "row" : $"{rows} rows") : (columns == 1 ? "column" : $"{columns} columns");
+            Report(DiagnosticDescriptors.OddSizeDropped, Name, stride, input.Height, input.Width, what);
+        }
+
+        return output;
+    }
+
+    /// <summary>The largest divisor of <paramref name="channels"/> not above <paramref name="groups"/> (a suggestion).</summary>
+    public static int Divisor(int channels, int groups)
+    {
+        // no divisor of a count exceeds it (a huge 'groups' must not loop for seconds)
+        for (var g = channels > 0 ? Math.Min(groups, channels) : 1; g >= 1; g--)
+        {
+            if (channels % g == 0)
+            {
+                return g;
+            }
+        }
+
+        return 1;
+    }
+
+    private static string Square(long size, int rank) => string.Join("x", Repeat(_ => size.ToString(System.Globalization.CultureInfo.InvariantCulture), rank));
+
+    private static string[] Repeat(Func<int, string> item, int count)
+    {
+        var items = new string[count];
+        for (var i = 0; i < count; i++)
+        {
+            items[i] = item(i);
+        }
+
+        return items;
+    }
+}
