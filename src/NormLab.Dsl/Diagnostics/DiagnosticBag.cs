@@ -1,12 +1,15 @@
 using System.Collections;
 using System.Collections.Generic;
-using NormLab.Dsl.Syntax;
 using NormLab.Dsl.Text;
 
 namespace NormLab.Dsl.Diagnostics;
 
-/// <summary>Collects diagnostics for one source. Wording that is not in the catalog lives here.</summary>
-internal sealed class DiagnosticBag : IEnumerable<Diagnostic>
+/// <summary>
+/// Collects diagnostics for one source. Each problem has one <c>ReportX</c> method (in the partial files
+/// <c>DiagnosticBag.Syntax.cs</c> and <c>DiagnosticBag.Binding.cs</c>): wording that is not in the catalog's
+/// formats lives there, so the lexer, parser and binder never build message text.
+/// </summary>
+internal sealed partial class DiagnosticBag : IEnumerable<Diagnostic>
 {
     private readonly List<Diagnostic> _diagnostics = new();
 
@@ -22,11 +25,6 @@ internal sealed class DiagnosticBag : IEnumerable<Diagnostic>
     public void Add(Diagnostic diagnostic) => _diagnostics.Add(diagnostic);
 
     public void AddRange(IEnumerable<Diagnostic> diagnostics) => _diagnostics.AddRange(diagnostics);
-
-    public void ReportSyntax(TextSpan span, string message) => Report(DiagnosticDescriptors.SyntaxError, span, message);
-
-    public void ReportBadCharacter(SyntaxToken token) =>
-        ReportSyntax(token.Span, $"Unexpected character '{token.Text}'");
 
     public IEnumerator<Diagnostic> GetEnumerator() => _diagnostics.GetEnumerator();
 

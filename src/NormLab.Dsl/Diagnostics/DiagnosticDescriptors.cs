@@ -24,8 +24,8 @@ public static class DiagnosticDescriptors
         "A pipeline names a layer that is not in the catalog and no block of that name is declared.");
 
     public static readonly DiagnosticDescriptor BadArgument = Create(
-        "NL0003", "Bad argument", "{0}", Language, DiagnosticSeverity.Error,
-        "An argument is unknown, missing, of the wrong type, or out of range.");
+        "NL0003", "Bad argument", "{constraint}, got {value}", Language, DiagnosticSeverity.Error,
+        "A layer's argument has the wrong type or lies out of range.");
 
     public static readonly DiagnosticDescriptor DuplicateDeclaration = Create(
         "NL0004", "Duplicate declaration", "{0}", Language, DiagnosticSeverity.Error,
@@ -54,6 +54,94 @@ public static class DiagnosticDescriptors
     public static readonly DiagnosticDescriptor BadAllow = Create(
         "NL0010", "Bad allow entry", "{0}", Language, DiagnosticSeverity.Warning,
         "'allow' names diagnostic IDs that exist and that can be silenced (errors cannot).");
+
+    public static readonly DiagnosticDescriptor DuplicateParameter = Create(
+        "NL0011", "Duplicate parameter", "{owner} declares the parameter '{parameter}' twice", Language, DiagnosticSeverity.Error,
+        "A block or network declares a parameter twice.");
+
+    public static readonly DiagnosticDescriptor TooManyLayers = Create(
+        "NL0012", "Too many layers", "The network expands to more than {limit} layers; reduce the repeat counts", Language, DiagnosticSeverity.Error,
+        "Blocks and repeats multiply; a network that expands to more than 10,000 layers is not built.");
+
+    public static readonly DiagnosticDescriptor ExpansionTooLong = Create(
+        "NL0013", "Expansion takes too many steps",
+        "The network's expansion takes more than {limit} steps (blocks and repeats multiply); reduce the repeat counts", Language, DiagnosticSeverity.Error,
+        "The work of expanding one network (elements, arguments, expression nodes) is bounded so that checking stays fast.");
+
+    public static readonly DiagnosticDescriptor NestingTooDeep = Create(
+        "NL0014", "Nesting too deep",
+        "Blocks, groups, residuals and layer parameters nest deeper than {limit} levels here (or a layer parameter stands for itself); flatten the structure",
+        Language, DiagnosticSeverity.Error,
+        "Expansion follows nesting only to a fixed depth, so that no input can exhaust the checker's stack.");
+
+    public static readonly DiagnosticDescriptor BadRepeatCount = Create(
+        "NL0015", "Bad repeat count", "A repeat count must be a whole number from 1 to {limit}, got {value}", Language, DiagnosticSeverity.Error,
+        "'element * n' repeats the element n times: n is a whole number from 1 to 10,000.");
+
+    public static readonly DiagnosticDescriptor DivisionByZero = Create(
+        "NL0016", "Division by zero", "Division by zero", Language, DiagnosticSeverity.Error,
+        "An argument's arithmetic divides by zero.");
+
+    public static readonly DiagnosticDescriptor ArithmeticOverflow = Create(
+        "NL0017", "Arithmetic result too large", "The result of this arithmetic is too large", Language, DiagnosticSeverity.Error,
+        "An argument's arithmetic leaves the range of exact numbers.");
+
+    public static readonly DiagnosticDescriptor OperandNotNumber = Create(
+        "NL0018", "Arithmetic on a value that is not a number", "'{operator}' needs numbers, got {value}", Language, DiagnosticSeverity.Error,
+        "Arithmetic operators take numbers, not layers, shapes or symbols.");
+
+    public static readonly DiagnosticDescriptor NumberAsLayer = Create(
+        "NL0019", "Number used as a layer", "'{name}' is the number {value}, not a layer; pass a layer such as 'relu' for it", Language, DiagnosticSeverity.Error,
+        "A block parameter used as a layer in the pipeline must be given a layer.");
+
+    public static readonly DiagnosticDescriptor ArgumentsOnLayerParameter = Create(
+        "NL0020", "Arguments on a layer parameter",
+        "'{name}' stands for the layer '{layer}' and takes no arguments here; pass them where the layer is chosen ({name} = leakyrelu(0.2))",
+        Language, DiagnosticSeverity.Error,
+        "A layer passed as a parameter is complete: its arguments are given where it is chosen.");
+
+    public static readonly DiagnosticDescriptor BadClasses = Create(
+        "NL0021", "Bad class count", "'classes' must be a whole number of at least 1, got {value}", Language, DiagnosticSeverity.Error,
+        "'classes' is the number of outputs of a classifier.");
+
+    public static readonly DiagnosticDescriptor HyperParameterWithoutDefault = Create(
+        "NL0022", "Hyper-parameter without a value", "Hyper-parameter '{name}' needs a default value: '{name}: 32'", Language, DiagnosticSeverity.Error,
+        "A network's hyper-parameter needs a value the network is built with (a study or the command line can override it).");
+
+    public static readonly DiagnosticDescriptor HyperParameterNotNumber = Create(
+        "NL0023", "Hyper-parameter is not a number", "Hyper-parameter '{name}' must be a number, got {value}", Language, DiagnosticSeverity.Error,
+        "Hyper-parameters are numbers that layers' arguments use.");
+
+    public static readonly DiagnosticDescriptor TooManyArguments = Create(
+        "NL0024", "Too many arguments", "{callee} takes {allowed}", Language, DiagnosticSeverity.Error,
+        "A layer or block is called with more arguments than it has parameters.");
+
+    public static readonly DiagnosticDescriptor UnknownArgument = Create(
+        "NL0025", "Unknown argument", "{callee} has no argument '{argument}'{suggestion}{arguments}", Language, DiagnosticSeverity.Error,
+        "A named argument does not name a parameter of the layer or block.");
+
+    public static readonly DiagnosticDescriptor DuplicateArgument = Create(
+        "NL0026", "Argument given twice", "The argument '{argument}' of {callee} is given twice", Language, DiagnosticSeverity.Error,
+        "Each argument of a call is given once, by position or by name.");
+
+    public static readonly DiagnosticDescriptor MissingArgument = Create(
+        "NL0027", "Missing argument", "{callee} needs the argument '{argument}': {usage}", Language, DiagnosticSeverity.Error,
+        "A layer or block parameter without a default needs an argument.");
+
+    public static readonly DiagnosticDescriptor PoolingPaddingTooLarge = Create(
+        "NL0028", "Pooling padding over half the kernel",
+        "'{layer}' has padding {padding} but its kernel is {kernel}: padding can be at most half the kernel ({limit})", Language, DiagnosticSeverity.Error,
+        "Pooling pads at most half its kernel (libtorch's rule): a window would otherwise see only padding.");
+
+    public static readonly DiagnosticDescriptor FixedKernel = Create(
+        "NL0029", "Kernel of a fixed-kernel layer",
+        "'{layer}' has a fixed {size}x{size} kernel; use conv(out, kernel: n) for another size", Language, DiagnosticSeverity.Error,
+        "conv1x1, conv3x3 and their kin name their kernel size; 'conv' takes any.");
+
+    public static readonly DiagnosticDescriptor BadResidualArgument = Create(
+        "NL0030", "Bad residual argument",
+        "'residual' takes one optional argument, 'project': residual(project) {{ … }}", Language, DiagnosticSeverity.Error,
+        "A residual block's only option is a projection of its shortcut.");
 
     // NL1xxx: ordering
     public static readonly DiagnosticDescriptor NormAfterActivation = Create(

@@ -59,7 +59,10 @@ internal sealed class Parser
                     }
                     else
                     {
-                        ReportError(declaration.Span, "A file has one namespace declaration, before its blocks and networks");
+                        if (BeginReport())
+                        {
+                            _diagnostics.ReportSecondNamespace(declaration.Span);
+                        }
                     }
 
                     break;
@@ -402,7 +405,11 @@ internal sealed class Parser
 
             if (++operators > MaxOperators)
             {
-                ReportError(Current.Span, $"An expression has more than {MaxOperators} operators");
+                if (BeginReport())
+                {
+                    _diagnostics.ReportTooManyOperators(Current.Span, MaxOperators);
+                }
+
                 while (BinaryPrecedence(Current.Kind) != 0 || IsOperand(Current.Kind))
                 {
                     SkipToken();
@@ -490,7 +497,10 @@ internal sealed class Parser
             if (!_depthReported)
             {
                 _depthReported = true;
-                ReportError(Current.Span, $"Nesting is deeper than {MaxDepth} levels");
+                if (BeginReport())
+                {
+                    _diagnostics.ReportSyntaxNestingTooDeep(Current.Span, MaxDepth);
+                }
             }
 
             return false;
@@ -579,17 +589,21 @@ internal sealed class Parser
             return;
         }
 
-        ReportError(found.Span, $"Expected {expected} but found {SyntaxFacts.DescribeFound(found)}");
+        if (BeginReport())
+        {
+            _diagnostics.ReportUnexpectedToken(found.Span, expected, SyntaxFacts.DescribeFound(found));
+        }
     }
 
-    private void ReportError(TextSpan span, string message)
+    /// <summary>True when an error may be reported: the first since the parser last recovered.</summary>
+    private bool BeginReport()
     {
         if (_recovering)
         {
-            return;
+            return false;
         }
 
         _recovering = true;
-        _diagnostics.ReportSyntax(span, message);
+        return true;
     }
 }

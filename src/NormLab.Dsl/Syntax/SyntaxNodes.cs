@@ -8,6 +8,69 @@ public abstract class SyntaxNode
 {
     public abstract TextSpan Span { get; }
 
+    /// <summary>The node's children, nodes and tokens, in text order (absent optional parts left out).</summary>
+    public abstract IEnumerable<SyntaxNodeOrToken> GetChildren();
+
+    /// <summary>The child nodes, in text order.</summary>
+    public IEnumerable<SyntaxNode> ChildNodes()
+    {
+        foreach (var child in GetChildren())
+        {
+            if (child.Node is not null)
+            {
+                yield return child.Node;
+            }
+        }
+    }
+
+    /// <summary>This node and every node below it: parents before children, in text order.</summary>
+    public IEnumerable<SyntaxNode> DescendantNodesAndSelf()
+    {
+        var stack = new Stack<SyntaxNode>();
+        stack.Push(this);
+        while (stack.Count > 0)
+        {
+            var node = stack.Pop();
+            yield return node;
+            var children = new List<SyntaxNode>(node.ChildNodes());
+            for (var i = children.Count - 1; i >= 0; i--)
+            {
+                stack.Push(children[i]);
+            }
+        }
+    }
+
+    /// <summary>The children named, in order: nodes, tokens and lists of them; nulls (absent optional parts) are left out.</summary>
+    protected static IEnumerable<SyntaxNodeOrToken> Children(params object?[] parts)
+    {
+        foreach (var part in parts)
+        {
+            switch (part)
+            {
+                case SyntaxNode node:
+                    yield return node;
+                    break;
+                case SyntaxToken token:
+                    yield return token;
+                    break;
+                case IEnumerable<SyntaxNode> nodes:
+                    foreach (var node in nodes)
+                    {
+                        yield return node;
+                    }
+
+                    break;
+                case IEnumerable<SyntaxToken> tokens:
+                    foreach (var token in tokens)
+                    {
+                        yield return token;
+                    }
+
+                    break;
+            }
+        }
+    }
+
     protected static TextSpan Cover(SyntaxToken first, SyntaxToken last) => Cover(first.Span, last.Span);
 
     protected static TextSpan Cover(TextSpan first, TextSpan last)
@@ -35,6 +98,8 @@ public sealed class CompilationUnitSyntax : SyntaxNode
     public SyntaxToken EndOfFile { get; }
 
     public override TextSpan Span => TextSpan.FromBounds(0, EndOfFile.Span.End);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Namespace, Members, EndOfFile);
 }
 
 /// <summary><c>namespace A.B</c></summary>
@@ -56,6 +121,8 @@ public sealed class NamespaceDeclarationSyntax : SyntaxNode
     public string Name => string.Join(".", System.Linq.Enumerable.Select(NameParts, p => p.Text));
 
     public override TextSpan Span => Cover(Keyword.Span, NameSpan);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Keyword, NameParts);
 }
 
 /// <summary>A block or network declaration.</summary>
@@ -93,6 +160,8 @@ public sealed class BlockDeclarationSyntax : MemberSyntax
 
     // an empty body sits where a pipeline was expected (after white space): the declaration reaches it, so children nest
     public override TextSpan Span => Cover(Keyword.Span, Body.Span.End > EqualsToken.Span.End ? Body.Span : EqualsToken.Span);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Keyword, Identifier, Parameters, EqualsToken, Body);
 }
 
 /// <summary><c>network Name(params) allow IDs { pipeline }</c></summary>
@@ -120,6 +189,8 @@ public sealed class NetworkDeclarationSyntax : MemberSyntax
     public SyntaxToken CloseBrace { get; }
 
     public override TextSpan Span => Cover(Keyword, CloseBrace);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Keyword, Identifier, Parameters, Allow, OpenBrace, Body, CloseBrace);
 }
 
 /// <summary><c>(a: 1, b = relu)</c></summary>
@@ -139,6 +210,8 @@ public sealed class ParameterListSyntax : SyntaxNode
     public SyntaxToken Close { get; }
 
     public override TextSpan Span => Cover(Open, Close);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Open, Parameters, Close);
 }
 
 /// <summary><c>name</c>, <c>name: value</c> or <c>name = value</c>.</summary>
@@ -160,6 +233,8 @@ public sealed class ParameterSyntax : SyntaxNode
     public ExpressionSyntax? Default { get; }
 
     public override TextSpan Span => Default is null ? Identifier.Span : Cover(Identifier.Span, Default.Span);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Identifier, Separator, Default);
 }
 
 /// <summary><c>allow NL1001, NL1003</c></summary>
@@ -176,6 +251,8 @@ public sealed class AllowClauseSyntax : SyntaxNode
     public IReadOnlyList<SyntaxToken> Ids { get; }
 
     public override TextSpan Span => Ids.Count == 0 ? Keyword.Span : Cover(Keyword, Ids[Ids.Count - 1]);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Keyword, Ids);
 }
 
 /// <summary>Elements joined by <c>&gt;</c>.</summary>
@@ -195,6 +272,8 @@ public sealed class PipelineSyntax : SyntaxNode
     public override TextSpan Span => Elements.Count == 0
         ? new TextSpan(Position, 0)
         : Cover(Elements[0].Span, Elements[Elements.Count - 1].Span);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Elements);
 }
 
 /// <summary>One stage of a pipeline.</summary>
@@ -218,6 +297,8 @@ public sealed class LayerCallSyntax : ElementSyntax
     public ArgumentListSyntax? Arguments { get; }
 
     public override TextSpan Span => Arguments is null ? Identifier.Span : Cover(Identifier.Span, Arguments.Span);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Identifier, Arguments);
 }
 
 /// <summary><c>( pipeline )</c></summary>
@@ -237,6 +318,8 @@ public sealed class GroupSyntax : ElementSyntax
     public SyntaxToken Close { get; }
 
     public override TextSpan Span => Cover(Open, Close);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Open, Pipeline, Close);
 }
 
 /// <summary><c>element * count</c></summary>
@@ -256,6 +339,8 @@ public sealed class RepeatSyntax : ElementSyntax
     public ExpressionSyntax Count { get; }
 
     public override TextSpan Span => Cover(Element.Span, Count.Span);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Element, Star, Count);
 }
 
 /// <summary>
@@ -284,6 +369,8 @@ public sealed class BranchSyntax : ElementSyntax
     public SyntaxToken Close { get; }
 
     public override TextSpan Span => Cover(Keyword, Close);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Keyword, Arguments, Open, Branches, Close);
 }
 
 /// <summary><c>( arg, name: arg )</c></summary>
@@ -303,6 +390,8 @@ public sealed class ArgumentListSyntax : SyntaxNode
     public SyntaxToken Close { get; }
 
     public override TextSpan Span => Cover(Open, Close);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Open, Arguments, Close);
 }
 
 /// <summary>A positional or named argument.</summary>
@@ -324,6 +413,8 @@ public sealed class ArgumentSyntax : SyntaxNode
     public ExpressionSyntax Value { get; }
 
     public override TextSpan Span => NameToken is null ? Value.Span : Cover(NameToken.Span, Value.Span);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(NameToken, Colon, Value);
 }
 
 /// <summary>An expression in an argument or a default value.</summary>
@@ -339,6 +430,8 @@ public sealed class LiteralExpressionSyntax : ExpressionSyntax
     public SyntaxToken Token { get; }
 
     public override TextSpan Span => Token.Span;
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Token);
 }
 
 /// <summary>A parameter, a symbol (<c>same</c>, <c>true</c>) or a layer used as a value (<c>act = relu</c>).</summary>
@@ -351,6 +444,8 @@ public sealed class NameExpressionSyntax : ExpressionSyntax
     public string Name => Identifier.Text;
 
     public override TextSpan Span => Identifier.Span;
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Identifier);
 }
 
 /// <summary>A layer with arguments used as a value: <c>act = leakyrelu(0.2)</c>.</summary>
@@ -367,6 +462,8 @@ public sealed class CallExpressionSyntax : ExpressionSyntax
     public ArgumentListSyntax Arguments { get; }
 
     public override TextSpan Span => Cover(Identifier.Span, Arguments.Span);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Identifier, Arguments);
 }
 
 /// <summary><c>-x</c> or <c>+x</c></summary>
@@ -383,6 +480,8 @@ public sealed class UnaryExpressionSyntax : ExpressionSyntax
     public ExpressionSyntax Operand { get; }
 
     public override TextSpan Span => Cover(Operator.Span, Operand.Span);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Operator, Operand);
 }
 
 /// <summary><c>a + b</c>, <c>a * b</c>, …</summary>
@@ -402,6 +501,8 @@ public sealed class BinaryExpressionSyntax : ExpressionSyntax
     public ExpressionSyntax Right { get; }
 
     public override TextSpan Span => Cover(Left.Span, Right.Span);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Left, Operator, Right);
 }
 
 /// <summary><c>( expression )</c></summary>
@@ -421,4 +522,6 @@ public sealed class ParenthesizedExpressionSyntax : ExpressionSyntax
     public SyntaxToken Close { get; }
 
     public override TextSpan Span => Cover(Open, Close);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Open, Expression, Close);
 }

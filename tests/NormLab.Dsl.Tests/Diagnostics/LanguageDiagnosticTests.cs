@@ -125,42 +125,42 @@ public class LanguageDiagnosticTests
         Assert.False(result.Networks[0].IsValid);
     }
 
-    // ---- NL0003 ----
+    // ---- NL0003 and the argument problems it once covered (NL0015 - NL0018, NL0024 - NL0029) ----
 
     [Theory]
     // out of range
-    [InlineData("conv3x3(8) > relu > dropout([|1.5|]) > flatten > linear(10)", "'dropout' needs a probability p with 0 <= p < 1, got 1.5")]
-    [InlineData("conv3x3(8) > relu > dropout([|p: -0.1|]) > flatten > linear(10)", "'dropout' needs a probability p with 0 <= p < 1, got -0.1")]
-    [InlineData("conv3x3([|0|]) > relu > flatten > linear(10)", "'conv3x3' needs at least 1 output channel, got 0")]
-    [InlineData("conv3x3(8) > relu > flatten > linear([|-10|])", "'linear' needs at least 1 output feature, got -10")]
-    [InlineData("conv(8, [|kernel: 0|]) > relu > flatten > linear(10)", "'kernel' of 'conv' must be at least 1, got 0")]
-    [InlineData("conv3x3(8) > bn([|eps: 0|]) > relu > flatten > linear(10)", "'eps' of 'bn' must be greater than 0, got 0")]
-    [InlineData("conv3x3(8) > bn([|momentum: 1.5|]) > relu > flatten > linear(10)", "'momentum' of 'bn' must lie in 0..1, got 1.5")]
-    [InlineData("conv3x3(8) > relu > [|avgpool(kernel: 2, padding: 2)|] > flatten > linear(10)", "'avgpool' has padding 2 but its kernel is 2: padding can be at most half the kernel (1)")]
+    [InlineData("conv3x3(8) > relu > dropout([|1.5|]) > flatten > linear(10)", "NL0003", "'dropout' needs a probability p with 0 <= p < 1, got 1.5")]
+    [InlineData("conv3x3(8) > relu > dropout([|p: -0.1|]) > flatten > linear(10)", "NL0003", "'dropout' needs a probability p with 0 <= p < 1, got -0.1")]
+    [InlineData("conv3x3([|0|]) > relu > flatten > linear(10)", "NL0003", "'conv3x3' needs at least 1 output channel, got 0")]
+    [InlineData("conv3x3(8) > relu > flatten > linear([|-10|])", "NL0003", "'linear' needs at least 1 output feature, got -10")]
+    [InlineData("conv(8, [|kernel: 0|]) > relu > flatten > linear(10)", "NL0003", "'kernel' of 'conv' must be at least 1, got 0")]
+    [InlineData("conv3x3(8) > bn([|eps: 0|]) > relu > flatten > linear(10)", "NL0003", "'eps' of 'bn' must be greater than 0, got 0")]
+    [InlineData("conv3x3(8) > bn([|momentum: 1.5|]) > relu > flatten > linear(10)", "NL0003", "'momentum' of 'bn' must lie in 0..1, got 1.5")]
+    [InlineData("conv3x3(8) > relu > [|avgpool(kernel: 2, padding: 2)|] > flatten > linear(10)", "NL0028", "'avgpool' has padding 2 but its kernel is 2: padding can be at most half the kernel (1)")]
     // unknown argument, with a suggestion and the list of arguments
-    [InlineData("conv3x3(8, [|strid|]: 2) > relu > flatten > linear(10)", "'conv3x3' has no argument 'strid'; did you mean 'stride'? (its arguments: out, stride, padding, dilation, groups, bias)")]
-    [InlineData("conv3x3(8, [|kernel|]: 5) > relu > flatten > linear(10)", "'conv3x3' has a fixed 3x3 kernel; use conv(out, kernel: n) for another size")]
+    [InlineData("conv3x3(8, [|strid|]: 2) > relu > flatten > linear(10)", "NL0025", "'conv3x3' has no argument 'strid'; did you mean 'stride'? (its arguments: out, stride, padding, dilation, groups, bias)")]
+    [InlineData("conv3x3(8, [|kernel|]: 5) > relu > flatten > linear(10)", "NL0029", "'conv3x3' has a fixed 3x3 kernel; use conv(out, kernel: n) for another size")]
     // wrong type
-    [InlineData("conv3x3(8, [|bias: 3|]) > relu > flatten > linear(10)", "'bias' of 'conv3x3' must be auto, true or false, got 3")]
-    [InlineData("conv3x3([|2.5|]) > relu > flatten > linear(10)", "'out' of 'conv3x3' must be a whole number, got 2.5")]
-    [InlineData("conv3x3(8, [|padding: 1.5|]) > relu > flatten > linear(10)", "'padding' of 'conv3x3' must be same, valid or a whole number of at least 0, got 1.5")]
-    [InlineData("conv3x3(8) > in([|affine: 1|]) > relu > flatten > linear(10)", "'affine' of 'in' must be true or false, got 1")]
-    [InlineData("conv3x3(8) > relu > dropout([|same|]) > flatten > linear(10)", "'p' of 'dropout' must be a number, got 'same'")]
+    [InlineData("conv3x3(8, [|bias: 3|]) > relu > flatten > linear(10)", "NL0003", "'bias' of 'conv3x3' must be auto, true or false, got 3")]
+    [InlineData("conv3x3([|2.5|]) > relu > flatten > linear(10)", "NL0003", "'out' of 'conv3x3' must be a whole number, got 2.5")]
+    [InlineData("conv3x3(8, [|padding: 1.5|]) > relu > flatten > linear(10)", "NL0003", "'padding' of 'conv3x3' must be same, valid or a whole number of at least 0, got 1.5")]
+    [InlineData("conv3x3(8) > in([|affine: 1|]) > relu > flatten > linear(10)", "NL0003", "'affine' of 'in' must be true or false, got 1")]
+    [InlineData("conv3x3(8) > relu > dropout([|same|]) > flatten > linear(10)", "NL0003", "'p' of 'dropout' must be a number, got 'same'")]
     // wrong count
-    [InlineData("conv3x3(8) > relu([|3|]) > flatten > linear(10)", "'relu' takes no arguments")]
-    [InlineData("conv3x3(8, 1, same, 1, 1, auto, [|7|]) > relu > flatten > linear(10)", "'conv3x3' takes at most 6 arguments (out, stride, padding, dilation, groups, bias)")]
-    [InlineData("conv3x3(8) > [|gn|] > relu > flatten > linear(10)", "'gn' needs the argument 'groups': gn(groups: 8)")]
+    [InlineData("conv3x3(8) > relu([|3|]) > flatten > linear(10)", "NL0024", "'relu' takes no arguments")]
+    [InlineData("conv3x3(8, 1, same, 1, 1, auto, [|7|]) > relu > flatten > linear(10)", "NL0024", "'conv3x3' takes at most 6 arguments (out, stride, padding, dilation, groups, bias)")]
+    [InlineData("conv3x3(8) > [|gn|] > relu > flatten > linear(10)", "NL0027", "'gn' needs the argument 'groups': gn(groups: 8)")]
     // given twice
-    [InlineData("conv3x3(8, stride: 1, [|stride: 2|]) > relu > flatten > linear(10)", "The argument 'stride' of 'conv3x3' is given twice")]
-    [InlineData("conv(8, 3, [|kernel: 5|]) > relu > flatten > linear(10)", "The argument 'kernel' of 'conv' is given twice")]
+    [InlineData("conv3x3(8, stride: 1, [|stride: 2|]) > relu > flatten > linear(10)", "NL0026", "The argument 'stride' of 'conv3x3' is given twice")]
+    [InlineData("conv(8, 3, [|kernel: 5|]) > relu > flatten > linear(10)", "NL0026", "The argument 'kernel' of 'conv' is given twice")]
     // arithmetic and repetition
-    [InlineData("conv3x3([|8 / 0|]) > relu > flatten > linear(10)", "Division by zero")]
-    [InlineData("conv3x3(8) > relu * [|0|] > flatten > linear(10)", "A repeat count must be a whole number from 1 to 10000, got 0")]
-    [InlineData("conv3x3(8) > relu > flatten > linear(10 [|+|] relu)", "'+' needs numbers, got the layer 'relu'")]
-    public void Bad_arguments_are_reported_at_the_argument(string pipeline, string message)
+    [InlineData("conv3x3([|8 / 0|]) > relu > flatten > linear(10)", "NL0016", "Division by zero")]
+    [InlineData("conv3x3(8) > relu * [|0|] > flatten > linear(10)", "NL0015", "A repeat count must be a whole number from 1 to 10000, got 0")]
+    [InlineData("conv3x3(8) > relu > flatten > linear(10 [|+|] relu)", "NL0018", "'+' needs numbers, got the layer 'relu'")]
+    public void Bad_arguments_are_reported_at_the_argument(string pipeline, string id, string message)
     {
-        var result = DiagnosticAssert.Reports($"network A(input: 1x28x28) {{ {pipeline} }}", "NL0003", Error);
-        Assert.Equal(message, result.Diagnostics.Single(d => d.Id == "NL0003").Message);
+        var result = DiagnosticAssert.Reports($"network A(input: 1x28x28) {{ {pipeline} }}", id, Error);
+        Assert.Equal(message, result.Diagnostics.Single(d => d.Id == id).Message);
     }
 
     [Fact]
@@ -168,25 +168,25 @@ public class LanguageDiagnosticTests
     {
         DiagnosticAssert.Exactly(
             "network A(input: 784, classes: [|0|], [|width|], depth: [|relu|], [|input|]: 3) { linear(10) }",
-            ("NL0003", Error), ("NL0003", Error), ("NL0003", Error), ("NL0003", Error));
+            ("NL0021", Error), ("NL0022", Error), ("NL0023", Error), ("NL0011", Error));
     }
 
     [Fact]
     public void Block_arguments_are_checked_at_the_call()
     {
         const string Block = "block B(c, act = relu) = conv3x3(c) > bn > act\n";
-        DiagnosticAssert.Reports(Block + "network A(input: 1x28x28) { B(8, [|foo|]: 3) > flatten > linear(10) }", "NL0003", Error);
-        DiagnosticAssert.Reports(Block + "network A(input: 1x28x28) { [|B|] > flatten > linear(10) }", "NL0003", Error);
-        DiagnosticAssert.Reports(Block + "network A(input: 1x28x28) { B(8, relu, [|relu|]) > flatten > linear(10) }", "NL0003", Error);
-        DiagnosticAssert.Reports(Block + "network A(input: 1x28x28) { B(8, [|c: 9|]) > flatten > linear(10) }", "NL0003", Error);
-        var result = DiagnosticAssert.Reports(Block + "network A(input: 1x28x28) { [|B(8, act: 3)|] > flatten > linear(10) }", "NL0003", Error);
+        DiagnosticAssert.Reports(Block + "network A(input: 1x28x28) { B(8, [|foo|]: 3) > flatten > linear(10) }", "NL0025", Error);
+        DiagnosticAssert.Reports(Block + "network A(input: 1x28x28) { [|B|] > flatten > linear(10) }", "NL0027", Error);
+        DiagnosticAssert.Reports(Block + "network A(input: 1x28x28) { B(8, relu, [|relu|]) > flatten > linear(10) }", "NL0024", Error);
+        DiagnosticAssert.Reports(Block + "network A(input: 1x28x28) { B(8, [|c: 9|]) > flatten > linear(10) }", "NL0026", Error);
+        var result = DiagnosticAssert.Reports(Block + "network A(input: 1x28x28) { [|B(8, act: 3)|] > flatten > linear(10) }", "NL0019", Error);
         Assert.Equal("'act' is the number 3, not a layer; pass a layer such as 'relu' for it", result.Diagnostics[0].Message);
     }
 
     [Fact]
     public void A_block_parameter_declared_twice_is_reported()
     {
-        DiagnosticAssert.Reports("block B(c, [|c|]) = conv3x3(c)\nnetwork A(input: 1x28x28) { conv3x3(8) > relu > flatten > linear(10) }", "NL0003", Error);
+        DiagnosticAssert.Reports("block B(c, [|c|]) = conv3x3(c)\nnetwork A(input: 1x28x28) { conv3x3(8) > relu > flatten > linear(10) }", "NL0011", Error);
     }
 
     // ---- NL0004 ----

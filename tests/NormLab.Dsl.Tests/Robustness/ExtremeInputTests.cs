@@ -60,7 +60,7 @@ public class ExtremeInputTests
     {
         var result = Check(Extreme(name));
 
-        Assert.Single(result.Diagnostics, d => d.Id == "NL0003" && d.Message.Contains("nest deeper than 256 levels"));
+        Assert.Single(result.Diagnostics, d => d.Id == "NL0014" && d.Message.Contains("nest deeper than 256 levels"));
         Assert.False(result.Networks.Single().IsValid);
     }
 
@@ -206,7 +206,7 @@ public class ExtremeInputTests
     {
         var result = Check(InputGenerator.Net("relu * 1000000000 > flatten > linear(10)"));
 
-        Assert.Contains(result.Diagnostics, d => d.Id == "NL0003" && d.Message == "A repeat count must be a whole number from 1 to 10000, got 1000000000");
+        Assert.Contains(result.Diagnostics, d => d.Id == "NL0015" && d.Message == "A repeat count must be a whole number from 1 to 10000, got 1000000000");
     }
 
     [Theory]
@@ -218,7 +218,7 @@ public class ExtremeInputTests
     {
         var result = Check(Extreme(name));
 
-        Assert.Single(result.Diagnostics, d => d.Id == "NL0003" && d.Message == "The network expands to more than 10000 layers; reduce the repeat counts");
+        Assert.Single(result.Diagnostics, d => d.Id == "NL0012" && d.Message == "The network expands to more than 10000 layers; reduce the repeat counts");
     }
 
     [Theory]
@@ -237,7 +237,7 @@ public class ExtremeInputTests
 
     [Theory]
     [InlineData("repeat-empty-nested", "NL0002")]
-    [InlineData("repeat-number-parameter", "NL0003")]
+    [InlineData("repeat-number-parameter", "NL0019")]
     public void Repeating_an_element_that_expands_to_nothing_reports_it_once(string name, string id)
     {
         // ((unknownlayer * 10000) * 10000) * 10000: 10^12 expansions if each repetition were expanded

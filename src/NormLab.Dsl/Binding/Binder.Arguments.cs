@@ -1,0 +1,219 @@
+using System;
+using System.Collections.Generic;
+using System.Linq;
+using NormLab.Dsl.Diagnostics;
+using NormLab.Dsl.Layers;
+using NormLab.Dsl.Syntax;
+using NormLab.Dsl.Text;
+
+namespace NormLab.Dsl.Binding;
+
+/// <summary>A layer's arguments: matched to the catalog's parameters, converted and range-checked.</summary>
+internal sealed partial class Binder
+{
+    private BoundLayer BindLayer(LayerDefinition definition, ArgumentListSyntax? arguments, TextSpan span, Scope scope, ExpansionContext context)
+    {
+        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
+        foreach (var spec in definition.Arguments)
+        {
+            values[spec.Name] = spec.Default;
+        }
+
+        var biasExplicit = false;
+        var given = arguments is { Arguments.Count: > 0 } ? new HashSet<string>(StringComparer.Ordinal) : null;
+        var position = 0;
+        foreach (var argument in arguments?.Arguments ?? Array.Empty<ArgumentSyntax>())
+        {
+            var at = scope.Locate(argument.Span);
+            ArgumentSpec? spec;
+            if (argument.NameToken is null)
+            {
+                if (position >= definition.Arguments.Count)
+                {
+                    context.Diagnostics.ReportTooManyLayerArguments(at, definition.Name, ArgumentNames(definition));
+                    continue;
+                }
+
+                spec = definition.Arguments[position++];
+            }
+            else
+            {
+                spec = definition.FindArgument(argument.Name!);
+                if (spec is null)
+                {
+                    var nameAt = scope.Locate(argument.NameToken.Span);
+                    if (definition.FixedKernel is int k && argument.Name == "kernel")
+                    {
+                        context.Diagnostics.ReportFixedKernel(nameAt, definition.Name, k);
+                    }
+                    else if (definition.Arguments.Count == 0)
+                    {
+                        context.Diagnostics.ReportTooManyLayerArguments(nameAt, definition.Name, ArgumentNames(definition));
+                    }
+                    else
+                    {
+                        context.Diagnostics.ReportUnknownLayerArgument(nameAt, definition.Name, argument.Name!, ArgumentNames(definition));
+                    }
+
+                    continue;
+                }
+            }
+
+            if (!given!.Add(spec.Name))
+            {
+                context.Diagnostics.ReportDuplicateLayerArgument(at, definition.Name, spec.Name);
+                continue;
+            }
+
+            var value = Evaluate(argument.Value, scope, context);
+            if (value is ErrorValue)
+            {
+                continue;
+            }
+
+            var converted = Convert(definition, spec, value, at, context.Diagnostics);
+            if (converted is not null)
+            {
+                values[spec.Name] = converted;
+                if (spec.Name == "bias" && converted is "true")
+                {
+                    biasExplicit = true;
+                }
+            }
+        }
+
+        foreach (var spec in definition.Arguments)
+        {
+            if (!spec.Required || (given is not null && given.Contains(spec.Name)))
+            {
+                continue;
+            }
+
+            context.Diagnostics.ReportMissingLayerArgument(scope.Locate(span), definition.Name, spec.Name, Example(definition));
+            values[spec.Name] = spec.Name == "groups" ? 1 : 1;
+        }
+
+        if (definition.FixedKernel is int fixedKernel)
+        {
+            values["kernel"] = fixedKernel;
+        }
+
+        if (definition.Kind.Is(LayerTraits.LocalPooling))
+        {
+            values["stride"] ??= values["kernel"];
+            if (values["padding"] is int padding && values["kernel"] is int kernel && padding > kernel / 2)
+            {
+                context.Diagnostics.ReportPoolingPaddingTooLarge(scope.Locate(span), definition.Name, padding, kernel);
+                values["padding"] = kernel / 2;
+            }
+        }
+
+        return new BoundLayer(definition, scope.Locate(span), span, scope.BlockPath, values) { BiasExplicit = biasExplicit };
+    }
+
+    /// <summary>The arguments of the definition's example call (<c>32</c>, <c>groups: 8</c>).</summary>
+    private static string Example(LayerDefinition definition) => definition.Example.Substring(definition.Name.Length + 1).TrimEnd(')');
+
+    private static string[] ArgumentNames(LayerDefinition definition) => definition.Arguments.Select(a => a.Name).ToArray();
+
+    /// <summary>The argument's value as the layer takes it, or null (reported) when its type or range is wrong.</summary>
+    private static object? Convert(LayerDefinition layer, ArgumentSpec spec, Value value, TextSpan at, DiagnosticBag diagnostics)
+    {
+        switch (spec.Type)
+        {
+            case ArgumentType.Integer:
+                if (value is NumberValue { IsInteger: true } integer && Math.Abs(integer.Number) <= int.MaxValue)
+                {
+                    return CheckRange(layer, spec, integer.Number, at, diagnostics) ? (int)integer.Number : null;
+                }
+
+                if (value is NumberValue { IsInteger: true } huge)
+                {
+                    if (CheckRange(layer, spec, huge.Number, at, diagnostics))
+                    {
+                        diagnostics.ReportArgumentTooLarge(at, layer.Name, spec.Name, huge);
+                    }
+                }
+                else
+                {
+                    diagnostics.ReportNotWholeNumber(at, layer.Name, spec.Name, value);
+                }
+
+                return null;
+            case ArgumentType.Float:
+                if (value is NumberValue number)
+                {
+                    return CheckRange(layer, spec, number.Number, at, diagnostics) ? number.Number : null;
+                }
+
+                diagnostics.ReportNotNumber(at, layer.Name, spec.Name, value);
+                return null;
+            case ArgumentType.Boolean:
+                if (value is SymbolValue { Name: "true" or "false" } flag)
+                {
+                    return flag.Name == "true";
+                }
+
+                diagnostics.ReportNotBoolean(at, layer.Name, spec.Name, value);
+                return null;
+            case ArgumentType.Padding:
+                if (value is SymbolValue { Name: "same" or "valid" } padding)
+                {
+                    return padding.Name;
+                }
+
+                if (value is NumberValue { IsInteger: true } amount && amount.Number >= 0 && amount.Number <= int.MaxValue)
+                {
+                    return (int)amount.Number;
+                }
+
+                diagnostics.ReportBadPadding(at, layer.Name, value);
+                return null;
+            case ArgumentType.Bias:
+                if (value is SymbolValue { Name: "auto" or "true" or "false" } bias)
+                {
+                    return bias.Name;
+                }
+
+                diagnostics.ReportBadBias(at, layer.Name, value);
+                return null;
+            default:
+                return null;
+        }
+    }
+
+    /// <summary>True when the value lies in the argument's range (declared with the layer kind); else reports it.</summary>
+    private static bool CheckRange(LayerDefinition layer, ArgumentSpec spec, double value, TextSpan at, DiagnosticBag diagnostics)
+    {
+        if (spec.Range is null || spec.Range.Contains(value))
+        {
+            return true;
+        }
+
+        var name = spec.Name;
+        switch (name)
+        {
+            case "out":
+                diagnostics.ReportTooFewOutputs(at, layer.Name, channels: layer.Category == LayerCategory.Convolution, value);
+                return false;
+            case "kernel" or "stride" or "dilation" or "groups" or "pieces":
+                diagnostics.ReportArgumentBelowOne(at, layer.Name, name, value);
+                return false;
+            case "padding":
+                diagnostics.ReportNegativePadding(at, layer.Name, value);
+                return false;
+            case "p":
+                diagnostics.ReportBadProbability(at, layer.Name, value);
+                return false;
+            case "eps" or "beta":
+                diagnostics.ReportNotPositive(at, layer.Name, name, value);
+                return false;
+            case "momentum":
+                diagnostics.ReportMomentumOutOfRange(at, layer.Name, value);
+                return false;
+            default:
+                diagnostics.ReportOutOfRange(at, layer.Name, name, spec.Range.ToString(), value);
+                return false;
+        }
+    }
+}

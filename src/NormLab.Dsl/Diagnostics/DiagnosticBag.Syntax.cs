@@ -1,0 +1,25 @@
+using NormLab.Dsl.Syntax;
+using NormLab.Dsl.Text;
+
+namespace NormLab.Dsl.Diagnostics;
+
+/// <summary>The lexer's and the parser's diagnostics (NL0001).</summary>
+internal sealed partial class DiagnosticBag
+{
+    public void ReportSyntax(TextSpan span, string message) => Report(DiagnosticDescriptors.SyntaxError, span, message);
+
+    public void ReportBadCharacter(SyntaxToken token) =>
+        ReportSyntax(token.Span, $"Unexpected character '{token.Text}'");
+
+    public void ReportUnexpectedToken(TextSpan span, string expected, string found) =>
+        ReportSyntax(span, $"Expected {expected} but found {found}");
+
+    public void ReportSecondNamespace(TextSpan span) =>
+        ReportSyntax(span, "A file has one namespace declaration, before its blocks and networks");
+
+    public void ReportTooManyOperators(TextSpan span, int limit) =>
+        ReportSyntax(span, $"An expression has more than {limit} operators");
+
+    public void ReportSyntaxNestingTooDeep(TextSpan span, int limit) =>
+        ReportSyntax(span, $"Nesting is deeper than {limit} levels");
+}
