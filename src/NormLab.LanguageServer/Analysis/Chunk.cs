@@ -61,11 +61,8 @@ internal sealed class Chunk
         var pieces = new List<(ChunkKind, int, int)>();
         var kind = ChunkKind.Leading;
         var start = 0;
-        var position = 0;
-        while (position < text.Length)
+        foreach (var token in Pieces.Of(text))
         {
-            var token = Scanner.Next(text, position);
-            position = token.End;
             if (token.Kind != ScanKind.Word)
             {
                 continue;
@@ -94,17 +91,17 @@ internal sealed class Chunk
 
     private static ChunkKind? KindOf(string text, ScanToken word)
     {
-        if (Scanner.Is(text, word, "network"))
+        if (Pieces.Is(text, word, "network"))
         {
             return ChunkKind.Network;
         }
 
-        if (Scanner.Is(text, word, "block"))
+        if (Pieces.Is(text, word, "block"))
         {
             return ChunkKind.Block;
         }
 
-        return Scanner.Is(text, word, "namespace") ? ChunkKind.Namespace : null;
+        return Pieces.Is(text, word, "namespace") ? ChunkKind.Namespace : null;
     }
 }
 

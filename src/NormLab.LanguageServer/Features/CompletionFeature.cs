@@ -17,6 +17,10 @@ namespace NormLab.LanguageServer.Features;
 /// </summary>
 internal static class CompletionFeature
 {
+    /// <summary>True for a block comment that ends with its <c>*/</c> (else the cursor is inside it).</summary>
+    private static bool IsClosed(string text, ScanToken comment) =>
+        comment.Length >= 4 && text[comment.End - 2] == '*' && text[comment.End - 1] == '/';
+
     private static readonly string[] Keywords = { "network", "block", "namespace" };
 
     public static CompletionList Complete(DocumentAnalysis analysis, int offset)
@@ -27,26 +31,21 @@ internal static class CompletionFeature
         var start = chunk?.Start ?? 0;
 
         // the significant tokens of the piece before the cursor; none inside a comment or a number
+        // (the text up to the cursor, lexed: a token the cursor is in ends at the cursor)
         var tokens = new List<ScanToken>();
-        for (var position = start; position < offset;)
+        foreach (var piece in Pieces.Of(text.Substring(start, offset - start)))
         {
-            var token = Scanner.Next(text, position);
-            if (token.End > offset || (token.End == offset && token.Kind == ScanKind.LineComment))
+            var token = piece with { Start = piece.Start + start };
+            if (token.End == offset && (token.Kind == ScanKind.LineComment
+                || (token.Kind == ScanKind.BlockComment && !IsClosed(text, token))))
             {
-                if (token.IsComment || (token.Kind == ScanKind.Number && token.Start < offset))
-                {
-                    return list;
-                }
-
-                token = token with { Length = offset - token.Start };
+                return list;
             }
 
             if (!token.IsTrivia)
             {
                 tokens.Add(token);
             }
-
-            position = token.End;
         }
 
         // the word being typed is not context

@@ -55,7 +55,7 @@ internal static class Formatter
     internal static string Layout(string text)
     {
         var newline = DetectNewline(text);
-        var tokens = Scanner.Scan(text);
+        var tokens = Pieces.Of(text);
         var (networkOpens, networkCloses) = NetworkBraces(text);
 
         var output = new StringBuilder(text.Length + 64);
@@ -263,7 +263,7 @@ internal static class Formatter
         {
             if (tokens[i].Kind == ScanKind.Word && IsDeclarationKeyword(text, tokens[i]))
             {
-                return Scanner.Is(text, tokens[i], "block");
+                return Pieces.Is(text, tokens[i], "block");
             }
         }
 
@@ -271,7 +271,7 @@ internal static class Formatter
     }
 
     private static bool IsDeclarationKeyword(string text, ScanToken token) =>
-        Scanner.Is(text, token, "network") || Scanner.Is(text, token, "block") || Scanner.Is(text, token, "namespace");
+        Pieces.Is(text, token, "network") || Pieces.Is(text, token, "block") || Pieces.Is(text, token, "namespace");
 
     private static int CountNewlines(string text, ScanToken whiteSpace)
     {

@@ -49,7 +49,7 @@ internal static class MeaningComparer
     }
 
     /// <summary>Every token and comment (line comments without trailing blanks).</summary>
-    private static List<string> Tokens(string text) => Scanner.Scan(text)
+    private static List<string> Tokens(string text) => Pieces.Of(text)
         .Where(t => t.Kind != ScanKind.WhiteSpace)
         .Select(t => t.Kind == ScanKind.LineComment ? text.Substring(t.Start, t.Length).TrimEnd() : text.Substring(t.Start, t.Length))
         .ToList();
