@@ -1,3 +1,4 @@
+using NormLab.Cli.Output;
 using NormLab.Dsl.Diagnostics;
 using NormLab.Dsl.Text;
 
