@@ -28,6 +28,12 @@ public sealed class CheckOptions
 public static class NormLabCompiler
 {
     /// <summary>Parses without binding (for tools that only need the tree, such as a formatter).</summary>
+    /// <summary>
+    /// The lexer's tokens, ending with the end-of-file token, each with its trivia: their full spans tile
+    /// the text. What an editor needs for formatting and colouring, without a lexer of its own.
+    /// </summary>
+    public static IReadOnlyList<SyntaxToken> Tokenize(SourceText source) => Lexer.Tokenize(source, new DiagnosticBag(source));
+
     public static (CompilationUnitSyntax Syntax, IReadOnlyList<Diagnostic> Diagnostics) Parse(SourceText source)
     {
         var diagnostics = new DiagnosticBag(source);

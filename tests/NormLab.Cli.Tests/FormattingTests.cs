@@ -1,5 +1,6 @@
 using NormLab.Cli.Output;
 using NormLab.Dsl.Diagnostics;
+using NormLab.Dsl.Text;
 
 namespace NormLab.Cli.Tests;
 
@@ -13,7 +14,7 @@ public sealed class FormattingTests
     [InlineData(1686952, "1.61 MiB")]
     [InlineData(3L * 1024 * 1024 * 1024, "3.00 GiB")]
     public void Parameter_memory_is_human_readable(long bytes, string expected) =>
-        Assert.Equal(expected, SummaryFormatter.FormatBytes(bytes));
+        Assert.Equal(expected, QuantityFormat.FormatBytes(bytes));
 
     [Theory]
     [InlineData(0, "0")]
@@ -22,11 +23,11 @@ public sealed class FormattingTests
     [InlineData(4241152, "4.24 M")]
     [InlineData(303760640, "303.76 M")]
     public void Counts_are_scaled(long count, string expected) =>
-        Assert.Equal(expected, SummaryFormatter.FormatScaled(count));
+        Assert.Equal(expected, QuantityFormat.FormatScaled(count));
 
     [Fact]
     public void Counts_have_invariant_thousands_separators() =>
-        Assert.Equal("1,234,567", SummaryFormatter.FormatCount(1234567));
+        Assert.Equal("1,234,567", QuantityFormat.FormatCount(1234567));
 
     [Theory]
     [InlineData(DiagnosticSeverity.Error, "error")]

@@ -1,6 +1,6 @@
 // End-to-end test of `normlab lsp` with the protocol library VS Code's client is built on:
 // vscode-languageserver-protocol over vscode-jsonrpc, the server spawned as `dotnet normlab.dll lsp`.
-// NORMLAB_DLL names the built normlab.dll (tests/NormLab.Lsp.Tests sets it); DOTNET_HOST_PATH the dotnet to run it with.
+// NORMLAB_DLL names the built normlab.dll (tests/NormLab.LanguageServer.Tests sets it); DOTNET_HOST_PATH the dotnet to run it with.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';

@@ -1,6 +1,6 @@
 using System;
 using System.CommandLine;
-using NormLab.Cli.Lsp;
+using NormLab.LanguageServer;
 
 namespace NormLab.Cli.Commands;
 

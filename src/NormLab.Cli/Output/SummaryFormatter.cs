@@ -5,6 +5,7 @@ using System.Linq;
 using System.Text.Json;
 using NormLab.Dsl.Layers;
 using NormLab.Dsl.Model;
+using NormLab.Dsl.Text;
 
 namespace NormLab.Cli.Output;
 
@@ -51,49 +52,6 @@ internal static class SummaryFormatter
         writer.WriteEndArray();
         writer.WriteEndObject();
     });
-
-    /// <summary>Float32 parameter memory, 1024-based: <c>1.61 MiB</c>.</summary>
-    public static string FormatBytes(long bytes)
-    {
-        string[] units = { "KiB", "MiB", "GiB", "TiB" };
-        if (bytes < 1024)
-        {
-            return bytes.ToString(CultureInfo.InvariantCulture) + " B";
-        }
-
-        double value = bytes;
-        var unit = -1;
-        while (value >= 1024 && unit < units.Length - 1)
-        {
-            value /= 1024;
-            unit++;
-        }
-
-        return value.ToString("0.00", CultureInfo.InvariantCulture) + " " + units[unit];
-    }
-
-    /// <summary>A count in thousands, millions or billions, 1000-based: <c>6.05 M</c>.</summary>
-    public static string FormatScaled(long count)
-    {
-        string[] units = { "K", "M", "G", "T" };
-        if (count < 1000)
-        {
-            return count.ToString(CultureInfo.InvariantCulture);
-        }
-
-        double value = count;
-        var unit = -1;
-        while (value >= 1000 && unit < units.Length - 1)
-        {
-            value /= 1000;
-            unit++;
-        }
-
-        return value.ToString("0.00", CultureInfo.InvariantCulture) + " " + units[unit];
-    }
-
-    /// <summary><c>421,738</c>: thousands separated, the same on every machine.</summary>
-    public static string FormatCount(long count) => count.ToString("#,0", CultureInfo.InvariantCulture);
 
     private static void WriteLayers(Utf8JsonWriter writer, string name, IEnumerable<LayerModel> layers)
     {
@@ -145,9 +103,9 @@ internal static class SummaryFormatter
         }
 
         output.WriteLine(rule);
-        output.WriteLine("Total parameters: " + FormatCount(network.ParameterCount));
-        output.WriteLine($"Total MACs:       {FormatCount(network.Macs)} ({FormatScaled(network.Macs)}) per sample");
-        output.WriteLine($"Parameter memory: {FormatBytes(network.ParameterCount * BytesPerParameter)} (float32)");
+        output.WriteLine("Total parameters: " + QuantityFormat.FormatCount(network.ParameterCount));
+        output.WriteLine($"Total MACs:       {QuantityFormat.FormatCount(network.Macs)} ({QuantityFormat.FormatScaled(network.Macs)}) per sample");
+        output.WriteLine($"Parameter memory: {QuantityFormat.FormatBytes(network.ParameterCount * BytesPerParameter)} (float32)");
     }
 
     private static void AddRows(List<string[]> rows, IEnumerable<LayerModel> layers, int depth)
@@ -160,8 +118,8 @@ internal static class SummaryFormatter
                 indent + layer.Name,
                 layer.KindName,
                 layer.OutputShape.ToString(),
-                layer.Parameters == 0 ? "--" : FormatCount(layer.Parameters),
-                layer.Macs == 0 ? "--" : FormatCount(layer.Macs),
+                layer.Parameters == 0 ? "--" : QuantityFormat.FormatCount(layer.Parameters),
+                layer.Macs == 0 ? "--" : QuantityFormat.FormatCount(layer.Macs),
             });
             foreach (var branch in layer.Branches)
             {

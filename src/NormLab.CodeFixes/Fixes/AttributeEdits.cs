@@ -1,16 +1,21 @@
+using System;
+using System.Collections.Generic;
 using System.Linq;
 using System.Threading;
 using System.Threading.Tasks;
 using Microsoft.CodeAnalysis;
 using Microsoft.CodeAnalysis.CSharp.Syntax;
 using Microsoft.CodeAnalysis.Text;
+using NormLab.Dsl.Fixes;
+using DslSpan = NormLab.Dsl.Text.TextSpan;
 
 namespace NormLab.CodeFixes.Fixes;
 
 /// <summary>
 /// The fixes of the attribute form, as text changes of the C# source: swap two layer attributes (NL1001, also
 /// across attribute lists), remove <c>Bias = true</c> (NL1002), insert <c>Flatten</c> (NL2002), add
-/// <c>partial</c> (NL3001).
+/// <c>partial</c> (NL3001). Which layer attributes are the layers is Roslyn's to say; what to edit in them is
+/// NormLab.Dsl's <see cref="LayerFixes"/>, the same decision as for pipelines and .normlab files.
 /// </summary>
 internal static class AttributeEdits
 {
@@ -37,15 +42,14 @@ internal static class AttributeEdits
 
         if (id == FixKeys.RemoveBiasId)
         {
-            return RemoveBias(attribute);
+            return RemoveBias(root, attribute);
         }
 
         if (id == FixKeys.InsertFlattenId)
         {
             // same qualification as the layer's own name: NormLab.Linear -> NormLab.Flatten
             var qualifier = attribute.Name is QualifiedNameSyntax qualified ? qualified.Left.ToString() + "." : string.Empty;
-            return new SourceFix($"Insert [Flatten] before [{Simple(attribute)}]",
-                new[] { new TextChange(new TextSpan(attribute.SpanStart, 0), qualifier + "Flatten, ") });
+            return Fix(id, new[] { ToFixLayer(attribute) }, 0, Form(qualifier), root);
         }
 
         return null;
@@ -66,46 +70,33 @@ internal static class AttributeEdits
             return null;
         }
 
-        var activation = layers[index - 1];
-        return new SourceFix(
-            $"Move [{Simple(norm)}] before [{Simple(activation)}]",
-            new[]
-            {
-                new TextChange(activation.Span, norm.ToString()),
-                new TextChange(norm.Span, activation.ToString()),
-            });
+        // the attribute form has no catalog at hand: every layer attribute before the normalization may be swapped
+        return Fix(FixKeys.NormBeforeActivationId, new[] { ToFixLayer(layers[index - 1]), ToFixLayer(norm) }, 1, Form(string.Empty), type.SyntaxTree.GetRoot(cancellationToken));
     }
 
-    private static SourceFix? RemoveBias(AttributeSyntax attribute)
+    private static SourceFix? RemoveBias(SyntaxNode root, AttributeSyntax attribute) =>
+        Fix(FixKeys.RemoveBiasId, new[] { ToFixLayer(attribute) }, 0, Form(string.Empty), root);
+
+    /// <summary>NormLab.Dsl's fix of the layers, as changes of the C# source.</summary>
+    private static SourceFix? Fix(string id, IReadOnlyList<FixLayer> layers, int index, FixForm form, SyntaxNode root)
     {
-        var arguments = attribute.ArgumentList?.Arguments;
-        if (arguments is not { } list)
-        {
-            return null;
-        }
-
-        var index = -1;
-        for (var i = 0; i < list.Count; i++)
-        {
-            if (list[i].NameEquals?.Name.Identifier.ValueText == "Bias")
-            {
-                index = i;
-                break;
-            }
-        }
-
-        if (index < 0)
-        {
-            return null;
-        }
-
-        var removed = index > 0
-            ? TextSpan.FromBounds(list[index - 1].Span.End, list[index].Span.End)   // Conv3x3(32, Bias = true)
-            : list.Count > 1
-                ? TextSpan.FromBounds(list[0].SpanStart, list[1].SpanStart)         // Linear(Bias = true, outFeatures: 10)
-                : attribute.ArgumentList!.Span;                                    // Layer(Bias = true)
-        return new SourceFix($"Remove 'Bias = true' from [{Simple(attribute)}]", new[] { new TextChange(removed, string.Empty) });
+        var fix = LayerFixes.For(id, layers, index, form, root.ToFullString());
+        return fix is null ? null : new SourceFix(fix.Title, fix.Edits.Select(e => new TextChange(new TextSpan(e.Span.Start, e.Span.Length), e.NewText)).ToArray());
     }
+
+    /// <summary>How attributes write what the fixes insert and name: <c>[BatchNorm]</c>, <c>Bias = true</c>, <c>Flatten, </c>.</summary>
+    private static FixForm Form(string qualifier) => new("Flatten", qualifier + "Flatten, ", "Bias = true", name => "[" + name + "]");
+
+    private static FixLayer ToFixLayer(AttributeSyntax attribute)
+    {
+        var arguments = attribute.ArgumentList?.Arguments
+            .Select(a => new FixArgument(a.NameEquals?.Name.Identifier.ValueText, ToDsl(a.Span)))
+            .ToArray() ?? Array.Empty<FixArgument>();
+        return new FixLayer(Simple(attribute), ToDsl(attribute.Span), arguments,
+            attribute.ArgumentList is { } list ? ToDsl(list.Span) : null, isActivation: null);
+    }
+
+    private static DslSpan ToDsl(TextSpan span) => new(span.Start, span.Length);
 
     private static SourceFix? AddPartial(SyntaxNode root, TextSpan span)
     {

@@ -45,9 +45,19 @@ internal sealed class Lexer
 
     private char Peek(int offset) => _position + offset < _text.Length ? _text[_position + offset] : '\0';
 
+    /// <summary>The next token with its trivia: all of it before the token, and after it up to and including the line break.</summary>
     public SyntaxToken Next()
     {
-        SkipTrivia();
+        var fullStart = _position;
+        SkipTrivia(trailing: false);
+        var token = NextToken();
+        SkipTrivia(trailing: true);
+        token.SetFullSpan(fullStart, _position);
+        return token;
+    }
+
+    private SyntaxToken NextToken()
+    {
         var start = _position;
         if (_position >= _text.Length)
         {
@@ -103,46 +113,88 @@ internal sealed class Lexer
         return token;
     }
 
-    private void SkipTrivia()
+    /// <summary>Moves past trivia: all of it (leading), or up to and including the next line break (trailing).</summary>
+    private void SkipTrivia(bool trailing)
     {
         while (_position < _text.Length)
         {
-            var c = Current;
-            if (char.IsWhiteSpace(c) || c == '\uFEFF')
+            var next = ScanTrivia(_text, _position, out var kind);
+            if (next == _position)
             {
-                _position++;
+                return;
             }
-            else if (c == '/' && Peek(1) == '/')
-            {
-                while (_position < _text.Length && Current != '\n' && Current != '\r')
-                {
-                    _position++;
-                }
-            }
-            else if (c == '/' && Peek(1) == '*')
-            {
-                var start = _position;
-                _position += 2;
-                while (_position < _text.Length && !(Current == '*' && Peek(1) == '/'))
-                {
-                    _position++;
-                }
 
-                if (_position >= _text.Length)
-                {
-                    _diagnostics.ReportSyntax(new TextSpan(start, 2), "Comment is not closed: add '*/'");
-                }
-                else
-                {
-                    _position += 2;
-                }
+            if (kind == TriviaKind.BlockComment && (next - _position < 4 || _text[next - 2] != '*' || _text[next - 1] != '/'))
+            {
+                _diagnostics.ReportSyntax(new TextSpan(_position, 2), "Comment is not closed: add '*/'");
             }
-            else
+
+            _position = next;
+            if (trailing && kind == TriviaKind.EndOfLine)
             {
                 return;
             }
         }
     }
+
+    /// <summary>
+    /// The end of the trivia piece at <paramref name="position"/> (white space on one line, one line break,
+    /// a comment), or <paramref name="position"/> itself when a token starts there. The one definition of
+    /// trivia: the lexer skips with it and <see cref="SyntaxTrivia.Split"/> lists with it.
+    /// </summary>
+    internal static int ScanTrivia(string text, int position, out TriviaKind kind)
+    {
+        var c = text[position];
+        if (c == '\n')
+        {
+            kind = TriviaKind.EndOfLine;
+            return position + 1;
+        }
+
+        if (c == '\r')
+        {
+            kind = TriviaKind.EndOfLine;
+            return position + 1 < text.Length && text[position + 1] == '\n' ? position + 2 : position + 1;
+        }
+
+        if (IsWhiteSpace(c))
+        {
+            kind = TriviaKind.WhiteSpace;
+            do
+            {
+                position++;
+            }
+            while (position < text.Length && IsWhiteSpace(text[position]) && text[position] != '\n' && text[position] != '\r');
+
+            return position;
+        }
+
+        if (c == '/' && position + 1 < text.Length)
+        {
+            if (text[position + 1] == '/')
+            {
+                kind = TriviaKind.LineComment;
+                while (position < text.Length && text[position] != '\n' && text[position] != '\r')
+                {
+                    position++;
+                }
+
+                return position;
+            }
+
+            if (text[position + 1] == '*')
+            {
+                kind = TriviaKind.BlockComment;
+                var close = text.IndexOf("*/", position + 2, System.StringComparison.Ordinal);
+                return close < 0 ? text.Length : close + 2;
+            }
+        }
+
+        kind = TriviaKind.WhiteSpace;
+        return position;
+    }
+
+    private static bool IsWhiteSpace(char c) => char.IsWhiteSpace(c) || c == '\uFEFF';
 
     private SyntaxToken LexNumber()
     {

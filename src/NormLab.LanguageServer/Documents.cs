@@ -1,0 +1,92 @@
+using System;
+using System.Collections.Generic;
+using System.Text;
+using NormLab.LanguageServer.Analysis;
+using NormLab.LanguageServer.Protocol;
+using NormLab.Dsl.Text;
+
+namespace NormLab.LanguageServer;
+
+/// <summary>An open document: its text, version, and the analysis of the latest version (made when first asked for).</summary>
+internal sealed class TextDocument
+{
+    private readonly DocumentAnalyzer _analyzer = new();
+    private DocumentAnalysis? _analysis;
+
+    public TextDocument(string uri, int version, string text)
+    {
+        Uri = uri;
+        Version = version;
+        Source = SourceText.From(text, PathOf(uri));
+    }
+
+    public string Uri { get; }
+
+    public int Version { get; private set; }
+
+    public SourceText Source { get; private set; }
+
+    public string Text => Source.Text;
+
+    /// <summary>The analysis of the current version; the previous one's pieces and networks are reused.</summary>
+    public DocumentAnalysis Analysis => _analysis ??= _analyzer.Analyze(Source);
+
+    /// <summary>True when the current version has been analyzed.</summary>
+    public bool IsAnalyzed => _analysis is not null;
+
+    /// <summary>Applies full or incremental changes in order, as <c>textDocument/didChange</c> sends them.</summary>
+    public void Apply(int version, IReadOnlyList<TextDocumentContentChangeEvent> changes)
+    {
+        var text = Source.Text;
+        var source = Source;
+        foreach (var change in changes)
+        {
+            if (change.Range is null)
+            {
+                text = change.Text;
+            }
+            else
+            {
+                var start = source.GetPosition(ToLinePosition(change.Range.Start, source));
+                var end = Math.Max(start, source.GetPosition(ToLinePosition(change.Range.End, source)));
+                text = new StringBuilder(text.Length - (end - start) + change.Text.Length)
+                    .Append(text, 0, start)
+                    .Append(change.Text)
+                    .Append(text, end, text.Length - end)
+                    .ToString();
+            }
+
+            source = SourceText.From(text, Source.Path);
+        }
+
+        Version = version;
+        Source = source;
+        _analysis = null;
+    }
+
+    /// <summary>A protocol position as a line position; a line past the end is the end of the text.</summary>
+    private static LinePosition ToLinePosition(Position position, SourceText source) =>
+        position.Line >= source.LineCount
+            ? source.GetLinePosition(source.Length)
+            : new LinePosition(Math.Max(0, position.Line), Math.Max(0, position.Character));
+
+    /// <summary>The file path of a <c>file:</c> URI (for messages), else the URI itself.</summary>
+    public static string PathOf(string uri) =>
+        System.Uri.TryCreate(uri, UriKind.Absolute, out var parsed) && parsed.IsFile ? parsed.LocalPath : uri;
+}
+
+/// <summary>The open documents by URI.</summary>
+internal sealed class DocumentStore
+{
+    private readonly Dictionary<string, TextDocument> _documents = new(StringComparer.Ordinal);
+
+    public int Count => _documents.Count;
+
+    public TextDocument Open(string uri, int version, string text) => _documents[uri] = new TextDocument(uri, version, text);
+
+    public bool Close(string uri) => _documents.Remove(uri);
+
+    public TextDocument? Find(string uri) => _documents.TryGetValue(uri, out var document) ? document : null;
+
+    public TextDocument Get(string uri) => Find(uri) ?? throw new InvalidOperationException($"The document {uri} is not open.");
+}

@@ -1,0 +1,295 @@
+using System.Collections.Generic;
+using System.Text.Json;
+using System.Text.Json.Serialization;
+
+namespace NormLab.LanguageServer.Protocol;
+
+// The part of the Language Server Protocol 3.17 that this server speaks. Names follow the
+// specification; the JSON is camelCase (see LspJson), and null members are left out.
+
+internal sealed class Position
+{
+    public int Line { get; set; }
+
+    public int Character { get; set; }
+}
+
+internal sealed class Range
+{
+    public Position Start { get; set; } = new();
+
+    public Position End { get; set; } = new();
+}
+
+internal sealed class Location
+{
+    public string Uri { get; set; } = string.Empty;
+
+    public Range Range { get; set; } = new();
+}
+
+internal sealed class TextDocumentIdentifier
+{
+    public string Uri { get; set; } = string.Empty;
+}
+
+internal sealed class TextDocumentItem
+{
+    public string Uri { get; set; } = string.Empty;
+
+    public string LanguageId { get; set; } = string.Empty;
+
+    public int Version { get; set; }
+
+    public string Text { get; set; } = string.Empty;
+}
+
+internal sealed class VersionedTextDocumentIdentifier
+{
+    public string Uri { get; set; } = string.Empty;
+
+    public int Version { get; set; }
+}
+
+internal sealed class TextDocumentContentChangeEvent
+{
+    /// <summary>Null: the change replaces the whole text.</summary>
+    public Range? Range { get; set; }
+
+    public string Text { get; set; } = string.Empty;
+}
+
+internal sealed class InitializeParams
+{
+    public int? ProcessId { get; set; }
+
+    public string? RootUri { get; set; }
+
+    public JsonElement? Capabilities { get; set; }
+
+    public JsonElement? InitializationOptions { get; set; }
+}
+
+internal sealed class DidOpenTextDocumentParams
+{
+    public TextDocumentItem TextDocument { get; set; } = new();
+}
+
+internal sealed class DidChangeTextDocumentParams
+{
+    public VersionedTextDocumentIdentifier TextDocument { get; set; } = new();
+
+    public List<TextDocumentContentChangeEvent> ContentChanges { get; set; } = new();
+}
+
+internal sealed class DidCloseTextDocumentParams
+{
+    public TextDocumentIdentifier TextDocument { get; set; } = new();
+}
+
+internal sealed class TextDocumentPositionParams
+{
+    public TextDocumentIdentifier TextDocument { get; set; } = new();
+
+    public Position Position { get; set; } = new();
+}
+
+internal sealed class DocumentSymbolParams
+{
+    public TextDocumentIdentifier TextDocument { get; set; } = new();
+}
+
+internal sealed class FormattingOptions
+{
+    public int TabSize { get; set; } = 4;
+
+    public bool InsertSpaces { get; set; } = true;
+}
+
+internal sealed class DocumentFormattingParams
+{
+    public TextDocumentIdentifier TextDocument { get; set; } = new();
+
+    public FormattingOptions? Options { get; set; }
+}
+
+internal sealed class CodeActionContext
+{
+    public List<LspDiagnostic> Diagnostics { get; set; } = new();
+
+    public List<string>? Only { get; set; }
+}
+
+internal sealed class CodeActionParams
+{
+    public TextDocumentIdentifier TextDocument { get; set; } = new();
+
+    public Range Range { get; set; } = new();
+
+    public CodeActionContext Context { get; set; } = new();
+}
+
+internal sealed class CodeDescription
+{
+    public string Href { get; set; } = string.Empty;
+}
+
+internal static class DiagnosticSeverityCode
+{
+    public const int Error = 1;
+    public const int Warning = 2;
+    public const int Information = 3;
+    public const int Hint = 4;
+}
+
+internal sealed class LspDiagnostic
+{
+    public Range Range { get; set; } = new();
+
+    public int? Severity { get; set; }
+
+    public string? Code { get; set; }
+
+    public CodeDescription? CodeDescription { get; set; }
+
+    public string? Source { get; set; }
+
+    public string Message { get; set; } = string.Empty;
+
+    /// <summary>1: unnecessary (faded), 2: deprecated. Never set by this server.</summary>
+    public List<int>? Tags { get; set; }
+}
+
+internal sealed class PublishDiagnosticsParams
+{
+    public string Uri { get; set; } = string.Empty;
+
+    public int? Version { get; set; }
+
+    public List<LspDiagnostic> Diagnostics { get; set; } = new();
+}
+
+internal sealed class MarkupContent
+{
+    public string Kind { get; set; } = "markdown";
+
+    public string Value { get; set; } = string.Empty;
+}
+
+internal sealed class Hover
+{
+    public MarkupContent Contents { get; set; } = new();
+
+    public Range? Range { get; set; }
+}
+
+internal static class CompletionItemKindCode
+{
+    public const int Function = 3;
+    public const int Field = 5;
+    public const int Variable = 6;
+    public const int Class = 7;
+    public const int Module = 9;
+    public const int Property = 10;
+    public const int Value = 12;
+    public const int Keyword = 14;
+    public const int Snippet = 15;
+    public const int EnumMember = 20;
+    public const int Constant = 21;
+}
+
+internal sealed class CompletionItem
+{
+    public string Label { get; set; } = string.Empty;
+
+    public int? Kind { get; set; }
+
+    public string? Detail { get; set; }
+
+    public MarkupContent? Documentation { get; set; }
+
+    public string? SortText { get; set; }
+
+    public string? FilterText { get; set; }
+
+    public string? InsertText { get; set; }
+
+    /// <summary>1: plain text, 2: snippet.</summary>
+    public int? InsertTextFormat { get; set; }
+}
+
+internal sealed class CompletionList
+{
+    public bool IsIncomplete { get; set; }
+
+    public List<CompletionItem> Items { get; set; } = new();
+}
+
+internal static class SymbolKindCode
+{
+    public const int Namespace = 3;
+    public const int Class = 5;
+    public const int Field = 8;
+    public const int Function = 12;
+    public const int Variable = 13;
+}
+
+internal sealed class DocumentSymbol
+{
+    public string Name { get; set; } = string.Empty;
+
+    public string? Detail { get; set; }
+
+    public int Kind { get; set; }
+
+    public Range Range { get; set; } = new();
+
+    public Range SelectionRange { get; set; } = new();
+
+    public List<DocumentSymbol>? Children { get; set; }
+}
+
+internal sealed class TextEdit
+{
+    public Range Range { get; set; } = new();
+
+    public string NewText { get; set; } = string.Empty;
+}
+
+internal sealed class WorkspaceEdit
+{
+    public Dictionary<string, List<TextEdit>> Changes { get; set; } = new();
+}
+
+internal sealed class CodeAction
+{
+    public string Title { get; set; } = string.Empty;
+
+    public string? Kind { get; set; }
+
+    public List<LspDiagnostic>? Diagnostics { get; set; }
+
+    public bool? IsPreferred { get; set; }
+
+    public WorkspaceEdit? Edit { get; set; }
+}
+
+internal sealed class LogMessageParams
+{
+    /// <summary>1: error, 2: warning, 3: info, 4: log.</summary>
+    public int Type { get; set; }
+
+    public string Message { get; set; } = string.Empty;
+}
+
+/// <summary>The JSON settings of every message: camelCase, nulls left out.</summary>
+internal static class LspJson
+{
+    public static JsonSerializerOptions Options { get; } = new()
+    {
+        PropertyNamingPolicy = JsonNamingPolicy.CamelCase,
+        DictionaryKeyPolicy = null,
+        DefaultIgnoreCondition = JsonIgnoreCondition.WhenWritingNull,
+        PropertyNameCaseInsensitive = true,
+    };
+}

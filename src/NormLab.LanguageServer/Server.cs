@@ -1,0 +1,438 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Reflection;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using NormLab.LanguageServer.Analysis;
+using NormLab.LanguageServer.Features;
+using NormLab.LanguageServer.Formatting;
+using NormLab.LanguageServer.Protocol;
+using NormLab.Dsl.Text;
+using StreamJsonRpc;
+
+namespace NormLab.LanguageServer;
+
+/// <summary>
+/// The language server: one method per protocol message, registered by name. State is guarded by one
+/// lock (handlers run one at a time, in order; the debounced diagnostics run on a timer). A failing
+/// handler never ends the server: a request answers with an error, a notification is logged.
+/// </summary>
+internal sealed class Server : IDisposable
+{
+    /// <summary>The delay between the last change and the diagnostics it causes.</summary>
+    public static readonly TimeSpan DefaultDebounce = TimeSpan.FromMilliseconds(150);
+
+    private const int InternalError = -32603;
+    private const int ServerNotInitialized = -32002;
+    private const int InvalidRequest = -32600;
+
+    private readonly object _gate = new();
+    private readonly DocumentStore _documents = new();
+    private readonly Dictionary<string, CancellationTokenSource> _pending = new(StringComparer.Ordinal);
+    private readonly TaskCompletionSource<int> _exit = new(TaskCreationOptions.RunContinuationsAsynchronously);
+    private readonly TextWriter _log;
+    private JsonRpc? _rpc;
+    private bool _initialized;
+
+    /// <summary>The version the server reports (<c>0.1.0</c>, without build metadata): the repository's, as <c>normlab --version</c>.</summary>
+    internal static string Version { get; } =
+        (typeof(Server).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
+
+    public Server(TextWriter log) => _log = log;
+
+    /// <summary>The exit code once <c>exit</c> arrives: 0 after <c>shutdown</c>, 1 without.</summary>
+    public Task<int> Exited => _exit.Task;
+
+    public bool ShutdownRequested { get; private set; }
+
+    public TimeSpan Debounce { get; set; } = DefaultDebounce;
+
+    internal DocumentStore Documents => _documents;
+
+    public void Attach(JsonRpc rpc) => _rpc = rpc;
+
+    // ---- lifecycle -----------------------------------------------------------------------------
+
+    [JsonRpcMethod("initialize", UseSingleObjectParameterDeserialization = true)]
+    public object Initialize(InitializeParams request) => Guard("initialize", () =>
+    {
+        if (request.InitializationOptions is { ValueKind: JsonValueKind.Object } options
+            && options.TryGetProperty("debounceMs", out var debounce) && debounce.TryGetInt32(out var milliseconds) && milliseconds >= 0)
+        {
+            Debounce = TimeSpan.FromMilliseconds(milliseconds);
+        }
+
+        _initialized = true;
+        return new
+        {
+            capabilities = new
+            {
+                positionEncoding = "utf-16",
+                textDocumentSync = new { openClose = true, change = 2 },
+                hoverProvider = true,
+                completionProvider = new { triggerCharacters = new[] { "(", ",", ">", " " }, resolveProvider = false },
+                definitionProvider = true,
+                documentSymbolProvider = true,
+                documentFormattingProvider = true,
+                codeActionProvider = new { codeActionKinds = new[] { "quickfix" } },
+            },
+            serverInfo = new { name = "normlab", version = Version },
+        };
+    }, requiresInitialize: false);
+
+    [JsonRpcMethod("initialized", UseSingleObjectParameterDeserialization = true)]
+    public void Initialized(JsonElement? request)
+    {
+    }
+
+    [JsonRpcMethod("shutdown")]
+    public object? Shutdown() => Guard<object?>("shutdown", () =>
+    {
+        lock (_gate)
+        {
+            ShutdownRequested = true;
+            foreach (var pending in _pending.Values)
+            {
+                pending.Cancel();
+            }
+
+            _pending.Clear();
+        }
+
+        return null;
+    }, requiresInitialize: false);
+
+    [JsonRpcMethod("exit")]
+    public void Exit() => _exit.TrySetResult(ShutdownRequested ? 0 : 1);
+
+    // ---- documents -----------------------------------------------------------------------------
+
+    [JsonRpcMethod("textDocument/didOpen", UseSingleObjectParameterDeserialization = true)]
+    public void DidOpen(DidOpenTextDocumentParams request) => Notification("textDocument/didOpen", () =>
+    {
+        var item = request.TextDocument;
+        lock (_gate)
+        {
+            _documents.Open(item.Uri, item.Version, item.Text);
+        }
+
+        Publish(item.Uri);
+    });
+
+    [JsonRpcMethod("textDocument/didChange", UseSingleObjectParameterDeserialization = true)]
+    public void DidChange(DidChangeTextDocumentParams request) => Notification("textDocument/didChange", () =>
+    {
+        lock (_gate)
+        {
+            var document = _documents.Get(request.TextDocument.Uri);
+            document.Apply(request.TextDocument.Version, request.ContentChanges);
+        }
+
+        SchedulePublish(request.TextDocument.Uri);
+    });
+
+    [JsonRpcMethod("textDocument/didClose", UseSingleObjectParameterDeserialization = true)]
+    public void DidClose(DidCloseTextDocumentParams request) => Notification("textDocument/didClose", () =>
+    {
+        var uri = request.TextDocument.Uri;
+        lock (_gate)
+        {
+            CancelPending(uri);
+            _documents.Close(uri);
+        }
+
+        Notify("textDocument/publishDiagnostics", new PublishDiagnosticsParams { Uri = uri });
+    });
+
+    // ---- features ------------------------------------------------------------------------------
+
+    [JsonRpcMethod("textDocument/hover", UseSingleObjectParameterDeserialization = true)]
+    public Protocol.Hover? Hover(TextDocumentPositionParams request) => Guard("textDocument/hover", () =>
+    {
+        lock (_gate)
+        {
+            var analysis = _documents.Get(request.TextDocument.Uri).Analysis;
+            var info = HoverFeature.Hover(analysis, Positions.ToOffset(analysis.Source, request.Position));
+            return info is null ? null : new Protocol.Hover
+            {
+                Contents = new MarkupContent { Value = info.Markdown },
+                Range = Positions.ToRange(analysis.Source, info.Span),
+            };
+        }
+    });
+
+    [JsonRpcMethod("textDocument/completion", UseSingleObjectParameterDeserialization = true)]
+    public CompletionList Completion(TextDocumentPositionParams request) => Guard("textDocument/completion", () =>
+    {
+        lock (_gate)
+        {
+            var analysis = _documents.Get(request.TextDocument.Uri).Analysis;
+            return CompletionFeature.Complete(analysis, Positions.ToOffset(analysis.Source, request.Position));
+        }
+    });
+
+    [JsonRpcMethod("textDocument/definition", UseSingleObjectParameterDeserialization = true)]
+    public Location[] Definition(TextDocumentPositionParams request) => Guard("textDocument/definition", () =>
+    {
+        lock (_gate)
+        {
+            var analysis = _documents.Get(request.TextDocument.Uri).Analysis;
+            var span = DefinitionFeature.Definition(analysis, Positions.ToOffset(analysis.Source, request.Position));
+            return span is { } found
+                ? new[] { new Location { Uri = request.TextDocument.Uri, Range = Positions.ToRange(analysis.Source, found) } }
+                : Array.Empty<Location>();
+        }
+    });
+
+    [JsonRpcMethod("textDocument/documentSymbol", UseSingleObjectParameterDeserialization = true)]
+    public List<DocumentSymbol> DocumentSymbols(DocumentSymbolParams request) => Guard("textDocument/documentSymbol", () =>
+    {
+        lock (_gate)
+        {
+            return SymbolFeature.Symbols(_documents.Get(request.TextDocument.Uri).Analysis);
+        }
+    });
+
+    [JsonRpcMethod("textDocument/formatting", UseSingleObjectParameterDeserialization = true)]
+    public List<TextEdit> Formatting(DocumentFormattingParams request) => Guard("textDocument/formatting", () =>
+    {
+        SourceText source;
+        lock (_gate)
+        {
+            source = _documents.Get(request.TextDocument.Uri).Source;
+        }
+
+        var result = Formatter.Format(source.Text);
+        if (result.Refusal is not null)
+        {
+            Log(2, $"formatting {TextDocument.PathOf(request.TextDocument.Uri)}: {result.Refusal}");
+        }
+
+        return result.Changed ? new List<TextEdit> { MinimalEdit(source, result.Text) } : new List<TextEdit>();
+    });
+
+    [JsonRpcMethod("textDocument/codeAction", UseSingleObjectParameterDeserialization = true)]
+    public List<CodeAction> CodeActions(CodeActionParams request) => Guard("textDocument/codeAction", () =>
+    {
+        if (request.Context.Only is { } only && !only.Any(kind => kind == "quickfix" || "quickfix".StartsWith(kind + ".", StringComparison.Ordinal)))
+        {
+            return new List<CodeAction>();
+        }
+
+        lock (_gate)
+        {
+            var analysis = _documents.Get(request.TextDocument.Uri).Analysis;
+            var fixes = CodeActionFeature.QuickFixes(analysis, Positions.ToSpan(analysis.Source, request.Range));
+            return fixes.Select(fix => new CodeAction
+            {
+                Title = fix.Title,
+                Kind = "quickfix",
+                IsPreferred = true,
+                Diagnostics = new List<LspDiagnostic> { DiagnosticFeature.ToLsp(fix.Diagnostic, analysis.Source) },
+                Edit = new WorkspaceEdit
+                {
+                    Changes = new Dictionary<string, List<TextEdit>>
+                    {
+                        [request.TextDocument.Uri] = fix.Edits
+                            .Select(e => new TextEdit { Range = Positions.ToRange(analysis.Source, e.Span), NewText = e.NewText })
+                            .ToList(),
+                    },
+                },
+            }).ToList();
+        }
+    });
+
+    // ---- diagnostics ---------------------------------------------------------------------------
+
+    private void SchedulePublish(string uri)
+    {
+        if (Debounce <= TimeSpan.Zero)
+        {
+            Publish(uri);
+            return;
+        }
+
+        CancellationTokenSource source;
+        lock (_gate)
+        {
+            CancelPending(uri);
+            source = _pending[uri] = new CancellationTokenSource();
+        }
+
+        _ = Task.Delay(Debounce, source.Token).ContinueWith(
+            delay =>
+            {
+                if (!delay.IsCanceled)
+                {
+                    Notification("publishDiagnostics", () => Publish(uri, source));
+                }
+
+                source.Dispose();
+            },
+            CancellationToken.None,
+            TaskContinuationOptions.None,
+            TaskScheduler.Default);
+    }
+
+    private void CancelPending(string uri)
+    {
+        if (_pending.Remove(uri, out var pending))
+        {
+            pending.Cancel();
+        }
+    }
+
+    private void Publish(string uri, CancellationTokenSource? scheduled = null)
+    {
+        lock (_gate)
+        {
+            if (scheduled is not null)
+            {
+                if (!_pending.TryGetValue(uri, out var current) || current != scheduled)
+                {
+                    return; // a later change took over
+                }
+
+                _pending.Remove(uri);
+            }
+            else
+            {
+                CancelPending(uri);
+            }
+
+            if (_documents.Find(uri) is not { } document)
+            {
+                return;
+            }
+
+            var fresh = !document.IsAnalyzed;
+            var analysis = document.Analysis;
+            if (fresh)
+            {
+                Log(4, string.Format(CultureInfo.InvariantCulture,
+                    "checked {0} (version {1}, {2} lines) in {3:0.00} ms: {4} of {5} pieces parsed, {6} of {7} networks checked{8}",
+                    Path.GetFileName(TextDocument.PathOf(uri)), document.Version, analysis.Source.LineCount, analysis.Elapsed.TotalMilliseconds,
+                    analysis.ParsedChunks, analysis.Chunks.Count, analysis.CheckedNetworks, analysis.Networks.Count,
+                    analysis.Incremental ? string.Empty : " (whole text)"));
+            }
+
+            Notify("textDocument/publishDiagnostics", new PublishDiagnosticsParams
+            {
+                Uri = uri,
+                Version = document.Version,
+                Diagnostics = DiagnosticFeature.ToLsp(analysis),
+            });
+        }
+    }
+
+    // ---- plumbing ------------------------------------------------------------------------------
+
+    private T Guard<T>(string method, Func<T> handler, bool requiresInitialize = true)
+    {
+        if (requiresInitialize && !_initialized)
+        {
+            throw new LocalRpcException("The server is not initialized: send 'initialize' first.") { ErrorCode = ServerNotInitialized };
+        }
+
+        if (ShutdownRequested && requiresInitialize)
+        {
+            throw new LocalRpcException("The server is shutting down.") { ErrorCode = InvalidRequest };
+        }
+
+        try
+        {
+            return handler();
+        }
+        catch (LocalRpcException)
+        {
+            throw;
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log(1, $"{method} failed: {e}");
+            throw new LocalRpcException($"{method} failed: {e.Message}") { ErrorCode = InternalError };
+        }
+    }
+
+    private void Notification(string method, Action handler)
+    {
+        try
+        {
+            handler();
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log(1, $"{method} failed: {e}");
+        }
+    }
+
+    private void Notify(string method, object argument)
+    {
+        if (_rpc is not { IsDisposed: false } rpc)
+        {
+            return;
+        }
+
+        _ = rpc.NotifyWithParameterObjectAsync(method, argument).ContinueWith(
+            t => _log.WriteLine($"normlab lsp: could not send {method}: {t.Exception?.GetBaseException().Message}"),
+            CancellationToken.None,
+            TaskContinuationOptions.OnlyOnFaulted,
+            TaskScheduler.Default);
+    }
+
+    /// <summary>Logs to the client (<c>window/logMessage</c>; 1 error … 4 log) and, for errors and warnings, to standard error.</summary>
+    private void Log(int type, string message)
+    {
+        if (type <= 2)
+        {
+            lock (_log)
+            {
+                _log.WriteLine("normlab lsp: " + message);
+                _log.Flush();
+            }
+        }
+
+        Notify("window/logMessage", new LogMessageParams { Type = type, Message = message });
+    }
+
+    /// <summary>One edit that replaces only the part that differs (the cursor and folds elsewhere stay put).</summary>
+    internal static TextEdit MinimalEdit(SourceText source, string formatted)
+    {
+        var text = source.Text;
+        var prefix = 0;
+        var limit = Math.Min(text.Length, formatted.Length);
+        while (prefix < limit && text[prefix] == formatted[prefix])
+        {
+            prefix++;
+        }
+
+        var suffix = 0;
+        while (suffix < limit - prefix && text[text.Length - 1 - suffix] == formatted[formatted.Length - 1 - suffix])
+        {
+            suffix++;
+        }
+
+        return new TextEdit
+        {
+            Range = Positions.ToRange(source, TextSpan.FromBounds(prefix, text.Length - suffix)),
+            NewText = formatted.Substring(prefix, formatted.Length - suffix - prefix),
+        };
+    }
+
+    public void Dispose()
+    {
+        lock (_gate)
+        {
+            foreach (var pending in _pending.Values)
+            {
+                pending.Cancel();
+            }
+
+            _pending.Clear();
+        }
+    }
+}

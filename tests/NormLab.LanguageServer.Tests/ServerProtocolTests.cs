@@ -1,0 +1,184 @@
+using System.Collections.Concurrent;
+using System.Text.Json;
+using Nerdbank.Streams;
+using NormLab.LanguageServer;
+using NormLab.LanguageServer.Protocol;
+using StreamJsonRpc;
+
+namespace NormLab.LanguageServer.Tests;
+
+/// <summary>The server in-process over a pair of streams, driven by a StreamJsonRpc client.</summary>
+public sealed class ServerProtocolTests
+{
+    private const string Uri = "file:///work/test.normlab";
+
+    private sealed class Client : IAsyncDisposable
+    {
+        private readonly Stream _clientStream;
+
+        public Client()
+        {
+            var (serverStream, clientStream) = FullDuplexStream.CreatePair();
+            _clientStream = clientStream;
+            Log = new StringWriter();
+            Server = LspHost.RunAsync(serverStream, serverStream, TextWriter.Synchronized(Log));
+            var formatter = new SystemTextJsonFormatter { JsonSerializerOptions = LspJson.Options };
+            Rpc = new JsonRpc(new HeaderDelimitedMessageHandler(clientStream, clientStream, formatter));
+            Rpc.AddLocalRpcTarget(new Notifications(this));
+            Rpc.StartListening();
+        }
+
+        public JsonRpc Rpc { get; }
+
+        public Task<int> Server { get; }
+
+        public StringWriter Log { get; }
+
+        public BlockingCollection<JsonElement> Published { get; } = new();
+
+        public ConcurrentQueue<string> Logs { get; } = new();
+
+        public Task<JsonElement> Request(string method, object argument) => Rpc.InvokeWithParameterObjectAsync<JsonElement>(method, argument);
+
+        public Task Notify(string method, object argument) => Rpc.NotifyWithParameterObjectAsync(method, argument);
+
+        public JsonElement NextDiagnostics()
+        {
+            Assert.True(Published.TryTake(out var published, TimeSpan.FromSeconds(20)), "no diagnostics were published");
+            return published;
+        }
+
+        public async Task Initialize(int debounceMs)
+        {
+            var result = await Request("initialize", new { processId = (int?)null, capabilities = new { }, initializationOptions = new { debounceMs } });
+            Assert.Equal("normlab", result.GetProperty("serverInfo").GetProperty("name").GetString());
+            await Notify("initialized", new { });
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            Rpc.Dispose();
+            await _clientStream.DisposeAsync();
+        }
+    }
+
+    /// <summary>What the server sends to the client.</summary>
+    private sealed class Notifications
+    {
+        private readonly Client _client;
+
+        public Notifications(Client client) => _client = client;
+
+        [JsonRpcMethod("textDocument/publishDiagnostics", UseSingleObjectParameterDeserialization = true)]
+        public void PublishDiagnostics(JsonElement published) => _client.Published.Add(published.Clone());
+
+        [JsonRpcMethod("window/logMessage", UseSingleObjectParameterDeserialization = true)]
+        public void LogMessage(JsonElement message) => _client.Logs.Enqueue(message.GetProperty("message").GetString()!);
+    }
+
+    [Fact]
+    public async Task OpenPublishesDiagnosticsAndShutdownThenExitEndsWithZero()
+    {
+        await using var client = new Client();
+        await client.Initialize(0);
+        await client.Notify("textDocument/didOpen", new { textDocument = new { uri = Uri, languageId = "normlab", version = 1, text = "network N(input: 1x8x8) {\n    relu > bn > gap > linear(2)\n}\n" } });
+        var published = client.NextDiagnostics();
+        Assert.Equal(Uri, published.GetProperty("uri").GetString());
+        Assert.Equal(1, published.GetProperty("version").GetInt32());
+        var diagnostic = published.GetProperty("diagnostics").EnumerateArray().First(d => d.GetProperty("code").GetString() == "NL1001");
+        Assert.Equal("normlab", diagnostic.GetProperty("source").GetString());
+        Assert.Equal(2, diagnostic.GetProperty("severity").GetInt32());
+        Assert.Equal(1, diagnostic.GetProperty("range").GetProperty("start").GetProperty("line").GetInt32());
+        Assert.Equal(11, diagnostic.GetProperty("range").GetProperty("start").GetProperty("character").GetInt32());
+        Assert.EndsWith("/docs/diagnostics/NL1001.md", diagnostic.GetProperty("codeDescription").GetProperty("href").GetString(), StringComparison.Ordinal);
+        Assert.False(diagnostic.TryGetProperty("tags", out _));
+
+        var shutdown = await client.Request("shutdown", new { });
+        Assert.Equal(JsonValueKind.Null, shutdown.ValueKind);
+        await client.Notify("exit", new { });
+        Assert.Equal(0, await client.Server.WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public async Task HiddenDiagnosticsAreHintsWithoutTags()
+    {
+        await using var client = new Client();
+        await client.Initialize(0);
+        await client.Notify("textDocument/didOpen", new { textDocument = new { uri = Uri, languageId = "normlab", version = 1, text = "network N(input: 1x8x8, classes: 2) {\n    conv3x3(8) > bn > relu > maxpool > flatten > linear(2)\n}\n" } });
+        var hint = client.NextDiagnostics().GetProperty("diagnostics").EnumerateArray().Single(d => d.GetProperty("code").GetString() == "NL1009");
+        Assert.Equal(4, hint.GetProperty("severity").GetInt32());
+        Assert.False(hint.TryGetProperty("tags", out _));
+    }
+
+    [Fact]
+    public async Task ChangesAreIncrementalAndTheirDiagnosticsDebounced()
+    {
+        await using var client = new Client();
+        await client.Initialize(300);
+        const string text = "network N(input: 1x8x8, classes: 2) {\n    conv3x3(8) > bn > relu > gap > linear(2)\n}\n";
+        await client.Notify("textDocument/didOpen", new { textDocument = new { uri = Uri, languageId = "normlab", version = 1, text } });
+        Assert.Equal(1, client.NextDiagnostics().GetProperty("version").GetInt32());
+
+        // type "(3)" after "linear(2" one character at a time: 2 → 23 → 2 → 2x (an error) → 2
+        var edits = new[] { ("3", 43, 43), (string.Empty, 43, 44), ("x", 43, 43), (string.Empty, 43, 44), ("0", 43, 43), (string.Empty, 43, 44) };
+        var version = 1;
+        foreach (var (newText, start, end) in edits)
+        {
+            await client.Notify("textDocument/didChange", new
+            {
+                textDocument = new { uri = Uri, version = ++version },
+                contentChanges = new[] { new { range = new { start = new { line = 1, character = start }, end = new { line = 1, character = end } }, text = newText } },
+            });
+        }
+
+        var last = client.NextDiagnostics();
+        Assert.Equal(version, last.GetProperty("version").GetInt32());
+        Assert.Empty(last.GetProperty("diagnostics").EnumerateArray());
+        Assert.False(client.Published.TryTake(out _, TimeSpan.FromMilliseconds(600)), "one publish for the burst of changes");
+
+        var hover = await client.Request("textDocument/hover", new { textDocument = new { uri = Uri }, position = new { line = 1, character = 40 } });
+        Assert.Contains("Output shape: `2`", hover.GetProperty("contents").GetProperty("value").GetString(), StringComparison.Ordinal);
+        Assert.Contains(client.Logs, l => l.StartsWith("checked test.normlab (version 7", StringComparison.Ordinal));
+    }
+
+    [Fact]
+    public async Task AFailingRequestIsAnErrorResponseAndTheServerGoesOn()
+    {
+        await using var client = new Client();
+        await client.Initialize(0);
+        var error = await Assert.ThrowsAsync<RemoteInvocationException>(() =>
+            client.Request("textDocument/hover", new { textDocument = new { uri = "file:///not/open.normlab" }, position = new { line = 0, character = 0 } }));
+        Assert.Equal(-32603, error.ErrorCode);
+        Assert.Contains("not open", error.Message, StringComparison.Ordinal);
+        Assert.Contains("textDocument/hover failed", client.Log.ToString(), StringComparison.Ordinal);
+
+        // a failing notification is logged, not answered
+        await client.Notify("textDocument/didChange", new { textDocument = new { uri = "file:///not/open.normlab", version = 2 }, contentChanges = new[] { new { text = "x" } } });
+        await client.Notify("textDocument/didOpen", new { textDocument = new { uri = Uri, languageId = "normlab", version = 1, text = "network N(input: 4) { linear(2) }" } });
+        Assert.Equal(Uri, client.NextDiagnostics().GetProperty("uri").GetString());
+        Assert.Contains("textDocument/didChange failed", client.Log.ToString(), StringComparison.Ordinal);
+
+        var symbols = await client.Request("textDocument/documentSymbol", new { textDocument = new { uri = Uri } });
+        Assert.Equal("N", symbols[0].GetProperty("name").GetString());
+    }
+
+    [Fact]
+    public async Task RequestsBeforeInitializeAreRefusedAndExitWithoutShutdownIsOne()
+    {
+        await using var client = new Client();
+        var error = await Assert.ThrowsAsync<RemoteInvocationException>(() =>
+            client.Request("textDocument/hover", new { textDocument = new { uri = Uri }, position = new { line = 0, character = 0 } }));
+        Assert.Equal(-32002, error.ErrorCode);
+        await client.Notify("exit", new { });
+        Assert.Equal(1, await client.Server.WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    [Fact]
+    public async Task TheEndOfTheInputEndsTheServer()
+    {
+        var client = new Client();
+        await client.Initialize(0);
+        await client.DisposeAsync();
+        Assert.Equal(1, await client.Server.WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+}
