@@ -14,7 +14,7 @@ internal static class GeneratorHarness
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
         var references = Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>().ToList();
-        foreach (var assembly in new[] { typeof(TorchSharp.torch).Assembly, typeof(NormLab.NetworkAttribute).Assembly, typeof(NormLab.Dsl.NormLabCompiler).Assembly })
+        foreach (var assembly in new[] { typeof(TorchSharp.torch).Assembly, typeof(NormLab.NetworkAttribute).Assembly, typeof(NormLab.Runtime.Building.NetworkBuilder).Assembly, typeof(NormLab.Dsl.NormLabCompiler).Assembly })
         {
             references.Add(MetadataReference.CreateFromFile(assembly.Location));
         }

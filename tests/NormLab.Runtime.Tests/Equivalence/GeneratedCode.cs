@@ -28,7 +28,7 @@ internal static class GeneratedCode
     private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
     {
         var references = Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>().ToList();
-        foreach (var assembly in new[] { typeof(TorchSharp.torch).Assembly, typeof(NetworkAttribute).Assembly, typeof(Dsl.NormLabCompiler).Assembly })
+        foreach (var assembly in new[] { typeof(TorchSharp.torch).Assembly, typeof(NetworkAttribute).Assembly, typeof(Building.NetworkBuilder).Assembly, typeof(Dsl.NormLabCompiler).Assembly })
         {
             references.Add(MetadataReference.CreateFromFile(assembly.Location));
         }
