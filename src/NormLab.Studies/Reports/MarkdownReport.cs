@@ -3,16 +3,16 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using NormLab.Runtime.Studies;
 using NormLab.Runtime.Training;
+using NormLab.Studies.Claims;
 
-namespace NormLab.Runtime.Reports;
+namespace NormLab.Studies.Reports;
 
 /// <summary>
 /// <c>report.md</c>: the tables a person reads. Per network: final test accuracy and loss (mean ± std and 95% CI),
 /// median epochs to each accuracy target, mean throughput, parameters, diverged runs; then every network against the
-/// baseline (difference, Welch's CI and p, the paired figures) with one verdict line each; the ordering study's claims
-/// when the networks follow its naming; the plots; and what each figure means.
+/// baseline (difference, Welch's CI and p, the paired figures) with one verdict line each; each claim set's verdicts
+/// (<see cref="ClaimSets.Default"/>: the ordering study's, when the networks follow its naming); the plots; and what each figure means.
 /// </summary>
 public static class MarkdownReport
 {
@@ -20,7 +20,7 @@ public static class MarkdownReport
 
     private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
 
-    public static string Write(StudyAnalysis analysis, IReadOnlyList<PlotFile> plots, ClaimEvaluator? claims = null)
+    public static string Write(StudyAnalysis analysis, IReadOnlyList<PlotFile> plots, IReadOnlyList<IClaimSet>? claims = null)
     {
         ArgumentNullException.ThrowIfNull(analysis);
         var d = analysis.Definition;
@@ -50,10 +50,12 @@ public static class MarkdownReport
         WriteNetworks(text, analysis);
         WriteComparisons(text, analysis);
 
-        var evaluator = claims ?? new ClaimEvaluator();
-        var results = evaluator.Evaluate(analysis);
-        if (results.Any(r => r.Verdict != ClaimVerdict.NotTested))
-            WriteClaims(text, results);
+        foreach (var set in claims ?? ClaimSets.Default)
+        {
+            var results = set.Evaluate(analysis);
+            if (results.Any(r => r.Verdict != ClaimVerdict.NotTested))
+                WriteClaims(text, set, results);
+        }
 
         if (plots.Count > 0)
         {
@@ -77,7 +79,7 @@ public static class MarkdownReport
         text.Append("## Networks\n\n");
         text.Append("| Network | Parameters | Runs | Diverged | Test accuracy (mean ± std) | 95% CI | Test loss (mean ± std) | 95% CI |");
         foreach (double target in targets)
-            text.Append(" Epochs to ").Append(ClaimEvaluator.Percent(target, 0)).Append(" |");
+            text.Append(" Epochs to ").Append(ReportFormat.Percent(target, 0)).Append(" |");
         text.Append(" Images/s |\n|---|---:|---:|---:|---:|---:|---:|---:|");
         foreach (double _ in targets)
             text.Append("---:|");
@@ -110,9 +112,9 @@ public static class MarkdownReport
             bool accuracy = c.Metric == StudyMetric.TestAccuracy;
             text.Append("| ").Append(Cell(c.Network)).Append(" | ").Append(accuracy ? "test accuracy" : "test loss").Append(" | ")
                 .Append(Difference(c.Welch.Difference, accuracy)).Append(" | ").Append(DifferenceCi(c.Welch.Ci95, accuracy)).Append(" | ")
-                .Append(ClaimEvaluator.P(c.Welch.PValue)).Append(" | ")
+                .Append(ReportFormat.P(c.Welch.PValue)).Append(" | ")
                 .Append(Difference(c.Paired.Difference, accuracy)).Append(" | ").Append(DifferenceCi(c.Paired.Ci95, accuracy)).Append(" | ")
-                .Append(ClaimEvaluator.P(c.Paired.PValue)).Append(" | ").Append(c.Paired.Count.ToString(Invariant)).Append(" | ")
+                .Append(ReportFormat.P(c.Paired.PValue)).Append(" | ").Append(c.Paired.Count.ToString(Invariant)).Append(" | ")
                 .Append(VerdictWord(c.Verdict)).Append(" |\n");
         }
         text.Append("\n### Verdicts\n\n");
@@ -129,7 +131,7 @@ public static class MarkdownReport
         var p = c.Preferred;
         string kind = c.UsesPaired ? "paired" : "Welch";
         string numbers = p.Ci95 is Interval ci
-            ? $"{Difference(p.Difference, accuracy)} (95% CI {DifferenceCi(ci, accuracy)}, {kind} p = {ClaimEvaluator.P(p.PValue)}, n = {p.Count})"
+            ? $"{Difference(p.Difference, accuracy)} (95% CI {DifferenceCi(ci, accuracy)}, {kind} p = {ReportFormat.P(p.PValue)}, n = {p.Count})"
             : $"{Difference(p.Difference, accuracy)} (n = {p.Count})";
         return c.Verdict switch
         {
@@ -140,11 +142,10 @@ public static class MarkdownReport
         };
     }
 
-    private static void WriteClaims(StringBuilder text, IReadOnlyList<ClaimResult> results)
+    private static void WriteClaims(StringBuilder text, IClaimSet set, IReadOnlyList<ClaimResult> results)
     {
-        text.Append("## The ordering study's claims\n\n");
-        text.Append("What the article claims, and whether these runs support it (each comparison: paired 95% CI over seeds; a difference counts when its interval excludes 0). ")
-            .Append("Networks are recognized by name: `{Ordering}{Depth}{Activation}`, for example `ConvBnRelu2Relu`, `ConvReluBn5Elu`, `BnReluConv2LeakyRelu`.\n\n");
+        text.Append("## ").Append(set.Title).Append("\n\n");
+        text.Append(set.Description).Append("\n\n");
         text.Append("| Claim | Verdict |\n|---|---|\n");
         foreach (var r in results)
             text.Append("| ").Append(Cell(r.Claim)).Append(" | ").Append(ClaimWord(r.Verdict)).Append(" |\n");
@@ -169,7 +170,7 @@ public static class MarkdownReport
         text.Append("| Network | Dead ReLU units per ReLU layer | Normalization std in → out per layer |\n|---|---|---|\n");
         foreach (var n in withHealth)
         {
-            string dead = string.Join(", ", n.Health.Where(h => h.DeadFraction is not null).Select(h => $"{h.Layer} {ClaimEvaluator.Percent(h.DeadFraction!.Value, 1)}"));
+            string dead = string.Join(", ", n.Health.Where(h => h.DeadFraction is not null).Select(h => $"{h.Layer} {ReportFormat.Percent(h.DeadFraction!.Value, 1)}"));
             string norm = string.Join(", ", n.Health.Where(h => h.InputStd is not null).Select(h =>
                 string.Format(Invariant, "{0} {1:0.###} → {2:0.###}", h.Layer, h.InputStd, h.Std)));
             text.Append("| ").Append(Cell(n.Name)).Append(" | ").Append(dead.Length == 0 ? "–" : dead).Append(" | ").Append(norm.Length == 0 ? "–" : norm).Append(" |\n");
@@ -197,18 +198,18 @@ public static class MarkdownReport
     {
         if (s.Count == 0)
             return "n/a";
-        string mean = percent ? ClaimEvaluator.Percent(s.Mean) : s.Mean.ToString("0.0000", Invariant);
+        string mean = percent ? ReportFormat.Percent(s.Mean) : s.Mean.ToString("0.0000", Invariant);
         if (s.StandardDeviation is not double std)
             return mean;
         return mean + " ± " + (percent ? (std * 100).ToString("0.00", Invariant) : std.ToString("0.0000", Invariant));
     }
 
     private static string Ci(Interval? ci, bool percent) => ci is Interval i
-        ? percent ? $"{ClaimEvaluator.Percent(i.Low)} to {ClaimEvaluator.Percent(i.High)}" : string.Format(Invariant, "{0:0.0000} to {1:0.0000}", i.Low, i.High)
+        ? percent ? $"{ReportFormat.Percent(i.Low)} to {ReportFormat.Percent(i.High)}" : string.Format(Invariant, "{0:0.0000} to {1:0.0000}", i.Low, i.High)
         : "n/a";
 
     private static string Difference(double value, bool accuracy) =>
-        !double.IsFinite(value) ? "n/a" : accuracy ? ClaimEvaluator.Points(value) : value.ToString("+0.0000;−0.0000;0.0000", Invariant);
+        !double.IsFinite(value) ? "n/a" : accuracy ? ReportFormat.Points(value) : value.ToString("+0.0000;−0.0000;0.0000", Invariant);
 
     private static string DifferenceCi(Interval? ci, bool accuracy) => ci is Interval i
         ? $"{Difference(i.Low, accuracy)} to {Difference(i.High, accuracy)}"

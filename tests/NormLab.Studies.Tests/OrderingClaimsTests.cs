@@ -1,13 +1,13 @@
 using System.Collections.Generic;
 using System.Linq;
-using NormLab.Runtime.Reports;
-using NormLab.Runtime.Studies;
 using NormLab.Runtime.Training;
+using NormLab.Studies.Claims;
+using NormLab.Studies.Reports;
 using Xunit;
 
-namespace NormLab.Runtime.Tests.Studies;
+namespace NormLab.Studies.Tests;
 
-public sealed class ClaimEvaluatorTests
+public sealed class OrderingClaimsTests
 {
     [Theory]
     [InlineData("ConvBnRelu2Relu", Ordering.ConvBnAct, 2, "relu")]
@@ -87,7 +87,7 @@ public sealed class ClaimEvaluatorTests
     [Fact]
     public void Numbers_like_the_articles_support_every_claim()
     {
-        var results = new ClaimEvaluator().Evaluate(Analyze(ArticleWorld, seeds: 10));
+        var results = new OrderingClaims().Evaluate(Analyze(ArticleWorld, seeds: 10));
 
         Assert.Equal(new[] { "reach99", "convbnrelu-worse", "convbnrelu-slower", "depth2", "depth5", "leaky-elu" }, results.Select(r => r.Id).ToArray());
         foreach (var result in results)
@@ -111,7 +111,7 @@ public sealed class ClaimEvaluatorTests
             ["ConvReluBn2Elu"] = (0.980, 0.95),
         };
 
-        var results = new ClaimEvaluator().Evaluate(Analyze(world, seeds: 6)).ToDictionary(r => r.Id);
+        var results = new OrderingClaims().Evaluate(Analyze(world, seeds: 6)).ToDictionary(r => r.Id);
 
         Assert.Equal(ClaimVerdict.NotSupported, results["reach99"].Verdict);
         Assert.Equal(ClaimVerdict.NotSupported, results["convbnrelu-worse"].Verdict);
@@ -125,7 +125,7 @@ public sealed class ClaimEvaluatorTests
     [Fact]
     public void Two_seeds_are_too_few_to_tell()
     {
-        var results = new ClaimEvaluator().Evaluate(Analyze(ArticleWorld, seeds: 2));
+        var results = new OrderingClaims().Evaluate(Analyze(ArticleWorld, seeds: 2));
 
         Assert.All(results, r => Assert.Equal(ClaimVerdict.Inconclusive, r.Verdict));
         Assert.Contains(results.SelectMany(r => r.Evidence), l => l.EndsWith("too few seeds to tell", System.StringComparison.Ordinal));
@@ -141,7 +141,7 @@ public sealed class ClaimEvaluatorTests
         };
         var analysis = Analyze(world, seeds: 5);
 
-        var depth2 = new ClaimEvaluator().Evaluate(analysis).Single(r => r.Id == "depth2");
+        var depth2 = new OrderingClaims().Evaluate(analysis).Single(r => r.Id == "depth2");
 
         Assert.Equal(ClaimVerdict.Inconclusive, depth2.Verdict);
         Assert.EndsWith("within the noise", depth2.Evidence.Single(), System.StringComparison.Ordinal);
@@ -153,7 +153,7 @@ public sealed class ClaimEvaluatorTests
         var analysis = StudyAnalysis.Analyze(StudyFixtures.Definition(new[] { "Small", "Large" }, 3, 2),
             new[] { "Small", "Large" }.SelectMany(n => Enumerable.Range(1, 3).Select(s => StudyFixtures.Run(n, s, new[] { 0.9, 0.95 }))));
 
-        Assert.False(new ClaimEvaluator().Applies(analysis));
-        Assert.All(new ClaimEvaluator().Evaluate(analysis), r => Assert.Equal(ClaimVerdict.NotTested, r.Verdict));
+        Assert.False(new OrderingClaims().Applies(analysis));
+        Assert.All(new OrderingClaims().Evaluate(analysis), r => Assert.Equal(ClaimVerdict.NotTested, r.Verdict));
     }
 }

@@ -1,6 +1,6 @@
 using System;
 
-namespace NormLab.Runtime.Studies;
+namespace NormLab.Studies;
 
 /// <summary>A study cannot run or be reported as asked: an unknown network, a folder that holds another study, missing runs.</summary>
 public sealed class StudyException : Exception

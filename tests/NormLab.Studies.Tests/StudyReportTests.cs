@@ -3,11 +3,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text.Json;
-using NormLab.Runtime.Reports;
-using NormLab.Runtime.Studies;
+using NormLab.Studies.Reports;
 using Xunit;
 
-namespace NormLab.Runtime.Tests.Studies;
+namespace NormLab.Studies.Tests;
 
 /// <summary>Reports of hand-made run files: parsed back, field by field.</summary>
 public sealed class StudyReportTests : IDisposable

@@ -7,7 +7,7 @@ using System.Text.Json;
 using System.Text.Json.Serialization;
 using NormLab.Runtime.Training;
 
-namespace NormLab.Runtime.Studies;
+namespace NormLab.Studies;
 
 /// <summary>
 /// A study as written to <c>study.json</c> in its folder: the grid (networks × seeds), the settings every run shares,

@@ -1,10 +1,9 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
-using NormLab.Runtime.Studies;
 using NormLab.Runtime.Training;
 
-namespace NormLab.Runtime.Reports;
+namespace NormLab.Studies.Reports;
 
 /// <summary>The two metrics a study compares networks on.</summary>
 public enum StudyMetric

@@ -1,8 +1,7 @@
 using System;
-using NormLab.Runtime.Studies;
 using Xunit;
 
-namespace NormLab.Runtime.Tests.Studies;
+namespace NormLab.Studies.Tests;
 
 /// <summary>
 /// <see cref="Statistics"/> against reference values computed elsewhere. Where each number comes from:

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 
-namespace NormLab.Runtime.Studies;
+namespace NormLab.Studies.Claims;
 
 /// <summary>Where batch norm and the activation sit around each convolution.</summary>
 public enum Ordering

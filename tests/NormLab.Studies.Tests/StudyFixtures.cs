@@ -2,10 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
-using NormLab.Runtime.Studies;
 using NormLab.Runtime.Training;
 
-namespace NormLab.Runtime.Tests.Studies;
+namespace NormLab.Studies.Tests;
 
 /// <summary>Run files and study definitions made by hand, so report and claim tests need no training.</summary>
 internal static class StudyFixtures

@@ -5,9 +5,8 @@ using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
-using NormLab.Runtime.Studies;
 
-namespace NormLab.Runtime.Reports;
+namespace NormLab.Studies.Reports;
 
 /// <summary>
 /// <c>summary.json</c> (studies.md, "summary.json"): the study, then one entry per network and one per comparison

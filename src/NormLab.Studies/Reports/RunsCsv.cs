@@ -3,10 +3,9 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 using System.Text;
-using NormLab.Runtime.Studies;
 using NormLab.Runtime.Training;
 
-namespace NormLab.Runtime.Reports;
+namespace NormLab.Studies.Reports;
 
 /// <summary>
 /// <c>runs.csv</c>: one row per run, in grid order (network-major, seed-minor), comma-separated with a header row,

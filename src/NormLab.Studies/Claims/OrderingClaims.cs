@@ -2,28 +2,9 @@ using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
-using NormLab.Runtime.Reports;
+using NormLab.Studies.Reports;
 
-namespace NormLab.Runtime.Studies;
-
-/// <summary>What the measured numbers say about a claim.</summary>
-public enum ClaimVerdict
-{
-    /// <summary>Every comparison the claim makes came out its way, beyond seed-to-seed noise.</summary>
-    Supported,
-
-    /// <summary>At least one comparison came out against it, beyond the noise.</summary>
-    NotSupported,
-
-    /// <summary>None against it, but some within the noise (a 95% interval includes 0 or the threshold), or too few seeds.</summary>
-    Inconclusive,
-
-    /// <summary>The study has none of the networks the claim is about.</summary>
-    NotTested,
-}
-
-/// <summary>One claim of the article, its verdict and the numbers behind it (one line per comparison).</summary>
-public sealed record ClaimResult(string Id, string Claim, ClaimVerdict Verdict, IReadOnlyList<string> Evidence);
+namespace NormLab.Studies.Claims;
 
 /// <summary>
 /// States, for each claim of the article the ordering study checks (studies.md, "The ordering study"), whether a
@@ -45,14 +26,22 @@ public sealed record ClaimResult(string Id, string Claim, ClaimVerdict Verdict, 
 /// last claim means better in more than half of its comparisons (not supported: worse at least as often as better,
 /// and worse at least once).
 /// </remarks>
-public sealed class ClaimEvaluator
+public sealed class OrderingClaims : IClaimSet
 {
-    public ClaimEvaluator(OrderingNames? names = null)
+    public OrderingClaims(OrderingNames? names = null)
     {
         Names = names ?? OrderingNames.Default;
     }
 
     public OrderingNames Names { get; }
+
+    /// <inheritdoc/>
+    public string Title => "The ordering study's claims";
+
+    /// <inheritdoc/>
+    public string Description =>
+        "What the article claims, and whether these runs support it (each comparison: paired 95% CI over seeds; a difference counts when its interval excludes 0). " +
+        "Networks are recognized by name: `{Ordering}{Depth}{Activation}`, for example `ConvBnRelu2Relu`, `ConvReluBn5Elu`, `BnReluConv2LeakyRelu`.";
 
     public double AboutTarget { get; init; } = 0.99;
 
@@ -102,7 +91,7 @@ public sealed class ClaimEvaluator
             foreach (var ordering in new[] { Ordering.BnActConv, Ordering.ConvActBn })
             {
                 if (group.Networks.TryGetValue(ordering, out var network))
-                    parts.Add(Threshold(network, threshold, $"at least {Percent(threshold)}"));
+                    parts.Add(Threshold(network, threshold, $"at least {ReportFormat.Percent(threshold)}"));
             }
         }
         return Combine("reach99", Claim, parts, "needs BnReluConv or ConvReluBn networks with ReLU");
@@ -126,7 +115,7 @@ public sealed class ClaimEvaluator
                 }
             }
             if (any)
-                parts.Add(Threshold(usual, FloorTarget, $"above {Percent(FloorTarget)}"));
+                parts.Add(Threshold(usual, FloorTarget, $"above {ReportFormat.Percent(FloorTarget)}"));
         }
         return Combine("convbnrelu-worse", Claim, parts, "needs ConvBnRelu and BnReluConv or ConvReluBn networks with ReLU of the same depth");
     }
@@ -192,8 +181,8 @@ public sealed class ClaimEvaluator
     {
         var s = network.TestAccuracy;
         string numbers = s.Ci95 is Interval ci
-            ? $"{network.Name}: {Percent(s.Mean)} (95% CI {Percent(ci.Low)} to {Percent(ci.High)}, {s.Count} runs)"
-            : $"{network.Name}: {(s.Count == 0 ? "no finished runs" : Percent(s.Mean))} ({s.Count} run{(s.Count == 1 ? string.Empty : "s")})";
+            ? $"{network.Name}: {ReportFormat.Percent(s.Mean)} (95% CI {ReportFormat.Percent(ci.Low)} to {ReportFormat.Percent(ci.High)}, {s.Count} runs)"
+            : $"{network.Name}: {(s.Count == 0 ? "no finished runs" : ReportFormat.Percent(s.Mean))} ({s.Count} run{(s.Count == 1 ? string.Empty : "s")})";
         if (s.Count < StudyAnalysis.MinimumSeeds || s.Ci95 is not Interval interval)
             return (0, $"{numbers}: too few seeds to tell whether it is {what}");
         if (interval.Low >= threshold)
@@ -212,8 +201,8 @@ public sealed class ClaimEvaluator
         var preferred = comparison.Preferred;
         string kind = comparison.UsesPaired ? "paired" : "Welch";
         string numbers = preferred.Ci95 is Interval ci
-            ? $"{a.Name} − {b.Name}, {what}: {Points(preferred.Difference)} (95% CI {Points(ci.Low)} to {Points(ci.High)}, {kind}, p = {P(preferred.PValue)}, n = {preferred.Count})"
-            : $"{a.Name} − {b.Name}, {what}: {Points(preferred.Difference)} (n = {preferred.Count})";
+            ? $"{a.Name} − {b.Name}, {what}: {ReportFormat.Points(preferred.Difference)} (95% CI {ReportFormat.Points(ci.Low)} to {ReportFormat.Points(ci.High)}, {kind}, p = {ReportFormat.P(preferred.PValue)}, n = {preferred.Count})"
+            : $"{a.Name} − {b.Name}, {what}: {ReportFormat.Points(preferred.Difference)} (n = {preferred.Count})";
         return comparison.Verdict switch
         {
             VerdictKind.Better => (1, numbers + ": better"),
@@ -234,25 +223,12 @@ public sealed class ClaimEvaluator
     }
 
     private static string EpochsTo(NetworkAnalysis network) =>
-        string.Join(", ", network.EpochsTo.Select(e => Percent(e.Target, 0) + ": " + (e.Epochs is double d ? d.ToString("0.#", CultureInfo.InvariantCulture) : "not reached"))) + $" ({network.Name})";
+        string.Join(", ", network.EpochsTo.Select(e => ReportFormat.Percent(e.Target, 0) + ": " + (e.Epochs is double d ? d.ToString("0.#", CultureInfo.InvariantCulture) : "not reached"))) + $" ({network.Name})";
 
     private static string Name(Ordering ordering) => ordering switch
     {
         Ordering.ConvBnAct => "ConvBnRelu",
         Ordering.ConvActBn => "ConvReluBn",
         _ => "BnReluConv",
-    };
-
-    internal static string Percent(double fraction, int decimals = 2) =>
-        double.IsFinite(fraction) ? (fraction * 100).ToString("F" + decimals.ToString(CultureInfo.InvariantCulture), CultureInfo.InvariantCulture) + "%" : "n/a";
-
-    internal static string Points(double difference) =>
-        double.IsFinite(difference) ? (difference * 100).ToString("+0.00;−0.00;0.00", CultureInfo.InvariantCulture) + " pp" : "n/a";
-
-    internal static string P(double? p) => p switch
-    {
-        null => "n/a",
-        < 0.0001 => "<0.0001",
-        double v => v.ToString(v < 0.01 ? "0.0000" : "0.000", CultureInfo.InvariantCulture),
     };
 }

@@ -2,7 +2,7 @@ using System;
 using System.Globalization;
 using System.Text.Json.Serialization;
 
-namespace NormLab.Runtime.Studies;
+namespace NormLab.Studies;
 
 /// <summary>
 /// One shard of a study's grid: shard <see cref="Index"/> of <see cref="Count"/> (0-based, as Slurm's

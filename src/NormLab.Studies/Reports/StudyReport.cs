@@ -3,10 +3,10 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Text;
-using NormLab.Runtime.Studies;
 using NormLab.Runtime.Training;
+using NormLab.Studies.Claims;
 
-namespace NormLab.Runtime.Reports;
+namespace NormLab.Studies.Reports;
 
 /// <summary>The files a report wrote (full paths).</summary>
 /// <param name="Folder">The study folder.</param>
@@ -24,7 +24,7 @@ public sealed record StudyReportFiles(string Folder, string Report, string Summa
 public static class StudyReport
 {
     /// <summary>Reads the study in <paramref name="folder"/> and writes its report there.</summary>
-    public static StudyReportFiles Write(string folder, ClaimEvaluator? claims = null)
+    public static StudyReportFiles Write(string folder, IReadOnlyList<IClaimSet>? claims = null)
     {
         var definition = StudyDefinition.Load(folder);
         var runs = Study.ReadRuns(folder, definition).Where(r => r.Run is not null).Select(r => r.Run!).ToArray();
@@ -32,7 +32,7 @@ public static class StudyReport
     }
 
     /// <summary>Writes the report of <paramref name="analysis"/> into <paramref name="folder"/>.</summary>
-    public static StudyReportFiles Write(string folder, StudyAnalysis analysis, ClaimEvaluator? claims = null)
+    public static StudyReportFiles Write(string folder, StudyAnalysis analysis, IReadOnlyList<IClaimSet>? claims = null)
     {
         ArgumentNullException.ThrowIfNull(analysis);
         Directory.CreateDirectory(folder);

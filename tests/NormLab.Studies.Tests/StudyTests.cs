@@ -3,12 +3,11 @@ using System.Collections.Generic;
 using System.IO;
 using System.Linq;
 using System.Threading;
-using NormLab.Runtime.Reports;
-using NormLab.Runtime.Studies;
 using NormLab.Runtime.Tests.Training;
+using NormLab.Studies.Reports;
 using Xunit;
 
-namespace NormLab.Runtime.Tests.Studies;
+namespace NormLab.Studies.Tests;
 
 /// <summary>Real studies of tiny networks on the synthetic 8x8 task (each run takes milliseconds).</summary>
 [Collection(TrainingCollection.Name)]

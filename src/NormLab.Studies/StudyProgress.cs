@@ -1,6 +1,6 @@
 using NormLab.Runtime.Training;
 
-namespace NormLab.Runtime.Studies;
+namespace NormLab.Studies;
 
 /// <summary>What a progress report of <see cref="Study.Run"/> is about.</summary>
 public enum StudyEvent

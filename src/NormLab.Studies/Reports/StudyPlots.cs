@@ -6,7 +6,7 @@ using System.Text;
 using NormLab.Runtime.Training;
 using ScottPlot;
 
-namespace NormLab.Runtime.Reports;
+namespace NormLab.Studies.Reports;
 
 /// <summary>One figure of a report: its file name without extension and what it shows.</summary>
 public sealed record PlotFile(string Name, string Title);

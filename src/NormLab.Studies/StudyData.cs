@@ -3,7 +3,7 @@ using System.Globalization;
 using System.IO;
 using NormLab.Runtime.Data;
 
-namespace NormLab.Runtime.Studies;
+namespace NormLab.Studies;
 
 /// <summary>
 /// The data of a study: the embedded MNIST sample or a data set folder (<see cref="DataSets"/>), optionally cut down to

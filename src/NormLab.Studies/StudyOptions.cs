@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using NormLab.Runtime.Data;
 using NormLab.Runtime.Training;
 
-namespace NormLab.Runtime.Studies;
+namespace NormLab.Studies;
 
 /// <summary>One hyper-parameter swept by a study: every network of the study is trained with each value.</summary>
 /// <param name="Name">A hyper-parameter every network of the study declares (<c>width</c>).</param>

@@ -11,10 +11,10 @@ using NormLab.Dsl;
 using NormLab.Dsl.Model;
 using NormLab.Runtime.Building;
 using NormLab.Runtime.Data;
-using NormLab.Runtime.Reports;
 using NormLab.Runtime.Training;
+using NormLab.Studies.Reports;
 
-namespace NormLab.Runtime.Studies;
+namespace NormLab.Studies;
 
 /// <summary>What one call of <see cref="Study.Run"/> did.</summary>
 /// <param name="Folder">The study folder (full path).</param>

@@ -2,7 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Linq;
 
-namespace NormLab.Runtime.Studies;
+namespace NormLab.Studies;
 
 /// <summary>A closed interval, for example a 95% confidence interval.</summary>
 public readonly record struct Interval(double Low, double High)
