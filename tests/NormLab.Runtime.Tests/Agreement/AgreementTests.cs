@@ -6,6 +6,7 @@ using System.Linq;
 using NormLab.Dsl;
 using NormLab.Dsl.Binding;
 using NormLab.Dsl.Model;
+using NormLab.Testing.Generators;
 using Xunit;
 using Xunit.Abstractions;
 

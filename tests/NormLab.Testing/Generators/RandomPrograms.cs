@@ -3,7 +3,7 @@ using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
 
-namespace NormLab.Runtime.Tests.Agreement;
+namespace NormLab.Testing.Generators;
 
 /// <summary>
 /// A seeded generator of NormLab programs (one network each) that are usually valid: it follows the shape
@@ -12,7 +12,7 @@ namespace NormLab.Runtime.Tests.Agreement;
 /// residual and residual(project) with down-sampling branches, repeats, blocks, hyper-parameters). Its
 /// own shape bookkeeping only raises the yield: whether a program is valid is for the checker to say.
 /// </summary>
-internal sealed class RandomPrograms
+public sealed class RandomPrograms
 {
     private static readonly int[] Widths = { 2, 3, 4, 6, 8, 12, 16 };
 

@@ -4,7 +4,7 @@ using System.Globalization;
 using System.Linq;
 using System.Text;
 
-namespace NormLab.Dsl.Robustness;
+namespace NormLab.Testing.Generators;
 
 /// <summary>
 /// Generates inputs for the robustness checks: random syntactically valid programs (every layer of the
