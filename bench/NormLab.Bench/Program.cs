@@ -9,8 +9,8 @@ using System.Runtime;
 using System.Runtime.InteropServices;
 using System.Text;
 using NormLab.Dsl;
-using NormLab.Dsl.Robustness;
 using NormLab.Dsl.Text;
+using NormLab.Testing.Generators;
 
 namespace NormLab.Bench;
 

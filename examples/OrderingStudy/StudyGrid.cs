@@ -31,8 +31,8 @@ public sealed record StudyPlan(IReadOnlyList<StudyNetwork> Networks, IReadOnlyLi
 }
 
 /// <summary>
-/// Runs the grid. This is the example's one extension point: when NormLab.Runtime's Studies API lands, its runner
-/// (resume, aggregates, paired comparisons, report) replaces <see cref="Run"/>, and the rest of the program stays.
+/// Runs the grid. This is the example's one extension point: NormLab.Studies' runner
+/// (resume, aggregates, paired comparisons, report) can replace <see cref="Run"/>, and the rest of the program stays.
 /// </summary>
 public static class StudyGrid
 {

@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Globalization;
 using System.Text.Json;
-using NormLab.Runtime.Reports;
+using NormLab.Studies.Reports;
 
 namespace NormLab.Cli.Tests;
 

@@ -8,16 +8,12 @@ namespace NormLab.CodeFixes.Tests;
 
 /// <summary>
 /// Roslyn's code-fix harness with NormLab's analyzer and fixes. References come from Basic.Reference.Assemblies
-/// (.NET 10) plus NormLab.Runtime (the attributes) and TorchSharp, never from a download; the generator does
+/// (.NET 10) plus NormLab.Abstractions (the attributes), NormLab.Runtime and TorchSharp (<see cref="TestCompilation"/>), never from a download; the generator does
 /// not run, so a [Network] record compiles on its own.
 /// </summary>
 internal sealed class CodeFixTest : CSharpCodeFixTest<NetworkAnalyzer, NetworkCodeFixProvider, DefaultVerifier>
 {
-    internal static readonly ImmutableArray<MetadataReference> References =
-        Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>()
-            .Concat(new[] { typeof(NormLab.NetworkAttribute).Assembly, typeof(TorchSharp.torch).Assembly, typeof(NormLab.Dsl.NormLabCompiler).Assembly }
-                .Select(a => (MetadataReference)MetadataReference.CreateFromFile(a.Location)))
-            .ToImmutableArray();
+    internal static ImmutableArray<MetadataReference> References => TestCompilation.References;
 
     public CodeFixTest()
     {

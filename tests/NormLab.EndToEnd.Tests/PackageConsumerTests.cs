@@ -216,7 +216,7 @@ public sealed class PackageConsumerTests : IDisposable
         var listing = string.Join("\n", entries.Order(StringComparer.Ordinal));
         string[] required =
         [
-            "lib/net10.0/NormLab.Runtime.dll", "lib/net10.0/NormLab.Dsl.dll",
+            "lib/net10.0/NormLab.Abstractions.dll", "lib/net10.0/NormLab.Dsl.dll", "lib/net10.0/NormLab.Runtime.dll", "lib/net10.0/NormLab.Studies.dll",
             "analyzers/dotnet/cs/NormLab.Generator.dll", "analyzers/dotnet/cs/NormLab.Dsl.dll", "analyzers/dotnet/cs/NormLab.CodeFixes.dll",
             "build/NormLab.props", "build/NormLab.targets",
             "buildTransitive/NormLab.props", "buildTransitive/NormLab.targets", "buildTransitive/NormLab.Runtime.targets",

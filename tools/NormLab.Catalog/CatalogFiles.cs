@@ -14,7 +14,7 @@ namespace NormLab.Catalog;
 public static class CatalogFiles
 {
     /// <summary>The attribute classes, relative to the repository root.</summary>
-    public const string AttributesPath = "src/NormLab.Runtime/Attributes/LayerAttributes.cs";
+    public const string AttributesPath = "src/NormLab.Abstractions/LayerAttributes.cs";
 
     /// <summary>The catalog page, relative to the repository root.</summary>
     public const string DocsPath = "docs/layers.md";

@@ -7,6 +7,7 @@ using System.Linq;
 using System.Text;
 using NormLab.Dsl;
 using NormLab.Dsl.Robustness;
+using NormLab.Testing.Generators;
 
 namespace NormLab.Fuzz;
 

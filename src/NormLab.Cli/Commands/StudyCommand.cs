@@ -10,9 +10,9 @@ using System.Threading;
 using NormLab.Dsl;
 using NormLab.Runtime.Building;
 using NormLab.Runtime.Data;
-using NormLab.Runtime.Reports;
-using NormLab.Runtime.Studies;
 using NormLab.Runtime.Training;
+using NormLab.Studies;
+using NormLab.Studies.Reports;
 
 namespace NormLab.Cli.Commands;
 

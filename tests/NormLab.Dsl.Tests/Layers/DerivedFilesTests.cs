@@ -1,5 +1,5 @@
 using NormLab.Catalog;
-using NormLab.Dsl.Tests.Infrastructure;
+using NormLab.Testing;
 
 namespace NormLab.Dsl.Tests.Layers;
 
@@ -17,7 +17,7 @@ public sealed class DerivedFilesTests
     public void The_committed_file_is_the_rendering_of_the_definitions(string path)
     {
         var expected = CatalogFiles.All().Single(f => f.Path == path).Text;
-        var full = Path.Combine(TestFiles.RepositoryRoot, path);
+        var full = Path.Combine(TestPaths.RepositoryRoot, path);
         var actual = File.Exists(full) ? File.ReadAllText(full).Replace("\r\n", "\n") : null;
         if (actual == expected)
         {

@@ -199,7 +199,7 @@ public class NetworkModelTests
     [Fact]
     public void The_language_example_checks_with_the_expected_diagnostics_and_shapes()
     {
-        var text = File.ReadAllText(TestFiles.OrderingExample);
+        var text = File.ReadAllText(TestPaths.OrderingExample);
         var result = NormLabCompiler.Check(text, "ordering.normlab");
         Assert.Equal("OrderingStudy", result.Namespace);
         Assert.Equal(["ConvBnRelu", "ConvReluBn", "Residual"], result.Networks.Select(n => n.Name));

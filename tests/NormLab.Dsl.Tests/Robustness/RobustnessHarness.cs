@@ -6,6 +6,7 @@ using System.Runtime.InteropServices;
 using System.Threading;
 using NormLab.Dsl.Model;
 using NormLab.Dsl.Text;
+using NormLab.Testing.Generators;
 
 namespace NormLab.Dsl.Robustness;
 

@@ -232,7 +232,7 @@ public class LexerTests
     [Fact]
     public void The_text_round_trips_through_the_tokens_and_the_trivia_between_them()
     {
-        var text = File.ReadAllText(TestFiles.OrderingExample);
+        var text = File.ReadAllText(TestPaths.OrderingExample);
         var (tokens, diagnostics) = Lex(text);
         Assert.Empty(diagnostics);
         var end = 0;

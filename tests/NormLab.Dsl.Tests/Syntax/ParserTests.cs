@@ -8,7 +8,7 @@ public class ParserTests
 {
     public static TheoryData<string> Programs() => new()
     {
-        File.ReadAllText(TestFiles.OrderingExample),
+        File.ReadAllText(TestPaths.OrderingExample),
         "network A(input: 784, width: 8 * (2 + 1) - -1) allow NL1001, NL1005 { linear(width / 2, bias: false) > relu * 2 > (linear(10) > gelu) * (1 + 1) }",
         "block B(c, act = leakyrelu(slope: 0.2)) = conv3x3(c) > bn > act\nnetwork N(input: 3x32x32) { B(16) > residual(project) { B(32, act: relu) > conv3x3(32, stride: 2) } > gap > linear(10) }",
         // broken programs: missing tokens have zero width but still nest
@@ -33,7 +33,7 @@ public class ParserTests
     [Fact]
     public void Every_prefix_of_the_example_parses_with_nested_spans_and_never_throws()
     {
-        var text = File.ReadAllText(TestFiles.OrderingExample);
+        var text = File.ReadAllText(TestPaths.OrderingExample);
         for (var length = 0; length <= text.Length; length++)
         {
             var prefix = text.Substring(0, length);

@@ -11,16 +11,8 @@ internal static class GeneratorHarness
 {
     public const string ProjectDirectory = "/project/";
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
-    {
-        var references = Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>().ToList();
-        foreach (var assembly in new[] { typeof(TorchSharp.torch).Assembly, typeof(NormLab.NetworkAttribute).Assembly, typeof(NormLab.Dsl.NormLabCompiler).Assembly })
-        {
-            references.Add(MetadataReference.CreateFromFile(assembly.Location));
-        }
-
-        return references.ToImmutableArray();
-    });
+    /// <summary>.NET 10, NormLab.Abstractions, NormLab.Dsl, NormLab.Runtime and TorchSharp (shared with the other test projects).</summary>
+    private static ImmutableArray<MetadataReference> References => TestCompilation.References;
 
     public static CSharpParseOptions ParseOptions { get; } = new(LanguageVersion.Latest);
 
@@ -40,7 +32,7 @@ internal static class GeneratorHarness
         CSharpCompilation.Create(
             "Consumer",
             sources.Select(s => Tree(s.Text, s.Path)),
-            References.Value,
+            References,
             options ?? CompilationOptions);
 
     public static SyntaxTree Tree(string text, string path) => CSharpSyntaxTree.ParseText(text, ParseOptions, path: path);

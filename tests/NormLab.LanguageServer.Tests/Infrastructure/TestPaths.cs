@@ -3,10 +3,8 @@ namespace NormLab.LanguageServer.Tests.Infrastructure;
 /// <summary>Where things are, found from the test assembly (never from the current directory).</summary>
 internal static class TestPaths
 {
-    private static readonly Lazy<string> Root = new(FindRepositoryRoot);
-
     /// <summary>The folder holding <c>NormLab.sln</c>.</summary>
-    public static string RepositoryRoot => Root.Value;
+    public static string RepositoryRoot => NormLab.Testing.TestPaths.RepositoryRoot;
 
     public static string ProjectFolder => Path.Combine(RepositoryRoot, "tests", "NormLab.LanguageServer.Tests");
 
@@ -39,17 +37,4 @@ internal static class TestPaths
 
     public static IEnumerable<string> ExampleFiles() =>
         Directory.EnumerateFiles(Examples, "*.normlab", SearchOption.AllDirectories).OrderBy(p => p, StringComparer.Ordinal);
-
-    private static string FindRepositoryRoot()
-    {
-        for (var folder = new DirectoryInfo(AppContext.BaseDirectory); folder is not null; folder = folder.Parent)
-        {
-            if (File.Exists(Path.Combine(folder.FullName, "NormLab.sln")))
-            {
-                return folder.FullName;
-            }
-        }
-
-        throw new InvalidOperationException("NormLab.sln not found above " + AppContext.BaseDirectory);
-    }
 }

@@ -7,6 +7,7 @@ using NormLab.Dsl.Layers;
 using NormLab.Dsl;
 using NormLab.Dsl.Binding;
 using NormLab.Dsl.Model;
+using NormLab.Testing.Generators;
 using Xunit;
 using Xunit.Abstractions;
 

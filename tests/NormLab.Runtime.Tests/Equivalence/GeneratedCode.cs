@@ -25,16 +25,7 @@ internal static class GeneratedCode
 {
     private static readonly ConcurrentDictionary<string, Assembly> Cache = new(StringComparer.Ordinal);
 
-    private static readonly Lazy<ImmutableArray<MetadataReference>> References = new(() =>
-    {
-        var references = Basic.Reference.Assemblies.Net100.References.All.Cast<MetadataReference>().ToList();
-        foreach (var assembly in new[] { typeof(TorchSharp.torch).Assembly, typeof(NetworkAttribute).Assembly, typeof(Dsl.NormLabCompiler).Assembly })
-        {
-            references.Add(MetadataReference.CreateFromFile(assembly.Location));
-        }
-
-        return references.ToImmutableArray();
-    });
+    private static ImmutableArray<MetadataReference> References => Testing.TestCompilation.References;
 
     /// <summary>The compiled assembly for the networks of <paramref name="text"/> (compiled once per text).</summary>
     public static Assembly Compile(string path, string text) => Cache.GetOrAdd(path + "\n" + text, _ => CompileNow(path, text));
@@ -72,7 +63,7 @@ internal static class GeneratedCode
         var compilation = CSharpCompilation.Create(
             name,
             Array.Empty<SyntaxTree>(),
-            References.Value,
+            References,
             new CSharpCompilationOptions(
                 OutputKind.DynamicallyLinkedLibrary,
                 nullableContextOptions: NullableContextOptions.Enable,

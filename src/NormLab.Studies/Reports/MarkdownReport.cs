@@ -1,0 +1,235 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+using System.Text;
+using NormLab.Runtime.Training;
+using NormLab.Studies.Claims;
+
+namespace NormLab.Studies.Reports;
+
+/// <summary>
+/// <c>report.md</c>: the tables a person reads. Per network: final test accuracy and loss (mean ± std and 95% CI),
+/// median epochs to each accuracy target, mean throughput, parameters, diverged runs; then every network against the
+/// baseline (difference, Welch's CI and p, the paired figures) with one verdict line each; each claim set's verdicts
+/// (<see cref="ClaimSets.Default"/>: the ordering study's, when the networks follow its naming); the plots; and what each figure means.
+/// </summary>
+public static class MarkdownReport
+{
+    public const string FileName = "report.md";
+
+    private static readonly CultureInfo Invariant = CultureInfo.InvariantCulture;
+
+    public static string Write(StudyAnalysis analysis, IReadOnlyList<PlotFile> plots, IReadOnlyList<IClaimSet>? claims = null)
+    {
+        ArgumentNullException.ThrowIfNull(analysis);
+        var d = analysis.Definition;
+        var text = new StringBuilder();
+        text.Append("# Study: ").Append(d.Name).Append("\n\n");
+        text.Append(string.Format(Invariant, "{0} network{1} × {2} seed{3} (run k of every network uses seed k: the same initial-weight seed and data order), {4} epoch{5} each, on {6}. ",
+            d.Networks.Count, d.Networks.Count == 1 ? string.Empty : "s", d.Seeds, d.Seeds == 1 ? string.Empty : "s", d.Epochs, d.Epochs == 1 ? string.Empty : "s", d.Data));
+        var t = d.Training;
+        text.Append(string.Format(Invariant, "{0}, learning rate {1}{2}, batch size {3}{4}. Networks from `{5}`; baseline: **{6}**.\n\n",
+            t.Optimizer == OptimizerKind.Adam ? "Adam" : "SGD", t.LearningRate,
+            t.Momentum is double m ? string.Format(Invariant, " (momentum {0})", m) : string.Empty, t.BatchSize,
+            t.Schedule == LearningRateSchedule.None ? string.Empty : ", " + t.Schedule.ToString().ToLowerInvariant() + " schedule",
+            d.Source, d.Baseline));
+
+        if (analysis.MissingRuns > 0)
+        {
+            text.Append(string.Format(Invariant, "> **Incomplete:** {0} of {1} runs are missing; the figures below use the runs found.\n\n",
+                analysis.MissingRuns, d.Seeds * d.Networks.Count));
+        }
+        if (d.Seeds < StudyAnalysis.MinimumSeeds)
+        {
+            text.Append(string.Format(Invariant,
+                "> **Too few seeds to tell:** with {0} seed{1} there is no confidence interval worth reading. Ordering effects on MNIST are a few tenths of a point, the size of seed-to-seed noise: use at least {2} seeds, and 10 to see differences of that size.\n\n",
+                d.Seeds, d.Seeds == 1 ? string.Empty : "s", StudyAnalysis.MinimumSeeds));
+        }
+
+        WriteNetworks(text, analysis);
+        WriteComparisons(text, analysis);
+
+        foreach (var set in claims ?? ClaimSets.Default)
+        {
+            var results = set.Evaluate(analysis);
+            if (results.Any(r => r.Verdict != ClaimVerdict.NotTested))
+                WriteClaims(text, set, results);
+        }
+
+        if (plots.Count > 0)
+        {
+            text.Append("## Plots\n\n");
+            foreach (var plot in plots)
+            {
+                text.Append("### ").Append(plot.Title).Append("\n\n");
+                text.Append("![").Append(plot.Title).Append("](").Append(StudyPlots.Folder).Append('/').Append(plot.Name).Append(".png)\n\n");
+                text.Append("[SVG](").Append(StudyPlots.Folder).Append('/').Append(plot.Name).Append(".svg)\n\n");
+            }
+        }
+
+        WriteHealth(text, analysis);
+        WriteNotes(text, analysis);
+        return text.ToString();
+    }
+
+    private static void WriteNetworks(StringBuilder text, StudyAnalysis analysis)
+    {
+        var targets = analysis.Definition.Training.AccuracyTargets;
+        text.Append("## Networks\n\n");
+        text.Append("| Network | Parameters | Runs | Diverged | Test accuracy (mean ± std) | 95% CI | Test loss (mean ± std) | 95% CI |");
+        foreach (double target in targets)
+            text.Append(" Epochs to ").Append(ReportFormat.Percent(target, 0)).Append(" |");
+        text.Append(" Images/s |\n|---|---:|---:|---:|---:|---:|---:|---:|");
+        foreach (double _ in targets)
+            text.Append("---:|");
+        text.Append("---:|\n");
+        foreach (var n in analysis.Networks)
+        {
+            string name = n.Name == analysis.Definition.Baseline ? $"**{n.Name}** (baseline)" : n.Name;
+            text.Append("| ").Append(Cell(name)).Append(" | ").Append(n.Parameters.ToString("N0", Invariant)).Append(" | ")
+                .Append(n.Runs.Count.ToString(Invariant)).Append(" | ").Append(n.Diverged.ToString(Invariant)).Append(" | ")
+                .Append(MeanStd(n.TestAccuracy, percent: true)).Append(" | ").Append(Ci(n.TestAccuracy.Ci95, percent: true)).Append(" | ")
+                .Append(MeanStd(n.TestLoss, percent: false)).Append(" | ").Append(Ci(n.TestLoss.Ci95, percent: false)).Append(" |");
+            foreach (var (_, epochs) in n.EpochsTo)
+                text.Append(' ').Append(epochs is double e ? e.ToString("0.#", Invariant) : "not reached").Append(" |");
+            text.Append(' ').Append(n.ImagesPerSecond is double ips ? ips.ToString("N0", Invariant) : "n/a").Append(" |\n");
+        }
+        text.Append('\n');
+    }
+
+    private static void WriteComparisons(StringBuilder text, StudyAnalysis analysis)
+    {
+        if (analysis.Comparisons.Count == 0)
+            return;
+        text.Append("## Against the baseline (").Append(analysis.Definition.Baseline).Append(")\n\n");
+        text.Append("Differences are network − baseline, in percentage points (pp) for accuracy. Welch: all runs of both, no equal-variance assumption. ")
+            .Append("Paired: seed by seed (run k of both networks saw the same data order), which removes the seed's share of the noise.\n\n");
+        text.Append("| Network | Metric | Difference | 95% CI (Welch) | p (Welch) | Paired difference | 95% CI (paired) | p (paired) | Pairs | Verdict |\n");
+        text.Append("|---|---|---:|---:|---:|---:|---:|---:|---:|---|\n");
+        foreach (var c in analysis.Comparisons)
+        {
+            bool accuracy = c.Metric == StudyMetric.TestAccuracy;
+            text.Append("| ").Append(Cell(c.Network)).Append(" | ").Append(accuracy ? "test accuracy" : "test loss").Append(" | ")
+                .Append(Difference(c.Welch.Difference, accuracy)).Append(" | ").Append(DifferenceCi(c.Welch.Ci95, accuracy)).Append(" | ")
+                .Append(ReportFormat.P(c.Welch.PValue)).Append(" | ")
+                .Append(Difference(c.Paired.Difference, accuracy)).Append(" | ").Append(DifferenceCi(c.Paired.Ci95, accuracy)).Append(" | ")
+                .Append(ReportFormat.P(c.Paired.PValue)).Append(" | ").Append(c.Paired.Count.ToString(Invariant)).Append(" | ")
+                .Append(VerdictWord(c.Verdict)).Append(" |\n");
+        }
+        text.Append("\n### Verdicts\n\n");
+        foreach (var c in analysis.Comparisons)
+            text.Append("- ").Append(VerdictLine(c)).Append('\n');
+        text.Append('\n');
+    }
+
+    /// <summary>One sentence on a comparison: which way, by how much, and whether it is more than seed-to-seed noise.</summary>
+    public static string VerdictLine(Comparison c)
+    {
+        bool accuracy = c.Metric == StudyMetric.TestAccuracy;
+        string metric = accuracy ? "test accuracy" : "test loss";
+        var p = c.Preferred;
+        string kind = c.UsesPaired ? "paired" : "Welch";
+        string numbers = p.Ci95 is Interval ci
+            ? $"{Difference(p.Difference, accuracy)} (95% CI {DifferenceCi(ci, accuracy)}, {kind} p = {ReportFormat.P(p.PValue)}, n = {p.Count})"
+            : $"{Difference(p.Difference, accuracy)} (n = {p.Count})";
+        return c.Verdict switch
+        {
+            VerdictKind.Better => $"**{c.Network}** vs {c.Baseline}, {metric}: {numbers}. {c.Network} is better; the gap is larger than the seed-to-seed noise.",
+            VerdictKind.Worse => $"**{c.Network}** vs {c.Baseline}, {metric}: {numbers}. {c.Network} is worse; the gap is larger than the seed-to-seed noise.",
+            VerdictKind.CannotTell => $"**{c.Network}** vs {c.Baseline}, {metric}: {numbers}. Cannot tell them apart: the 95% CI of the difference includes 0, so the gap is within seed-to-seed noise (more seeds would narrow it).",
+            _ => $"**{c.Network}** vs {c.Baseline}, {metric}: {numbers}. Too few seeds to tell: at least {StudyAnalysis.MinimumSeeds} runs of each are needed for an interval.",
+        };
+    }
+
+    private static void WriteClaims(StringBuilder text, IClaimSet set, IReadOnlyList<ClaimResult> results)
+    {
+        text.Append("## ").Append(set.Title).Append("\n\n");
+        text.Append(set.Description).Append("\n\n");
+        text.Append("| Claim | Verdict |\n|---|---|\n");
+        foreach (var r in results)
+            text.Append("| ").Append(Cell(r.Claim)).Append(" | ").Append(ClaimWord(r.Verdict)).Append(" |\n");
+        text.Append('\n');
+        foreach (var r in results)
+        {
+            text.Append("- **").Append(r.Claim).Append("** ").Append(ClaimWord(r.Verdict)).Append('\n');
+            foreach (string line in r.Evidence)
+                text.Append("  - ").Append(line).Append('\n');
+        }
+        text.Append('\n');
+    }
+
+    private static void WriteHealth(StringBuilder text, StudyAnalysis analysis)
+    {
+        var withHealth = analysis.Networks.Where(n => n.Health.Count > 0).ToArray();
+        if (withHealth.Length == 0)
+            return;
+        text.Append("## Activation health after training\n\n");
+        text.Append("Mean over seeds, on a fixed batch of train images. Dead: the fraction of ReLU units that are 0 for every image of the batch. ")
+            .Append("Normalization layers: standard deviation of their input → of their output.\n\n");
+        text.Append("| Network | Dead ReLU units per ReLU layer | Normalization std in → out per layer |\n|---|---|---|\n");
+        foreach (var n in withHealth)
+        {
+            string dead = string.Join(", ", n.Health.Where(h => h.DeadFraction is not null).Select(h => $"{h.Layer} {ReportFormat.Percent(h.DeadFraction!.Value, 1)}"));
+            string norm = string.Join(", ", n.Health.Where(h => h.InputStd is not null).Select(h =>
+                string.Format(Invariant, "{0} {1:0.###} → {2:0.###}", h.Layer, h.InputStd, h.Std)));
+            text.Append("| ").Append(Cell(n.Name)).Append(" | ").Append(dead.Length == 0 ? "–" : dead).Append(" | ").Append(norm.Length == 0 ? "–" : norm).Append(" |\n");
+        }
+        text.Append('\n');
+    }
+
+    private static void WriteNotes(StringBuilder text, StudyAnalysis analysis)
+    {
+        text.Append("## About these figures\n\n");
+        text.Append("- Final test accuracy and loss are those after the last epoch, over the runs that did not diverge (a diverged run is counted under *Diverged* and left out of the means). ")
+            .Append("Std is the sample standard deviation (n − 1); the 95% CI of a mean is mean ± t(0.975, n − 1) · std / √n.\n");
+        text.Append("- *Epochs to X%* is the median over all runs of the first epoch whose test accuracy reached X%; a run that never did counts as never, so \"not reached\" means most runs did not get there.\n");
+        text.Append("- Welch's test: t = difference / √(s₁²/n₁ + s₂²/n₂) with Welch–Satterthwaite degrees of freedom; two-sided p. Paired test: the mean of the per-seed differences, t with n − 1 degrees of freedom. ")
+            .Append("A verdict uses the paired figures when there are at least 2 pairs, and needs at least ")
+            .Append(StudyAnalysis.MinimumSeeds.ToString(Invariant)).Append(" runs.\n");
+        text.Append("- *Images/s* is measured training throughput: it differs between machines and between runs, unlike every other number here.\n");
+        text.Append("- Files: `summary.json` (the numbers for scripts; only its `imagesPerSecond` fields are measured, everything else is a function of `study.json` and the run files), ")
+            .Append("`runs.csv` (one row per run), `runs/<network>/seed-<k>.json` (each run in full), `plots/` (PNG and SVG).\n");
+        text.Append("- `runs.csv` columns: ").Append(string.Join(", ", RunsCsv.Columns(analysis.Definition.Training.AccuracyTargets).Select(c => "`" + c + "`")))
+            .Append(". Accuracies are fractions in 0..1; empty cells are values that do not exist (a target not reached, a run that did not diverge).\n");
+    }
+
+    private static string MeanStd(SampleStatistics s, bool percent)
+    {
+        if (s.Count == 0)
+            return "n/a";
+        string mean = percent ? ReportFormat.Percent(s.Mean) : s.Mean.ToString("0.0000", Invariant);
+        if (s.StandardDeviation is not double std)
+            return mean;
+        return mean + " ± " + (percent ? (std * 100).ToString("0.00", Invariant) : std.ToString("0.0000", Invariant));
+    }
+
+    private static string Ci(Interval? ci, bool percent) => ci is Interval i
+        ? percent ? $"{ReportFormat.Percent(i.Low)} to {ReportFormat.Percent(i.High)}" : string.Format(Invariant, "{0:0.0000} to {1:0.0000}", i.Low, i.High)
+        : "n/a";
+
+    private static string Difference(double value, bool accuracy) =>
+        !double.IsFinite(value) ? "n/a" : accuracy ? ReportFormat.Points(value) : value.ToString("+0.0000;−0.0000;0.0000", Invariant);
+
+    private static string DifferenceCi(Interval? ci, bool accuracy) => ci is Interval i
+        ? $"{Difference(i.Low, accuracy)} to {Difference(i.High, accuracy)}"
+        : "n/a";
+
+    private static string VerdictWord(VerdictKind verdict) => verdict switch
+    {
+        VerdictKind.Better => "better",
+        VerdictKind.Worse => "worse",
+        VerdictKind.CannotTell => "cannot tell (CI includes 0)",
+        _ => "too few seeds",
+    };
+
+    private static string ClaimWord(ClaimVerdict verdict) => verdict switch
+    {
+        ClaimVerdict.Supported => "supported",
+        ClaimVerdict.NotSupported => "not supported",
+        ClaimVerdict.Inconclusive => "inconclusive",
+        _ => "not tested",
+    };
+
+    private static string Cell(string text) => text.Replace("|", "\\|", StringComparison.Ordinal);
+}

@@ -1,0 +1,410 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using NormLab.Dsl;
+using NormLab.Dsl.Model;
+using NormLab.Runtime.Building;
+using NormLab.Runtime.Data;
+using NormLab.Runtime.Training;
+using NormLab.Studies.Reports;
+
+namespace NormLab.Studies;
+
+/// <summary>What one call of <see cref="Study.Run"/> did.</summary>
+/// <param name="Folder">The study folder (full path).</param>
+/// <param name="Cells">Cells this study (or shard) owns.</param>
+/// <param name="Trained">Runs trained and written by this call.</param>
+/// <param name="Skipped">Runs whose file was already there.</param>
+/// <param name="Report">The report written (null for a shard: <see cref="Study.Merge"/> writes it).</param>
+public sealed record StudyRunSummary(string Folder, int Cells, int Trained, int Skipped, StudyReportFiles? Report);
+
+/// <summary>What <see cref="Study.Merge"/> did.</summary>
+/// <param name="Folder">The merged study folder (full path).</param>
+/// <param name="Runs">Runs in the merged grid.</param>
+/// <param name="Copied">Run files copied into <paramref name="Folder"/> from the other folders.</param>
+/// <param name="Report">The report written.</param>
+public sealed record StudyMergeSummary(string Folder, int Runs, int Copied, StudyReportFiles Report);
+
+/// <summary>
+/// A study (studies.md, "A study"): a grid of networks × seeds (× hyper-parameter values), each cell one training run
+/// written atomically to <c>runs/&lt;network&gt;/seed-&lt;k&gt;.json</c> as soon as it finishes. Running a study again
+/// skips the cells whose file is there, so a study stopped by Ctrl+C or killed resumes where it was and loses nothing
+/// finished; the report is computed from <c>study.json</c> and the run files only, so it is the same either way. A
+/// shard runs every n-th cell; <see cref="Merge"/> joins the shards' folders and writes the report.
+/// </summary>
+/// <remarks>
+/// Runs train one after the other: libtorch's random generator and thread count are global, so two runs in one
+/// process must not train at the same time.
+/// </remarks>
+public sealed class Study
+{
+    private readonly IReadOnlyDictionary<string, NetworkModel> _models;
+
+    private Study(StudyDefinition definition, IReadOnlyDictionary<string, NetworkModel> models, StudyOptions options)
+    {
+        Definition = definition;
+        _models = models;
+        Options = options;
+    }
+
+    public StudyDefinition Definition { get; }
+
+    public StudyOptions Options { get; }
+
+    /// <summary>The whole grid, network-major and seed-minor.</summary>
+    public IReadOnlyList<StudyCell> Cells => Definition.Cells();
+
+    /// <summary>The cells this study runs: the whole grid, or its shard's.</summary>
+    public IReadOnlyList<StudyCell> OwnCells => Cells.Where(c => Options.Shard?.Owns(c.Index) ?? true).ToArray();
+
+    /// <summary>The checked network of grid row <paramref name="row"/>.</summary>
+    public NetworkModel Model(string row) => _models[row];
+
+    /// <summary>
+    /// Checks the networks of <paramref name="source"/> that <paramref name="options"/> names (every one by default)
+    /// and builds the grid. Throws <see cref="StudyException"/> for an unknown network, hyper-parameter or baseline,
+    /// <see cref="ArchitectureException"/> for a network with errors, and <see cref="ArgumentException"/> for an option
+    /// out of range.
+    /// </summary>
+    public static Study Create(string source, string sourcePath, StudyOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(source);
+        ArgumentNullException.ThrowIfNull(options);
+        if (options.Seeds < 1)
+            throw new ArgumentException($"a study needs at least 1 seed (got {options.Seeds})");
+        if (string.IsNullOrWhiteSpace(options.Name))
+            throw new ArgumentException("a study needs a name");
+        var training = TrainingOptionsFor(options, seed: 1);
+        training.Validate();
+
+        var declared = NormLabCompiler.Check(source, sourcePath).Networks;
+        IReadOnlyList<string> names = options.Networks ?? declared.Select(n => n.Name).ToArray();
+        if (names.Count == 0)
+            throw new StudyException($"{sourcePath} declares no network");
+        var duplicate = names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+            throw new StudyException($"network '{duplicate.Key}' is named twice");
+        foreach (string name in names)
+        {
+            if (declared.All(n => n.Name != name))
+                throw new StudyException($"no network '{name}' in {sourcePath}; its networks are: {string.Join(", ", declared.Select(n => n.Name))}");
+        }
+        foreach (var axis in options.HyperParameters)
+        {
+            if (axis.Values.Count == 0)
+                throw new StudyException($"hyper-parameter '{axis.Name}' has no values");
+            foreach (string name in names)
+            {
+                var network = declared.First(n => n.Name == name);
+                if (network.HyperParameters.All(p => p.Name != axis.Name))
+                {
+                    string has = network.HyperParameters.Count == 0 ? "none" : string.Join(", ", network.HyperParameters.Select(p => p.Name));
+                    throw new StudyException($"network '{name}' has no hyper-parameter '{axis.Name}' (it has: {has})");
+                }
+            }
+        }
+        if (options.HyperParameters.GroupBy(a => a.Name).FirstOrDefault(g => g.Count() > 1) is { } twice)
+            throw new StudyException($"hyper-parameter '{twice.Key}' is swept twice");
+
+        var rows = new List<StudyNetwork>();
+        var models = new Dictionary<string, NetworkModel>(StringComparer.Ordinal);
+        foreach (string name in names)
+        {
+            foreach (var setting in Settings(options.HyperParameters))
+            {
+                var model = setting.Count == 0 ? NetworkBuilder.Check(source, sourcePath, name) : NetworkBuilder.Check(source, sourcePath, name, setting.ToDictionary(p => p.Key, p => p.Value));
+                string row = RowName(name, setting);
+                models[row] = model;
+                rows.Add(new StudyNetwork
+                {
+                    Name = row,
+                    Network = name,
+                    HyperParameters = new SortedDictionary<string, double>(setting.ToDictionary(p => p.Key, p => p.Value), StringComparer.Ordinal),
+                    Parameters = model.ParameterCount,
+                    Fingerprint = Fingerprint(model),
+                });
+            }
+        }
+
+        string baseline = options.Baseline is null
+            ? rows[0].Name
+            : rows.FirstOrDefault(r => r.Name == options.Baseline)?.Name
+              ?? rows.FirstOrDefault(r => r.Network == options.Baseline)?.Name
+              ?? throw new StudyException($"the baseline '{options.Baseline}' is not one of the study's networks ({string.Join(", ", rows.Select(r => r.Name))})");
+
+        var definition = new StudyDefinition
+        {
+            Name = options.Name,
+            Source = sourcePath.Replace('\\', '/'),
+            Data = options.DataName,
+            Seeds = options.Seeds,
+            Epochs = options.Epochs,
+            Baseline = baseline,
+            Networks = rows,
+            HyperParameters = options.HyperParameters,
+            Training = StudyTrainingSettings.From(training),
+            Shard = options.Shard,
+        };
+        return new Study(definition, models, options);
+    }
+
+    /// <summary>
+    /// Trains every cell of this study (or shard) whose run file is not there yet, writing each file atomically as its
+    /// run finishes, then (for the whole grid) writes the report. Cancelling stops the running training and writes
+    /// nothing for it (<see cref="OperationCanceledException"/>); every run finished before is kept, and the next call
+    /// goes on from there. Throws <see cref="StudyException"/> when the folder holds a study with other settings.
+    /// </summary>
+    public StudyRunSummary Run(IProgress<StudyProgress>? progress = null, CancellationToken cancellationToken = default)
+    {
+        string folder = Path.GetFullPath(Options.OutputFolder);
+        CheckFolder(folder);
+        Directory.CreateDirectory(folder);
+        Definition.Save(Path.Combine(folder, StudyDefinition.FileName));
+
+        var cells = OwnCells;
+        int trained = 0, skipped = 0;
+        DataSplit? data = null;
+        try
+        {
+            for (int i = 0; i < cells.Count; i++)
+            {
+                cancellationToken.ThrowIfCancellationRequested();
+                var cell = cells[i];
+                string path = Path.Combine(folder, cell.RelativePath);
+                var existing = TryReadRun(path, cell, Definition, out string? problem);
+                if (existing is not null)
+                {
+                    skipped++;
+                    progress?.Report(new StudyProgress(StudyEvent.Skipped, cell, i + 1, cells.Count, Result: existing));
+                    continue;
+                }
+
+                if (data is null)
+                {
+                    data = Options.LoadData();
+                    foreach (var model in _models.Values)
+                        Trainer.CheckFits(model, data.Train);
+                }
+
+                progress?.Report(new StudyProgress(StudyEvent.Started, cell, i + 1, cells.Count, Note: problem));
+                var reporter = progress is null ? null : new CellProgress(progress, cell, i + 1, cells.Count);
+                var result = Trainer.Train(_models[cell.Network], data, TrainingOptionsFor(Options, cell.Seed), reporter, cancellationToken);
+                result = result with { Network = cell.Network, Data = Definition.Data };
+                result.Save(path);
+                trained++;
+                progress?.Report(new StudyProgress(StudyEvent.Finished, cell, i + 1, cells.Count, Result: result));
+            }
+        }
+        finally
+        {
+            data?.Dispose();
+        }
+
+        var report = Options.Shard is null ? StudyReport.Write(folder) : null;
+        return new StudyRunSummary(folder, cells.Count, trained, skipped, report);
+    }
+
+    /// <summary>
+    /// Joins the run files of <paramref name="folders"/> (the shards of one study, each with its <c>study.json</c>)
+    /// into <paramref name="output"/> and writes the report there. Every cell of the grid must be in one of the
+    /// folders; a <see cref="StudyException"/> names the missing ones, or the folders that hold different studies.
+    /// </summary>
+    public static StudyMergeSummary Merge(IReadOnlyList<string> folders, string output)
+    {
+        ArgumentNullException.ThrowIfNull(folders);
+        if (folders.Count == 0)
+            throw new ArgumentException("merge needs at least one study folder", nameof(folders));
+        string[] full = folders.Select(f => Path.GetFullPath(f)).Distinct(StringComparer.Ordinal).ToArray();
+        var definitions = full.Select(StudyDefinition.Load).ToArray();
+        var definition = definitions[0].Unsharded();
+        for (int i = 1; i < definitions.Length; i++)
+        {
+            if (definitions[i].IdentityKey() != definition.IdentityKey())
+                throw new StudyException($"{folders[0]} and {folders[i]} hold different studies ({Difference(definition, definitions[i])}); only shards of one study merge");
+        }
+
+        string target = Path.GetFullPath(output);
+        string targetDefinition = Path.Combine(target, StudyDefinition.FileName);
+        if (!full.Contains(target, StringComparer.Ordinal) && File.Exists(targetDefinition)
+            && StudyDefinition.Load(target).IdentityKey() != definition.IdentityKey())
+            throw new StudyException($"{output} holds another study ({Difference(definition, StudyDefinition.Load(target))}); merge into an empty folder");
+
+        var cells = definition.Cells();
+        var sources = new Dictionary<StudyCell, string>();
+        var missing = new List<StudyCell>();
+        foreach (var cell in cells)
+        {
+            string? found = null;
+            foreach (string folder in full.Prepend(target).Distinct(StringComparer.Ordinal))
+            {
+                string path = Path.Combine(folder, cell.RelativePath);
+                if (TryReadRun(path, cell, definition, out _) is not null)
+                {
+                    found = path;
+                    break;
+                }
+            }
+            if (found is null)
+                missing.Add(cell);
+            else
+                sources[cell] = found;
+        }
+        if (missing.Count > 0)
+        {
+            string list = string.Join(", ", missing.Take(10)) + (missing.Count > 10 ? $" and {missing.Count - 10} more" : string.Empty);
+            throw new StudyException($"{missing.Count} of {cells.Count} runs are missing: {list} (run the shards that own them, then merge again)");
+        }
+
+        Directory.CreateDirectory(target);
+        int copied = 0;
+        foreach (var (cell, path) in sources)
+        {
+            string destination = Path.Combine(target, cell.RelativePath);
+            if (string.Equals(Path.GetFullPath(path), destination, StringComparison.Ordinal))
+                continue;
+            byte[] bytes = File.ReadAllBytes(path);
+            AtomicFile.Write(destination, temp => File.WriteAllBytes(temp, bytes));
+            copied++;
+        }
+        definition.Save(targetDefinition);
+        var report = StudyReport.Write(target);
+        return new StudyMergeSummary(target, cells.Count, copied, report);
+    }
+
+    /// <summary>
+    /// The run of <paramref name="cell"/> in <paramref name="path"/>, or null when there is none or it does not belong to
+    /// the cell (another network, seed, data or epoch count; <paramref name="problem"/> says which).
+    /// </summary>
+    public static RunResult? TryReadRun(string path, StudyCell cell, StudyDefinition definition, out string? problem)
+    {
+        problem = null;
+        if (!File.Exists(path))
+            return null;
+        RunResult run;
+        try
+        {
+            run = RunResult.FromJson(File.ReadAllText(path));
+        }
+        catch (Exception e) when (e is JsonException or IOException or NotSupportedException)
+        {
+            problem = $"{cell.RelativePath} is not a run file ({e.Message})";
+            return null;
+        }
+
+        var training = definition.Training;
+        problem = run.Network != cell.Network ? $"it is a run of {run.Network}"
+            : run.Seed != cell.Seed ? $"it has seed {run.Seed}"
+            : run.Data != definition.Data ? $"it was trained on {run.Data}"
+            : run.Options.Epochs != definition.Epochs ? $"it has {run.Options.Epochs} epochs"
+            : run.Options.BatchSize != training.BatchSize || run.Options.Optimizer != training.Optimizer || run.Options.LearningRate != training.LearningRate
+                ? "it was trained with other settings"
+            : null;
+        if (problem is not null)
+        {
+            problem = $"{cell.RelativePath} does not match the study: {problem}";
+            return null;
+        }
+        return run;
+    }
+
+    /// <summary>The runs of <paramref name="definition"/>'s grid found in <paramref name="folder"/>, in grid order.</summary>
+    public static IReadOnlyList<(StudyCell Cell, RunResult? Run)> ReadRuns(string folder, StudyDefinition definition) =>
+        definition.Cells().Select(c => (c, TryReadRun(Path.Combine(folder, c.RelativePath), c, definition, out _))).ToArray();
+
+    /// <summary>Writes the report of the study in <paramref name="folder"/> from its <c>study.json</c> and run files.</summary>
+    public static StudyReportFiles WriteReport(string folder) => StudyReport.Write(Path.GetFullPath(folder));
+
+    /// <summary>The options of run <paramref name="seed"/>.</summary>
+    internal static TrainingOptions TrainingOptionsFor(StudyOptions options, int seed) =>
+        options.Training with { Seed = seed, Epochs = options.Epochs, WeightsPath = null };
+
+    /// <summary>Refuses a folder whose study has other run settings or other architectures under the same names.</summary>
+    private void CheckFolder(string folder)
+    {
+        if (!File.Exists(Path.Combine(folder, StudyDefinition.FileName)))
+            return;
+        var existing = StudyDefinition.Load(folder);
+        if (existing.RunSettingsKey() != Definition.RunSettingsKey())
+        {
+            throw new StudyException(
+                $"{Options.OutputFolder} holds a study with other settings ({Difference(existing, Definition)}: the folder's vs this one's); its runs cannot be reused: use another --out, or delete the folder");
+        }
+        foreach (var network in Definition.Networks)
+        {
+            if (existing.FindNetwork(network.Name) is { } before && before.Fingerprint != network.Fingerprint)
+            {
+                throw new StudyException(
+                    $"network '{network.Name}' changed since its runs in {Options.OutputFolder} were trained; use another --out, or delete {Path.Combine(Options.OutputFolder, "runs", network.Name)}");
+            }
+        }
+    }
+
+    /// <summary>A few words on how two definitions differ.</summary>
+    private static string Difference(StudyDefinition a, StudyDefinition b)
+    {
+        var parts = new List<string>();
+        if (a.Name != b.Name)
+            parts.Add($"study {a.Name} vs {b.Name}");
+        if (a.Data != b.Data)
+            parts.Add($"data {a.Data} vs {b.Data}");
+        if (a.Epochs != b.Epochs)
+            parts.Add($"{a.Epochs} vs {b.Epochs} epochs");
+        if (a.Seeds != b.Seeds)
+            parts.Add($"{a.Seeds} vs {b.Seeds} seeds");
+        if (!a.Networks.Select(n => n.Name).SequenceEqual(b.Networks.Select(n => n.Name)))
+            parts.Add("other networks");
+        if (a.Networks.Select(n => n.Fingerprint).SequenceEqual(b.Networks.Select(n => n.Fingerprint)) is false && parts.Count == 0)
+            parts.Add("other architectures");
+        if (a.Baseline != b.Baseline)
+            parts.Add($"baseline {a.Baseline} vs {b.Baseline}");
+        if (JsonSerializer.Serialize(a.Training, RunResult.JsonOptions) != JsonSerializer.Serialize(b.Training, RunResult.JsonOptions))
+            parts.Add("other training settings");
+        return parts.Count == 0 ? "other settings" : string.Join(", ", parts);
+    }
+
+    /// <summary>Every combination of the swept values, the first axis slowest; one empty setting without axes.</summary>
+    private static IEnumerable<IReadOnlyList<KeyValuePair<string, double>>> Settings(IReadOnlyList<HyperParameterAxis> axes)
+    {
+        IEnumerable<IReadOnlyList<KeyValuePair<string, double>>> settings = new[] { Array.Empty<KeyValuePair<string, double>>() };
+        foreach (var axis in axes)
+        {
+            var current = axis;
+            settings = settings.SelectMany(s => current.Values.Select(v => (IReadOnlyList<KeyValuePair<string, double>>)s.Append(new(current.Name, v)).ToArray())).ToArray();
+        }
+        return settings;
+    }
+
+    private static string RowName(string network, IReadOnlyList<KeyValuePair<string, double>> setting) =>
+        setting.Count == 0
+            ? network
+            : network + "@" + string.Join(",", setting.Select(p => p.Key + "=" + p.Value.ToString("R", CultureInfo.InvariantCulture)));
+
+    /// <summary>A SHA-256 of every layer's kind, output shape, parameters and settings (16 hex digits).</summary>
+    internal static string Fingerprint(NetworkModel model)
+    {
+        var text = new StringBuilder();
+        text.Append(model.Input).Append('>').Append(model.Output).Append('\n');
+        foreach (var layer in model.AllLayers())
+        {
+            text.Append(string.Join("/", layer.BlockPath)).Append('|').Append(layer.Name).Append('|').Append(layer.KindName).Append('|')
+                .Append(layer.InputShape).Append('|').Append(layer.OutputShape).Append('|')
+                .Append(string.Create(CultureInfo.InvariantCulture,
+                    $"{layer.Parameters}|{layer.Kernel}|{layer.Stride}|{layer.Padding}|{layer.Dilation}|{layer.Groups}|{layer.Bias}|{layer.Eps:R}|{layer.Momentum:R}|{layer.Affine}|{layer.P:R}|{layer.Scalar:R}|{layer.Pieces}|{layer.Branches.Count}|{layer.Shortcut.Count}"))
+                .Append('\n');
+        }
+        byte[] hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
+        return Convert.ToHexString(hash, 0, 8).ToLowerInvariant();
+    }
+
+    /// <summary>Passes the trainer's reports on as <see cref="StudyEvent.Training"/>.</summary>
+    private sealed class CellProgress(IProgress<StudyProgress> inner, StudyCell cell, int position, int count) : IProgress<TrainingProgress>
+    {
+        public void Report(TrainingProgress value) => inner.Report(new StudyProgress(StudyEvent.Training, cell, position, count, Training: value));
+    }
+}

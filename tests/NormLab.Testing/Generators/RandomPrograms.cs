@@ -1,0 +1,468 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.Linq;
+
+namespace NormLab.Testing.Generators;
+
+/// <summary>
+/// A seeded generator of NormLab programs (one network each) that are usually valid: it follows the shape
+/// as it goes so that most programs pass the checker, and uses every layer of the catalog with every kind of
+/// argument (conv kernel/stride/padding same|valid|int/dilation/groups/bias, pools, norms, activations,
+/// residual and residual(project) with down-sampling branches, repeats, blocks, hyper-parameters). Its
+/// own shape bookkeeping only raises the yield: whether a program is valid is for the checker to say.
+/// </summary>
+public sealed class RandomPrograms
+{
+    private static readonly int[] Widths = { 2, 3, 4, 6, 8, 12, 16 };
+
+    private static readonly string[] SimpleActivations =
+    {
+        "relu", "prelu", "sigmoid", "tanh", "swish", "silu", "gelu", "mish", "selu", "relu6",
+    };
+
+    private readonly Random _random;
+    private readonly List<string> _blocks = new();
+    private readonly List<string> _hyper = new();
+    private int? _width;
+
+    public RandomPrograms(int seed) => _random = new Random(seed);
+
+    /// <summary>A program declaring network <c>Net{index}</c> (and perhaps a block it calls).</summary>
+    public string Next(int index)
+    {
+        _blocks.Clear();
+        _hyper.Clear();
+        _width = null;
+
+        string input;
+        S shape;
+        var roll = _random.NextDouble();
+        if (roll < 0.08)
+        {
+            var features = Pick(4, 6, 8, 12, 16, 20);
+            input = Invariant(features);
+            shape = S.Features(features);
+        }
+        else
+        {
+            var channels = roll < 0.16 ? 1 : _random.Next(1, 4);
+            var height = _random.Next(8, 17);
+            var width = _random.NextDouble() < 0.8 ? height : _random.Next(8, 17);
+            input = roll < 0.16 ? $"{height}x{width}" : $"{channels}x{height}x{width}";
+            shape = S.Image(channels, height, width);
+        }
+
+        if (_random.NextDouble() < 0.3)
+        {
+            _width = Pick(4, 6, 8);
+            _hyper.Add($"width: {_width}");
+        }
+
+        var elements = new List<string>();
+        if (shape.Spatial)
+        {
+            elements.AddRange(Pipeline(ref shape, _random.Next(2, 9), depth: 0, preserve: false));
+            if (_random.NextDouble() < 0.75)
+            {
+                elements.Add(ToFeatures(ref shape));
+            }
+        }
+
+        if (!shape.Spatial)
+        {
+            elements.AddRange(Pipeline(ref shape, _random.Next(0, 5), depth: 0, preserve: false));
+        }
+
+        string? classes = null;
+        if (_random.NextDouble() < 0.5 && !shape.Spatial)
+        {
+            var count = Pick(2, 3, 5, 10);
+            classes = $"classes: {count}";
+            elements.Add(_random.NextDouble() < 0.5 ? "linear(classes)" : $"dense({count})");
+        }
+
+        if (elements.Count == 0)
+        {
+            elements.Add("identity");
+        }
+
+        var header = new List<string> { "input: " + input };
+        if (classes is not null)
+        {
+            header.Add(classes);
+        }
+
+        header.AddRange(_hyper);
+        var text = new System.Text.StringBuilder();
+        foreach (var block in _blocks)
+        {
+            text.AppendLine(block);
+        }
+
+        text.Append("network Net").Append(Invariant(index)).Append('(').Append(string.Join(", ", header)).AppendLine(") {");
+        text.Append("    ").AppendLine(string.Join("\n    > ", elements));
+        text.AppendLine("}");
+        return text.ToString();
+    }
+
+    /// <summary>A pipeline of up to <paramref name="length"/> elements; with <paramref name="preserve"/> every element keeps the shape.</summary>
+    private List<string> Pipeline(ref S shape, int length, int depth, bool preserve)
+    {
+        var elements = new List<string>();
+        for (var i = 0; i < length; i++)
+        {
+            elements.Add(shape.Spatial ? SpatialElement(ref shape, depth, preserve) : FeatureElement(ref shape, depth, preserve));
+        }
+
+        return elements;
+    }
+
+    private string SpatialElement(ref S shape, int depth, bool preserve)
+    {
+        var roll = _random.NextDouble();
+        if (roll < 0.30)
+        {
+            return Conv(ref shape, preserve);
+        }
+
+        if (roll < 0.42)
+        {
+            return SpatialNorm(shape);
+        }
+
+        if (roll < 0.57)
+        {
+            return Activation(ref shape, preserve);
+        }
+
+        if (roll < 0.69)
+        {
+            return Pool(ref shape, preserve);
+        }
+
+        if (roll < 0.83 && depth < 2)
+        {
+            return Residual(ref shape, depth, preserve);
+        }
+
+        if (roll < 0.87 && depth < 2)
+        {
+            return Repeat(ref shape, depth);
+        }
+
+        if (roll < 0.91)
+        {
+            return Block(ref shape, preserve);
+        }
+
+        return Pick("dropout", "dropout(0.25)", "dropout2d", "dropout2d(p: 0.1)", "identity");
+    }
+
+    private string FeatureElement(ref S shape, int depth, bool preserve)
+    {
+        var roll = _random.NextDouble();
+        if (roll < 0.25)
+        {
+            if (preserve)
+            {
+                return $"linear({Invariant(shape.C)}{Bias()})";
+            }
+
+            var width = Pick(Widths.Concat(new[] { 24, 32 }).ToArray());
+            shape = S.Features(width);
+            return $"{Pick("linear", "dense")}({Invariant(width)}{Bias()})";
+        }
+
+        if (roll < 0.42)
+        {
+            // no gn: it needs CxHxW (NL2003), see Groupnorm_on_features_is_refused_by_both
+            return _random.Next(4) switch
+            {
+                0 => Pick("bn", "batchnorm"),
+                1 => "bn(eps: 0.001, momentum: 0.2)",
+                2 => Pick("ln", "layernorm", "ln(affine: false)"),
+                _ => "bn(affine: false)",
+            };
+        }
+
+        if (roll < 0.65)
+        {
+            return Activation(ref shape, preserve);
+        }
+
+        if (roll < 0.80 && depth < 2)
+        {
+            return Residual(ref shape, depth, preserve);
+        }
+
+        if (roll < 0.84 && depth < 2)
+        {
+            return Repeat(ref shape, depth);
+        }
+
+        return Pick("dropout", "dropout(0.1)", "dropout(p: 0.3)", "identity");
+    }
+
+    private string Conv(ref S shape, bool preserve)
+    {
+        var fixedKernel = _random.NextDouble() < 0.5;
+        var kernel = fixedKernel ? Pick(1, 3, 3, 5, 7) : Pick(1, 2, 3, 3, 4, 5);
+        var outChannels = preserve ? shape.C : Pick(Widths);
+        var outText = Invariant(outChannels);
+        if (!preserve && _width is int w && _random.NextDouble() < 0.5)
+        {
+            var twice = _random.NextDouble() < 0.5;
+            outChannels = twice ? 2 * w : w;
+            outText = twice ? "width * 2" : "width";
+        }
+
+        var named = new List<string>();
+        var dilation = 1;
+        var stride = 1;
+        var padding = "same";
+        if (!preserve)
+        {
+            if (_random.NextDouble() < 0.3)
+            {
+                stride = _random.NextDouble() < 0.8 ? 2 : 3;
+            }
+
+            var p = _random.NextDouble();
+            padding = p < 0.6 ? "same" : p < 0.8 ? "valid" : Invariant(_random.Next(0, 3));
+            if (kernel > 1 && _random.NextDouble() < 0.12)
+            {
+                dilation = 2;
+            }
+        }
+        else if (kernel % 2 == 0)
+        {
+            kernel = 3; // "same" keeps the size only for odd kernels
+        }
+
+        var groups = 1;
+        var common = Divisors(Gcd(shape.C, outChannels)).Where(d => d > 1).ToArray();
+        if (common.Length > 0 && _random.NextDouble() < 0.25)
+        {
+            groups = Pick(common);
+        }
+
+        var pad = padding == "same" ? dilation * (kernel - 1) / 2 : padding == "valid" ? 0 : int.Parse(padding, CultureInfo.InvariantCulture);
+        var extent = (dilation * (kernel - 1)) + 1;
+        if ((shape.H + (2 * pad) < extent || shape.W + (2 * pad) < extent) && _random.NextDouble() < 0.85)
+        {
+            // too big for what is left: a 1x1 convolution always fits (sometimes kept, for the checker to refuse)
+            kernel = 1;
+            fixedKernel = true;
+            dilation = 1;
+            pad = padding == "same" || padding == "valid" ? 0 : pad;
+        }
+
+        if (stride != 1)
+        {
+            named.Add($"stride: {Invariant(stride)}");
+        }
+
+        if (padding != "same" || _random.NextDouble() < 0.1)
+        {
+            named.Add($"padding: {padding}");
+        }
+
+        if (dilation != 1)
+        {
+            named.Add($"dilation: {Invariant(dilation)}");
+        }
+
+        if (groups != 1)
+        {
+            named.Add($"groups: {Invariant(groups)}");
+        }
+
+        if (_random.NextDouble() < 0.2)
+        {
+            named.Add("bias: " + Pick("true", "false", "auto"));
+        }
+
+        var height = ((shape.H + (2 * pad) - ((dilation * (kernel - 1)) + 1)) / stride) + 1;
+        var width = ((shape.W + (2 * pad) - ((dilation * (kernel - 1)) + 1)) / stride) + 1;
+        shape = S.Image(outChannels, Math.Max(1, height), Math.Max(1, width));
+        var arguments = new List<string> { outText };
+        string name;
+        if (fixedKernel)
+        {
+            name = $"conv{kernel}x{kernel}";
+        }
+        else
+        {
+            name = "conv";
+            if (kernel != 3 || _random.NextDouble() < 0.3)
+            {
+                arguments.Add(_random.NextDouble() < 0.5 ? Invariant(kernel) : $"kernel: {Invariant(kernel)}");
+            }
+        }
+
+        arguments.AddRange(named);
+        return $"{name}({string.Join(", ", arguments)})";
+    }
+
+    private string SpatialNorm(S shape) => _random.Next(8) switch
+    {
+        0 => Pick("bn", "batchnorm"),
+        1 => "bn(eps: 0.001, momentum: 0.05)",
+        2 => "bn(affine: false)",
+        3 => Pick("ln", "layernorm", "ln(eps: 0.0001)"),
+        4 => Pick("in", "instancenorm"),
+        5 => "in(affine: true)",
+        6 => $"{Pick("gn", "groupnorm")}(groups: {Invariant(Pick(Divisors(shape.C)))})",
+        _ => $"gn({Invariant(Pick(Divisors(shape.C)))}, affine: false)",
+    };
+
+    private string Activation(ref S shape, bool preserve)
+    {
+        var roll = _random.Next(8);
+        switch (roll)
+        {
+            case 0:
+                return Pick("leakyrelu", "leakyrelu(0.2)", "leakyrelu(slope: 0.1)");
+            case 1:
+                return Pick("elu", "elu(0.5)", "elu(alpha: 2.0)");
+            case 2:
+                return Pick("softplus", "softplus(2)", "softplus(beta: 0.5)");
+            case 3 when shape.C > 1:
+                return "softmax";
+            case 4 when !preserve:
+            {
+                var pieces = Divisors(shape.C).Where(d => d > 1 && d <= 4).ToArray();
+                if (pieces.Length == 0)
+                {
+                    break;
+                }
+
+                var p = Pick(pieces);
+                shape = shape.Spatial ? S.Image(shape.C / p, shape.H, shape.W) : S.Features(shape.C / p);
+                return p == 2 && _random.NextDouble() < 0.5 ? "maxout" : $"maxout({(_random.NextDouble() < 0.5 ? "pieces: " : string.Empty)}{Invariant(p)})";
+            }
+        }
+
+        return Pick(SimpleActivations);
+    }
+
+    private string Pool(ref S shape, bool preserve)
+    {
+        var name = Pick("maxpool", "avgpool");
+        if (preserve || Math.Min(shape.H, shape.W) < 2)
+        {
+            return $"{name}(kernel: 3, stride: 1, padding: 1)";
+        }
+
+        var kernel = Pick(2, 2, 3);
+        if (_random.NextDouble() < 0.85)
+        {
+            kernel = Math.Min(kernel, Math.Min(shape.H, shape.W)); // sometimes too big, for the checker to refuse
+        }
+
+        var stride = _random.NextDouble() < 0.6 ? kernel : Pick(1, 2, 3);
+        var padding = _random.Next(0, (kernel / 2) + 1);
+        var arguments = new List<string>();
+        if (kernel != 2 || _random.NextDouble() < 0.2)
+        {
+            arguments.Add(_random.NextDouble() < 0.5 ? Invariant(kernel) : $"kernel: {Invariant(kernel)}");
+        }
+
+        if (stride != kernel || _random.NextDouble() < 0.2)
+        {
+            arguments.Add($"stride: {Invariant(stride)}");
+        }
+
+        if (padding != 0)
+        {
+            arguments.Add($"padding: {Invariant(padding)}");
+        }
+
+        var height = ((shape.H + (2 * padding) - kernel) / stride) + 1;
+        var width = ((shape.W + (2 * padding) - kernel) / stride) + 1;
+        shape = S.Image(shape.C, Math.Max(1, height), Math.Max(1, width));
+        return arguments.Count == 0 ? name : $"{name}({string.Join(", ", arguments)})";
+    }
+
+    private string Residual(ref S shape, int depth, bool preserve)
+    {
+        if (preserve || _random.NextDouble() < 0.45)
+        {
+            var inner = shape;
+            var body = Pipeline(ref inner, _random.Next(1, 5), depth + 1, preserve: true);
+            return (_random.NextDouble() < 0.2 ? "residual(project) { " : "residual { ") + string.Join(" > ", body) + " }";
+        }
+
+        // a projected residual: usually a stride-2 (or wider) start, then layers that keep the shape
+        var branch = new List<string>();
+        var s = shape;
+        if (s.Spatial)
+        {
+            var width = Pick(Widths);
+            var stride = Math.Min(s.H, s.W) >= 2 && _random.NextDouble() < 0.75 ? 2 : 1;
+            var kernel = Pick(1, 3, 3);
+            branch.Add($"conv{kernel}x{kernel}({Invariant(width)}{(stride == 2 ? ", stride: 2" : string.Empty)})");
+            s = S.Image(width, ((s.H - 1) / stride) + 1, ((s.W - 1) / stride) + 1);
+        }
+        else
+        {
+            var width = Pick(Widths);
+            branch.Add($"linear({Invariant(width)})");
+            s = S.Features(width);
+        }
+
+        branch.AddRange(Pipeline(ref s, _random.Next(0, 4), depth + 1, preserve: true));
+        shape = s;
+        return "residual(project) { " + string.Join(" > ", branch) + " }";
+    }
+
+    private string Repeat(ref S shape, int depth)
+    {
+        var inner = shape;
+        var body = Pipeline(ref inner, _random.Next(1, 3), depth + 1, preserve: true);
+        var count = Invariant(_random.Next(2, 4));
+        return body.Count == 1 && !body[0].Contains(' ') ? $"{body[0]} * {count}" : $"({string.Join(" > ", body)}) * {count}";
+    }
+
+    private string Block(ref S shape, bool preserve)
+    {
+        var name = "Blk" + Invariant(_blocks.Count);
+        if (_random.NextDouble() < 0.5)
+        {
+            _blocks.Add($"block {name}(c, act = relu) = conv3x3(c) > bn > act");
+            var width = preserve ? shape.C : Pick(Widths);
+            shape = S.Image(width, shape.H, shape.W);
+            return _random.NextDouble() < 0.5 ? $"{name}({Invariant(width)})" : $"{name}({Invariant(width)}, {Pick("gelu", "tanh", "leakyrelu(0.2)", "identity")})";
+        }
+
+        _blocks.Add($"block {name} = bn > relu > conv1x1({Invariant(shape.C)})");
+        return name;
+    }
+
+    private string ToFeatures(ref S shape)
+    {
+        var canFlatten = (long)shape.C * shape.H * shape.W <= 1024;
+        var choice = canFlatten ? Pick("gap", "gmp", "flatten") : Pick("gap", "gmp");
+        shape = S.Features(choice == "flatten" ? shape.C * shape.H * shape.W : shape.C);
+        return choice;
+    }
+
+    private string Bias() => _random.NextDouble() < 0.2 ? ", bias: " + Pick("true", "false") : string.Empty;
+
+    private T Pick<T>(params T[] items) => items[_random.Next(items.Length)];
+
+    private static int[] Divisors(int n) => Enumerable.Range(1, Math.Max(1, n)).Where(d => n % d == 0).ToArray();
+
+    private static int Gcd(int a, int b) => b == 0 ? a : Gcd(b, a % b);
+
+    private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
+
+    /// <summary>The generator's own idea of the shape: <c>C×H×W</c>, or <c>C</c> features.</summary>
+    private readonly record struct S(int C, int H, int W, bool Spatial)
+    {
+        public static S Image(int c, int h, int w) => new(c, h, w, true);
+
+        public static S Features(int f) => new(f, 1, 1, false);
+    }
+}
