@@ -16,10 +16,14 @@ public sealed class RandomPrograms
 {
     private static readonly int[] Widths = { 2, 3, 4, 6, 8, 12, 16 };
 
-    private static readonly string[] SimpleActivations =
-    {
-        "relu", "prelu", "sigmoid", "tanh", "swish", "silu", "gelu", "mish", "selu", "relu6",
-    };
+    /// <summary>
+    /// The catalog's activations that take no arguments, aliases included (softmax, a normalization over the
+    /// channels, aside): read from the layer kinds, so a new activation is generated without an edit here.
+    /// </summary>
+    private static readonly string[] SimpleActivations = NormLab.Dsl.Layers.LayerKind.Names
+        .Where(name => NormLab.Dsl.Layers.LayerKind.Find(name) is { Category: NormLab.Dsl.Layers.LayerCategory.Activation, Arguments.Count: 0 } definition
+            && definition.Kind != NormLab.Dsl.Layers.LayerKind.Softmax)
+        .ToArray();
 
     private readonly Random _random;
     private readonly List<string> _blocks = new();
