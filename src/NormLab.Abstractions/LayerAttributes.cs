@@ -103,6 +103,18 @@ public sealed class ReLU6Attribute : LayerAttribute
 {
 }
 
+/// <summary>x · relu6(x + 3) / 6, a cheap swish (MobileNetV3). (<c>hardswish</c>)</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class HardswishAttribute : LayerAttribute
+{
+}
+
+/// <summary>relu6(x + 3) / 6, a cheap sigmoid that is exactly 0 or 1 beyond ±3 (MobileNetV3). (<c>hardsigmoid</c>)</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class HardsigmoidAttribute : LayerAttribute
+{
+}
+
 /// <summary>Normalizes the channels (dimension 1) into probabilities. (<c>softmax</c>)</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class SoftmaxAttribute : LayerAttribute

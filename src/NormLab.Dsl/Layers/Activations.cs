@@ -53,6 +53,10 @@ public sealed partial class LayerKind
 
     public static readonly LayerKind ReLU6 = Activation("relu6", "ReLU6", "min(max(0, x), 6).", LayerTraits.Monotone, "ReLU6", HealthMetric.DeadUnits);
 
+    public static readonly LayerKind Hardswish = Activation("hardswish", "Hardswish", "x · relu6(x + 3) / 6, a cheap swish (MobileNetV3).", LayerTraits.None, "Hardswish");
+
+    public static readonly LayerKind Hardsigmoid = Activation("hardsigmoid", "Hardsigmoid", "relu6(x + 3) / 6, a cheap sigmoid that is exactly 0 or 1 beyond ±3 (MobileNetV3).", LayerTraits.Monotone | LayerTraits.Saturating, "Hardsigmoid", HealthMetric.Saturation, 0.01, 0.99);
+
     public static readonly LayerKind Softmax = Define("softmax", LayerCategory.Activation, "Normalizes the channels (dimension 1) into probabilities.")
         .With(LayerTraits.Activation)
         .Arguments("Softmax")

@@ -139,6 +139,8 @@ public class LayerShapeTests
     [InlineData("selu", "selu1", 0)]
     [InlineData("relu6", "relu6_1", 0)]
     [InlineData("softmax", "softmax1", 0)]
+    [InlineData("hardswish", "hardswish1", 0)]
+    [InlineData("hardsigmoid", "hardsigmoid1", 0)]
     public void Activations_keep_the_shape(string layer, string name, long parameters)
     {
         AssertLayer("8x4x4", layer, name, "8x4x4", parameters, 0);

@@ -43,7 +43,7 @@ internal static class Networks
             > residual { conv3x3(width * 2) > bn > swish > conv3x3(width * 2) > bn }
             > residual(project) { conv3x3(width * 4, stride: 2) > bn > gelu } > mish
             > gap > linear(32) > bn > selu > dropout(0.25) > identity
-            > residual(project) { linear(16) > relu6 } > maxout(pieces: 2)
+            > residual(project) { linear(16) > relu6 > hardswish } > hardsigmoid > maxout(pieces: 2)
             > linear(classes) > softmax
         }
 
