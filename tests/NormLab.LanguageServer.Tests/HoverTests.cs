@@ -83,6 +83,21 @@ public sealed class HoverTests
     }
 
     [Fact]
+    public void TheCatalogHoverReadsTheKindsDescriptionAndArguments()
+    {
+        const string text = "block Unused = conv3x3(8) > dropout > relu\n";
+        var analysis = Documents.Analyze(text);
+        var conv = HoverFeature.Hover(analysis, Documents.OffsetOf(text, "conv3x3", 1))!.Markdown;
+        Assert.Contains("Layer `conv` (convolution): " + NormLab.Dsl.Layers.LayerKind.Conv.Description, conv, StringComparison.Ordinal);
+        Assert.Contains("- `stride` = 1 (at least 1): The step between windows.", conv, StringComparison.Ordinal);
+        Assert.Contains("- `bias` = auto: auto drops the bias", conv, StringComparison.Ordinal);
+        var dropout = HoverFeature.Hover(analysis, Documents.OffsetOf(text, "dropout", 1))!.Markdown;
+        Assert.Contains("- `p` = 0.5 (0 <= x < 1): The probability of zeroing.", dropout, StringComparison.Ordinal);
+        var relu = HoverFeature.Hover(analysis, Documents.OffsetOf(text, "relu", 1))!.Markdown;
+        Assert.Contains("Layer `relu` (activation): max(0, x).", relu, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ALayerOfANetworkWithErrorsShowsWhatWasChecked()
     {
         const string text = "network N(input: 1x8x8) {\n    conv3x3(8) > linaer(2)\n}\n";

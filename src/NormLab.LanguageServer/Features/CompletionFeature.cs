@@ -285,7 +285,7 @@ internal static class CompletionFeature
                 Detail = Signature(name, definition),
                 Documentation = new MarkupContent
                 {
-                    Value = $"{definition.Category} layer `{canonical}`" + (name != canonical && name != definition.Name ? $" (alias of `{definition.Name}`)" : string.Empty),
+                    Value = $"{definition.Category} layer `{canonical}`" + (name != canonical && name != definition.Name ? $" (alias of `{definition.Name}`)" : string.Empty) + ": " + definition.Kind.Description,
                 },
                 InsertText = required.Length == 0 ? name : name + "(" + string.Join(", ", required.Select((a, i) => $"${{{i + 1}:{a.Name}}}")) + ")",
                 InsertTextFormat = required.Length == 0 ? 1 : 2,

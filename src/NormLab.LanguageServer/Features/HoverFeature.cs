@@ -288,7 +288,23 @@ internal static class HoverFeature
         var builder = new StringBuilder();
         builder.Append("```normlab\n").Append(CompletionFeature.Signature(written, definition)).Append("\n```\n\n");
         builder.Append("Layer `").Append(LayerCatalog.CanonicalName(definition.Kind)).Append("` (")
-            .Append(definition.Category.ToString().ToLowerInvariant()).Append(')');
+            .Append(definition.Category.ToString().ToLowerInvariant()).Append("): ").Append(definition.Kind.Description);
+        foreach (var argument in definition.Arguments.Where(a => a.Description.Length > 0))
+        {
+            builder.Append("\n- `").Append(argument.Name).Append('`');
+            if (argument.Default is not null && !argument.Required)
+            {
+                builder.Append(" = ").Append(System.Convert.ToString(argument.Default, System.Globalization.CultureInfo.InvariantCulture)!.ToLowerInvariant());
+            }
+
+            if (argument.Range is not null)
+            {
+                builder.Append(" (").Append(argument.Range).Append(')');
+            }
+
+            builder.Append(": ").Append(argument.Description);
+        }
+
         return builder.ToString();
     }
 
