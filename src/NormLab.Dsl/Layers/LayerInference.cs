@@ -14,33 +14,36 @@ namespace NormLab.Dsl.Layers;
 internal sealed class LayerInference
 {
     private readonly DiagnosticBag _diagnostics;
-    private readonly Func<bool> _getValid;
-    private readonly Action _invalidate;
 
-    public LayerInference(BoundLayer layer, BoundLayer? next, LayerModel model, DiagnosticBag diagnostics, Func<bool> getValid, Action invalidate)
+    public LayerInference(DiagnosticBag diagnostics)
+    {
+        _diagnostics = diagnostics;
+        Layer = null!;
+        Model = null!;
+    }
+
+    /// <summary>Points the context at the next layer to infer.</summary>
+    public void Start(BoundLayer layer, BoundLayer? next, LayerModel model)
     {
         Layer = layer;
         Next = next;
         Model = model;
-        _diagnostics = diagnostics;
-        _getValid = getValid;
-        _invalidate = invalidate;
     }
 
-    public BoundLayer Layer { get; }
+    public BoundLayer Layer { get; private set; }
 
     /// <summary>The next layer of the same sequence, if any (<c>bias: auto</c> looks at it).</summary>
-    public BoundLayer? Next { get; }
+    public BoundLayer? Next { get; private set; }
 
-    public LayerModel Model { get; }
+    public LayerModel Model { get; private set; }
 
     public Shape Input => Model.InputShape;
 
     /// <summary>The name the layer's messages use (<c>conv3x3</c>).</summary>
     public string Name => Layer.Definition.Name;
 
-    /// <summary>False once a shape error made later shapes meaningless.</summary>
-    public bool Valid => _getValid();
+    /// <summary>False once a shape error made later shapes meaningless (for the rest of the network).</summary>
+    public bool Valid { get; set; } = true;
 
     public int Int(string name) => Layer.Int(name);
 
@@ -65,7 +68,7 @@ internal sealed class LayerInference
     public void Fail(DiagnosticDescriptor descriptor, params object?[] arguments)
     {
         Report(descriptor, arguments);
-        _invalidate();
+        Valid = false;
     }
 
     /// <summary><c>bias: auto</c> drops the bias when the very next layer cancels it (bn, in subtract the batch mean).</summary>
@@ -110,7 +113,8 @@ internal sealed class LayerInference
         var extent = ((long)dilation * (kernel - 1)) + 1;
         var spatial = input.SpatialRank;
         var output = new int[spatial];
-        var dropped = new long[spatial];
+        long droppedRows = 0;
+        long droppedColumns = 0;
         for (var i = 0; i < spatial; i++)
         {
             long padded = input.Spatial(i) + (2L * padding);
@@ -126,12 +130,20 @@ internal sealed class LayerInference
             output[i] = (int)(((padded - extent) / stride) + 1);
 
             // rows of real input after the last window (the trailing padding may go unused: nothing is lost)
-            dropped[i] = Math.Max(0, ((padded - extent) % stride) - padding);
+            var dropped = Math.Max(0, ((padded - extent) % stride) - padding);
+            if (i == 0)
+            {
+                droppedRows = dropped;
+            }
+            else
+            {
+                droppedColumns = dropped;
+            }
         }
 
-        if (stride > 1 && spatial == 2 && (dropped[0] != 0 || dropped[1] != 0))
+        if (stride > 1 && spatial == 2 && (droppedRows != 0 || droppedColumns != 0))
         {
-            var (rows, columns) = (dropped[0], dropped[1]);
+            var (rows, columns) = (droppedRows, droppedColumns);
             var what = rows != 0 && columns != 0
                 ? (rows == 1 && columns == 1 ? "row and column" : "rows and columns")
                 : rows != 0 ? (rows == 1 ? "row" : $"{rows} rows") : (columns == 1 ? "column" : $"{columns} columns");

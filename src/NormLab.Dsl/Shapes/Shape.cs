@@ -15,6 +15,9 @@ public sealed class Shape : IEquatable<Shape>
 
     public Shape(params int[] dimensions) => _dimensions = (int[])dimensions.Clone();
 
+    /// <summary>Takes <paramref name="dimensions"/> as they are (the caller made them and lets go of them).</summary>
+    private Shape(int[] dimensions, bool owned) => _dimensions = dimensions;
+
     public static Shape Image(int channels, int height, int width) => new(channels, height, width);
 
     public static Shape Features(int count) => new(count);
@@ -46,7 +49,7 @@ public sealed class Shape : IEquatable<Shape>
     {
         var dimensions = (int[])_dimensions.Clone();
         dimensions[0] = channels;
-        return new Shape(dimensions);
+        return new Shape(dimensions, owned: true);
     }
 
     /// <summary><paramref name="channels"/> over the given spatial dimensions.</summary>
@@ -55,7 +58,7 @@ public sealed class Shape : IEquatable<Shape>
         var dimensions = new int[spatial.Length + 1];
         dimensions[0] = channels;
         spatial.CopyTo(dimensions, 1);
-        return new Shape(dimensions);
+        return new Shape(dimensions, owned: true);
     }
 
     /// <summary>The number of elements per sample.</summary>

@@ -21,10 +21,21 @@ internal sealed class ShapeInference
 
     private readonly DiagnosticBag _diagnostics;
 
-    private ShapeInference(DiagnosticBag diagnostics) => _diagnostics = diagnostics;
+    /// <summary>What the kinds' shape functions see; one per network, pointed at each layer in turn (no allocation per layer).</summary>
+    private readonly LayerInference _context;
+
+    private ShapeInference(DiagnosticBag diagnostics)
+    {
+        _diagnostics = diagnostics;
+        _context = new LayerInference(diagnostics);
+    }
 
     /// <summary>False once a shape error made later shapes meaningless.</summary>
-    private bool Valid { get; set; } = true;
+    private bool Valid
+    {
+        get => _context.Valid;
+        set => _context.Valid = value;
+    }
 
     public static (List<LayerModel> Layers, Shape? Output) Infer(IReadOnlyList<BoundLayer> layers, Shape input, DiagnosticBag diagnostics)
     {
@@ -58,7 +69,8 @@ internal sealed class ShapeInference
         }
         else
         {
-            layer.Kind.Infer(new LayerInference(layer, next, model, _diagnostics, () => Valid, () => Valid = false));
+            _context.Start(layer, next, model);
+            layer.Kind.Infer(_context);
         }
 
         if (model.Parameters > HugeLayerParameters && Valid)
