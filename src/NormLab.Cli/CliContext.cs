@@ -29,6 +29,9 @@ internal sealed class CliContext
     /// <summary>True only when <see cref="Output"/> is a terminal and colours are not turned off.</summary>
     public bool UseColor { get; }
 
-    /// <summary>Writes the one-line form every command uses for a problem with its input.</summary>
-    public void ReportError(string message) => Error.WriteLine("normlab: error: " + message);
+    /// <summary>
+    /// Writes the one-line form every command uses for a problem with its input; control characters from files and
+    /// command lines are escaped (<see cref="NormLab.Cli.Output.TerminalText"/>), so the line stays one line.
+    /// </summary>
+    public void ReportError(string message) => Error.WriteLine("normlab: error: " + NormLab.Cli.Output.TerminalText.Escape(message));
 }

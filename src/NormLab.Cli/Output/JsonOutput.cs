@@ -11,7 +11,7 @@ namespace NormLab.Cli.Output;
 /// <summary>
 /// The one way the command line writes JSON: indented, <c>\n</c> line ends on every OS, and messages
 /// kept readable (<c>'bn'</c>, not <c>\u0027bn\u0027</c>). Numbers are written by
-/// <see cref="Utf8JsonWriter"/>, which never depends on the culture.
+/// <see cref="Utf8JsonWriter"/>, which never depends on the culture. No control character reaches a terminal raw.
 /// </summary>
 internal static class JsonOutput
 {
@@ -30,7 +30,10 @@ internal static class JsonOutput
             write(writer);
         }
 
-        output.WriteLine(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length));
+        // the relaxed encoder escapes C0 controls only: DEL, C1 and the bidirectional controls that a file can hold
+        // would reach a terminal raw. They can only stand inside strings, where TerminalText's \uXXXX is JSON's own
+        // escape, so the document means the same.
+        output.WriteLine(TerminalText.Escape(Encoding.UTF8.GetString(buffer.GetBuffer(), 0, (int)buffer.Length), keepNewLines: true));
     }
 
     /// <summary>A shape as one compact array, <c>"output": [32, 28, 28]</c>, as cli.md shows it; null when unknown.</summary>

@@ -79,7 +79,7 @@ internal static class SummaryFormatter
     private static void WriteText(NetworkModel network, TextWriter output)
     {
         var title = string.IsNullOrEmpty(network.Namespace) ? network.Name : network.Namespace + "." + network.Name;
-        output.WriteLine("Network: " + title);
+        output.WriteLine("Network: " + TerminalText.Escape(title));
         output.WriteLine($"Input: {network.Input}   Output: {network.Output}");
         output.WriteLine();
 
@@ -115,8 +115,8 @@ internal static class SummaryFormatter
         {
             rows.Add(new[]
             {
-                indent + layer.Name,
-                layer.KindName,
+                indent + TerminalText.Escape(layer.Name),
+                TerminalText.Escape(layer.KindName),
                 layer.OutputShape.ToString(),
                 layer.Parameters == 0 ? "--" : QuantityFormat.FormatCount(layer.Parameters),
                 layer.Macs == 0 ? "--" : QuantityFormat.FormatCount(layer.Macs),

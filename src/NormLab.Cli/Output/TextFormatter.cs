@@ -6,7 +6,8 @@ namespace NormLab.Cli.Output;
 
 /// <summary>
 /// <c>check --format text</c>: the form compilers use, one line per diagnostic
-/// (<c>path(3,15): warning NL1001: message</c>), then a count line. Colours only on a terminal.
+/// (<c>path(3,15): warning NL1001: message</c>), then a count line. Colours only on a terminal. Paths and messages,
+/// which quote the files, have their control characters escaped (<see cref="TerminalText"/>).
 /// </summary>
 internal static class TextFormatter
 {
@@ -16,13 +17,13 @@ internal static class TextFormatter
     {
         foreach (var diagnostic in report.Diagnostics)
         {
-            output.Write(diagnostic.File.DisplayPath);
+            output.Write(TerminalText.Escape(diagnostic.File.DisplayPath));
             output.Write(string.Create(CultureInfo.InvariantCulture, $"({diagnostic.Line},{diagnostic.Column}): "));
             WriteColored(output, diagnostic.SeverityText, diagnostic.Severity, useColor);
             output.Write(' ');
-            output.Write(diagnostic.Id);
+            output.Write(TerminalText.Escape(diagnostic.Id));
             output.Write(": ");
-            output.WriteLine(diagnostic.Message);
+            output.WriteLine(TerminalText.Escape(diagnostic.Message));
         }
 
         output.WriteLine(CountLine(report));
