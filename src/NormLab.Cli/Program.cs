@@ -41,15 +41,17 @@ public static class Program
         var parseResult = root.Parse(args);
         if (parseResult.Action is ParseErrorAction)
         {
-            // System.CommandLine exits with 1 on usage errors; the contract says 2 (1 means "errors found")
-            foreach (var error in parseResult.Errors)
+            // System.CommandLine exits with 1 on usage errors; the contract says 2 (1 means "errors found").
+            // One line per mistake; the last one also says where the usage is, so one mistake is one line.
+            var command = parseResult.CommandResult.Command;
+            var name = command == root ? ToolInfo.Name : ToolInfo.Name + " " + string.Join(" ", CommandPath(parseResult.CommandResult));
+            var messages = parseResult.Errors.Select(e => e.Message).Distinct(StringComparer.Ordinal).ToArray();
+            for (var i = 0; i < messages.Length; i++)
             {
-                context.ReportError(error.Message);
+                var message = messages[i].ReplaceLineEndings(" ").TrimEnd();
+                context.ReportError(i < messages.Length - 1 ? message : $"{message} Run '{name} --help' for usage.");
             }
 
-            var command = parseResult.CommandResult.Command;
-            var name = command == root ? ToolInfo.Name : ToolInfo.Name + " " + command.Name;
-            stderr.WriteLine($"Run '{name} --help' for usage.");
             return ExitCodes.UsageError;
         }
 
@@ -68,6 +70,18 @@ public static class Program
             stderr.WriteLine($"normlab: internal error: {e}");
             return ExitCodes.InternalError;
         }
+    }
+
+    /// <summary>The names from the root's first subcommand down to the parsed one: <c>study merge</c>.</summary>
+    private static string[] CommandPath(System.CommandLine.Parsing.CommandResult result)
+    {
+        var names = new System.Collections.Generic.List<string>();
+        for (var current = result; current?.Parent is not null; current = current.Parent as System.CommandLine.Parsing.CommandResult)
+        {
+            names.Insert(0, current.Command.Name);
+        }
+
+        return names.ToArray();
     }
 
     internal static RootCommand CreateRootCommand(CliContext context)

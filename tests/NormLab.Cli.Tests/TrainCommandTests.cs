@@ -186,7 +186,7 @@ public sealed class TrainCommandTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(string.Empty, result.Stdout);
-        Assert.Equal("Run 'normlab train --help' for usage.", result.StderrLines[^1]);
+        Assert.EndsWith("Run 'normlab train --help' for usage.", Assert.Single(result.StderrLines), StringComparison.Ordinal);
     }
 
     [Fact]

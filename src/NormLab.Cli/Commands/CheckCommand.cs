@@ -25,7 +25,7 @@ internal static class CheckCommand
             HelpName = "text|json|sarif",
         };
         paths.Validators.Add(result => InputFiles.RejectUnknownOptions(result, context));
-        format.AcceptOnlyFromAmong(Formats);
+        OptionRules.OneOf(format, Formats);
         var all = new Option<bool>("--all")
         {
             Description = "Also list hidden diagnostics (IDE hints such as NL1009 and the NL4xxx architecture hints).",

@@ -13,15 +13,6 @@ internal static class CommandHelpers
     public static bool IsTerminal(CliContext context) =>
         ReferenceEquals(context.Output, Console.Out) && !Console.IsOutputRedirected;
 
-    /// <summary>A validator: the option, when given, is at least 1.</summary>
-    public static void AtLeastOne(OptionResult result, int? value)
-    {
-        if (value is < 1)
-        {
-            result.AddError($"{result.Option.Name} must be at least 1.");
-        }
-    }
-
     /// <summary>Runs with a token that the first Ctrl+C cancels (a second one ends the process at once).</summary>
     public static int WithCtrlC(Func<CancellationToken, int> run)
     {

@@ -19,6 +19,7 @@ internal static class LspCommand
             Description = "The editor's process id (accepted for language clients that pass it).",
             Hidden = true,
         };
+        OptionRules.WholeNumber(clientProcessId, 0, int.MaxValue);
         var command = new Command("lsp", "Run a language server for .normlab files over standard input and output (diagnostics, hover, completion, go to definition, symbols, formatting, quick fixes).")
         {
             stdio,

@@ -7,6 +7,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using NormLab.Cli.Output;
 using NormLab.Dsl;
 using NormLab.Runtime.Building;
 using NormLab.Runtime.Data;
@@ -92,29 +93,43 @@ internal static class StudyCommand
         var limitTest = new Option<int?>("--limit-test") { Description = "Use only N test images (evenly spaced).", HelpName = "N", Hidden = true };
 
         file.Validators.Add(result => InputFiles.RejectUnknownOptions(result, context));
-        device.AcceptOnlyFromAmong(TrainCommand.DeviceNames);
-        optimizer.AcceptOnlyFromAmong(TrainCommand.OptimizerNames);
-        schedule.AcceptOnlyFromAmong(TrainCommand.ScheduleNames);
-        foreach (var option in new[] { seeds, epochs, batchSize })
-            option.Validators.Add(result => CommandHelpers.AtLeastOne(result, result.GetValueOrDefault<int>()));
-        foreach (var option in new[] { threads, limitTrain, limitTest })
-            option.Validators.Add(result => CommandHelpers.AtLeastOne(result, result.GetValueOrDefault<int?>()));
+        OptionRules.OneOf(device, TrainCommand.DeviceNames);
+        OptionRules.OneOf(optimizer, TrainCommand.OptimizerNames);
+        OptionRules.OneOf(schedule, TrainCommand.ScheduleNames);
+        OptionRules.WholeNumber(seeds, 1, OptionRules.MaxSeeds, 10);
+        OptionRules.WholeNumber(epochs, 1, OptionRules.MaxEpochs, 5);
+        OptionRules.WholeNumber(batchSize, 1, OptionRules.MaxBatchSize, 64);
+        OptionRules.WholeNumber(threads, 1, OptionRules.MaxThreads);
+        OptionRules.WholeNumber(limitTrain, 1, int.MaxValue);
+        OptionRules.WholeNumber(limitTest, 1, int.MaxValue);
+        OptionRules.PositiveNumber(learningRate, OptionRules.MaxLearningRate);
+        OptionRules.NotEmpty(networks, "network names, comma-separated");
+        OptionRules.NotEmpty(output, "a folder");
+        OptionRules.NotEmpty(shard, "i/n, such as 0/4");
+        OptionRules.NotEmpty(baseline, "the name of a network of the file");
+        OptionRules.NotEmpty(data, $"{TrainCommand.SampleData} or a folder");
+        name.Validators.Add(result =>
+        {
+            foreach (var token in result.Tokens.Where(t => !IsValidName(t.Value)))
+                OptionRules.AddError(result, token.Value, "a name that is not empty and is a valid file name (no / or \\, not . or ..)");
+        });
         shard.Validators.Add(result =>
         {
-            if (result.GetValueOrDefault<string?>() is { } text && !Shard.TryParse(text, out _, out var error))
-                result.AddError(error + ".");
-        });
-        learningRate.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is double lr && !(lr > 0 && double.IsFinite(lr)))
-                result.AddError($"{result.Option.Name} must be a positive number.");
+            foreach (var text in result.Tokens.Select(t => t.Value).Where(t => !string.IsNullOrWhiteSpace(t)))
+            {
+                if (!Shard.TryParse(text, out _, out var error))
+                    result.AddError(TerminalText.Escape(error) + ".");
+            }
         });
         parameters.Validators.Add(result =>
         {
-            foreach (var text in result.GetValueOrDefault<string[]>() ?? Array.Empty<string>())
+            var names = new HashSet<string>(StringComparer.Ordinal);
+            foreach (var text in result.Tokens.Select(t => t.Value))
             {
-                if (!TryParseAxis(text, out _, out var error))
+                if (!TryParseAxis(text, out var axis, out var error))
                     result.AddError(error);
+                else if (!names.Add(axis!.Name))
+                    result.AddError($"--param names '{TerminalText.Escape(axis.Name)}' twice; give each hyper-parameter once, with all its values.");
             }
         });
 
@@ -159,6 +174,7 @@ internal static class StudyCommand
         };
         var output = new Option<string?>("--out", "-o") { Description = "Where to write the merged study and its report (default: the first DIR).", HelpName = "DIR" };
         folders.Validators.Add(result => InputFiles.RejectUnknownOptions(result, context));
+        OptionRules.NotEmpty(output, "a folder");
         var command = new Command("merge", "Join the folders of a study's shards into one study folder and write its report (exit code 2: a folder is not a study, the folders hold different studies, or runs are missing).")
         {
             folders,
@@ -191,7 +207,7 @@ internal static class StudyCommand
         if (errors.Length > 0)
         {
             foreach (var diagnostic in errors)
-                context.Error.WriteLine(diagnostic.ToString());
+                context.Error.WriteLine(TerminalText.Escape(diagnostic.ToString()));
             context.ReportError($"{file.DisplayPath} has errors; nothing was trained");
             return ExitCodes.ErrorsFound;
         }
@@ -205,17 +221,6 @@ internal static class StudyCommand
         }
 
         string studyName = arguments.Name ?? Path.GetFileNameWithoutExtension(file.FullPath);
-        string outFolder;
-        try
-        {
-            outFolder = Path.GetFullPath(arguments.Out ?? Path.Combine("studies", studyName), context.CurrentDirectory);
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            context.ReportError($"not a valid path: '{arguments.Out}'");
-            return ExitCodes.UsageError;
-        }
-        var displayOut = InputFiles.DisplayPath(outFolder, arguments.Out ?? "studies", context);
 
         string dataFolder = arguments.Data;
         if (arguments.Data != TrainCommand.SampleData)
@@ -250,24 +255,41 @@ internal static class StudyCommand
             },
             DataName = dataName,
             LoadData = () => StudyData.Load(dataFolder, arguments.LimitTrain, arguments.LimitTest),
-            OutputFolder = outFolder,
             Shard = shard,
             Baseline = arguments.Baseline,
         };
 
+        // before any work: a folder that cannot be written to is refused now, not after the first run
+        var folder = OutputFolder.Prepare(arguments.Out, Path.Combine("studies", studyName), "--out", context);
+        if (folder is null)
+        {
+            return ExitCodes.UsageError;
+        }
+
+        var exitCode = Run(context, options with { OutputFolder = folder.FullPath }, text, file.DisplayPath, shard, folder.DisplayPath, cancellationToken);
+        if (exitCode != ExitCodes.Success)
+        {
+            folder.RemoveIfCreatedAndEmpty();
+        }
+
+        return exitCode;
+    }
+
+    private static int Run(CliContext context, StudyOptions options, string text, string displayPath, Shard? shard, string displayOut, CancellationToken cancellationToken)
+    {
         var reporter = new ProgressReporter(context.Output, CommandHelpers.IsTerminal(context));
         try
         {
-            var study = Study.Create(text, file.DisplayPath, options);
+            var study = Study.Create(text, displayPath, options);
             var device = Devices.Resolve(options.Training.Device);
             var definition = study.Definition;
             int cells = study.Cells.Count;
-            context.Output.WriteLine(string.Format(
+            context.Output.WriteLine(TerminalText.Escape(string.Format(
                 Invariant,
                 "Study {0}: {1} network{2} × {3} seed{4} = {5} run{6}{7}, {8} epoch{9} each on {10}, {11} → {12}",
                 definition.Name, definition.Networks.Count, Plural(definition.Networks.Count), definition.Seeds, Plural(definition.Seeds), cells, Plural(cells),
                 shard is null ? string.Empty : string.Format(Invariant, " (shard {0}: {1} run{2})", shard, study.OwnCells.Count, Plural(study.OwnCells.Count)),
-                definition.Epochs, Plural(definition.Epochs), definition.Data, Devices.Name(device), displayOut));
+                definition.Epochs, Plural(definition.Epochs), definition.Data, Devices.Name(device), displayOut)));
             context.Output.Flush();
 
             StudyRunSummary summary;
@@ -299,7 +321,7 @@ internal static class StudyCommand
         catch (ArchitectureException e)
         {
             reporter.Clear();
-            context.Error.WriteLine(e.Message);
+            context.Error.WriteLine(TerminalText.Escape(e.Message));
             return ExitCodes.ErrorsFound;
         }
         catch (Exception e) when (e is StudyException or TrainingException or DataSetException or ArgumentException)
@@ -321,7 +343,16 @@ internal static class StudyCommand
         var full = new List<string>();
         foreach (var folder in folders)
         {
-            var path = Path.GetFullPath(folder, context.CurrentDirectory);
+            string path;
+            try
+            {
+                path = string.IsNullOrWhiteSpace(folder) ? throw new ArgumentException("empty path") : Path.GetFullPath(folder, context.CurrentDirectory);
+            }
+            catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+            {
+                context.ReportError($"not a valid path: '{folder}'");
+                return ExitCodes.UsageError;
+            }
             if (!Directory.Exists(path))
             {
                 context.ReportError("no such folder: " + folder);
@@ -330,8 +361,15 @@ internal static class StudyCommand
             full.Add(path);
         }
 
-        var target = Path.GetFullPath(output ?? folders[0], context.CurrentDirectory);
-        var displayOut = InputFiles.DisplayPath(target, output ?? folders[0], context);
+        // before any work: a folder that cannot be written to is refused now
+        var prepared = OutputFolder.Prepare(output, folders[0], "--out", context);
+        if (prepared is null)
+        {
+            return ExitCodes.UsageError;
+        }
+
+        var target = prepared.FullPath;
+        var displayOut = prepared.DisplayPath;
         try
         {
             var merged = Study.Merge(full, target);
@@ -401,12 +439,29 @@ internal static class StudyCommand
         }
         if (name.Length == 0 || values.Count == 0)
         {
-            error = $"--param expects NAME=V1,V2,... with numbers (got '{text}').";
+            error = $"--param expects NAME=V1,V2,... with numbers (got '{TerminalText.Escape(text)}').";
+            return false;
+        }
+        if (values.Count > OptionRules.MaxParameterValues)
+        {
+            error = $"--param {TerminalText.Escape(name)} has {values.Count} values; at most {OptionRules.MaxParameterValues} are allowed.";
+            return false;
+        }
+        var duplicate = values.GroupBy(v => v).FirstOrDefault(g => g.Count() > 1);
+        if (duplicate is not null)
+        {
+            error = $"--param {TerminalText.Escape(name)} lists the value {duplicate.Key.ToString("R", Invariant)} twice (got '{TerminalText.Escape(text)}'); give each value once.";
             return false;
         }
         axis = new HyperParameterAxis(name, values);
         return true;
     }
+
+    /// <summary>A study name: it names the default folder <c>studies/NAME</c>, so it must stay one folder name.</summary>
+    internal static bool IsValidName(string name) =>
+        !string.IsNullOrWhiteSpace(name) && name != "." && name != ".."
+        && name.IndexOfAny(Path.GetInvalidFileNameChars()) < 0 && name.IndexOfAny(new[] { '/', '\\' }) < 0
+        && !name.Any(TerminalText.NeedsEscape);
 
     private static string Plural(int count) => count == 1 ? string.Empty : "s";
 
@@ -467,7 +522,7 @@ internal static class StudyCommand
         private void Line(string text)
         {
             Clear();
-            output.WriteLine(text);
+            output.WriteLine(TerminalText.Escape(text));
             output.Flush();
         }
 

@@ -32,7 +32,8 @@ internal static class SummaryCommand
             HelpName = "text|json",
         };
         file.Validators.Add(result => InputFiles.RejectUnknownOptions(result, context));
-        format.AcceptOnlyFromAmong(Formats);
+        OptionRules.NotEmpty(network, "the name of a network of the file");
+        OptionRules.OneOf(format, Formats);
 
         var command = new Command("summary", "Show each network's layers, output shapes, parameters and multiply-accumulates per sample (exit code 1: the file has errors; its valid networks are still shown).")
         {
@@ -87,7 +88,7 @@ internal static class SummaryCommand
 
         foreach (var diagnostic in result.Diagnostics.Where(d => d.IsError))
         {
-            context.Error.WriteLine(diagnostic.ToString());
+            context.Error.WriteLine(TerminalText.Escape(diagnostic.ToString()));
         }
 
         var leftOut = selected.Where(n => !IsValid(n, result)).Select(n => n.Name).ToArray();

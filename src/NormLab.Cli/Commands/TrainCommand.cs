@@ -7,6 +7,7 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Threading;
+using NormLab.Cli.Output;
 using NormLab.Dsl;
 using NormLab.Dsl.Model;
 using NormLab.Runtime.Building;
@@ -134,20 +135,18 @@ internal static class TrainCommand
         };
 
         file.Validators.Add(result => InputFiles.RejectUnknownOptions(result, context));
-        device.AcceptOnlyFromAmong(DeviceNames);
-        optimizer.AcceptOnlyFromAmong(OptimizerNames);
-        schedule.AcceptOnlyFromAmong(ScheduleNames);
-        epochs.Validators.Add(result => CommandHelpers.AtLeastOne(result, result.GetValueOrDefault<int>()));
-        batchSize.Validators.Add(result => CommandHelpers.AtLeastOne(result, result.GetValueOrDefault<int>()));
-        evaluateEvery.Validators.Add(result => CommandHelpers.AtLeastOne(result, result.GetValueOrDefault<int?>()));
-        threads.Validators.Add(result => CommandHelpers.AtLeastOne(result, result.GetValueOrDefault<int?>()));
-        learningRate.Validators.Add(result =>
-        {
-            if (result.GetValueOrDefault<double?>() is double lr && !(lr > 0 && double.IsFinite(lr)))
-            {
-                result.AddError($"{result.Option.Name} must be a positive number.");
-            }
-        });
+        OptionRules.OneOf(device, DeviceNames);
+        OptionRules.OneOf(optimizer, OptimizerNames);
+        OptionRules.OneOf(schedule, ScheduleNames);
+        OptionRules.WholeNumber(epochs, 1, OptionRules.MaxEpochs, 5);
+        OptionRules.WholeNumber(seed, long.MinValue, long.MaxValue, 1);
+        OptionRules.WholeNumber(batchSize, 1, OptionRules.MaxBatchSize, 64);
+        OptionRules.WholeNumber(evaluateEvery, 1, int.MaxValue);
+        OptionRules.WholeNumber(threads, 1, OptionRules.MaxThreads);
+        OptionRules.PositiveNumber(learningRate, OptionRules.MaxLearningRate);
+        OptionRules.NotEmpty(network, "the name of a network of the file");
+        OptionRules.NotEmpty(data, $"{SampleData} or a folder");
+        OptionRules.NotEmpty(output, "a folder");
 
         var command = new Command("train", "Train one network of a .normlab file, print its metrics and write run.json and model.bin (exit code 1: the file has errors; 2: bad usage, unknown network or unreadable data).")
         {
@@ -206,7 +205,7 @@ internal static class TrainCommand
         {
             foreach (var diagnostic in checkResult.Diagnostics.Where(d => d.IsError))
             {
-                context.Error.WriteLine(diagnostic.ToString());
+                context.Error.WriteLine(TerminalText.Escape(diagnostic.ToString()));
             }
 
             context.ReportError($"{file.DisplayPath} has errors; nothing was trained");
@@ -220,7 +219,7 @@ internal static class TrainCommand
         }
         catch (ArchitectureException e)
         {
-            context.Error.WriteLine(e.Message);
+            context.Error.WriteLine(TerminalText.Escape(e.Message));
             return ExitCodes.ErrorsFound;
         }
 
@@ -247,18 +246,24 @@ internal static class TrainCommand
             Threads = arguments.Threads,
         };
 
-        string outFolder;
-        try
+        // before any work: a folder that cannot be written to is refused now, not after the training
+        var folder = OutputFolder.Prepare(arguments.Out, Path.Combine("runs", $"{network.Name}-seed{arguments.Seed.ToString(Invariant)}"), "--out", context);
+        if (folder is null)
         {
-            outFolder = Path.GetFullPath(arguments.Out ?? Path.Combine("runs", $"{network.Name}-seed{arguments.Seed.ToString(Invariant)}"), context.CurrentDirectory);
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            context.ReportError($"not a valid path: '{arguments.Out}'");
             return ExitCodes.UsageError;
         }
 
-        var displayOut = InputFiles.DisplayPath(outFolder, arguments.Out ?? "runs", context);
+        var exitCode = Train(context, arguments, network, options, folder.FullPath, folder.DisplayPath, cancellationToken);
+        if (exitCode != ExitCodes.Success)
+        {
+            folder.RemoveIfCreatedAndEmpty();
+        }
+
+        return exitCode;
+    }
+
+    private static int Train(CliContext context, Arguments arguments, NetworkModel network, TrainingOptions options, string outFolder, string displayOut, CancellationToken cancellationToken)
+    {
         try
         {
             // before loading any data: a missing CUDA is the quickest thing to report
@@ -271,11 +276,11 @@ internal static class TrainCommand
 
             Trainer.CheckFits(network, data.Train);
             var dataName = arguments.Data == SampleData ? SampleData : InputFiles.ToForwardSlashes(arguments.Data);
-            context.Output.WriteLine(string.Format(
+            context.Output.WriteLine(TerminalText.Escape(string.Format(
                 Invariant,
                 "Training {0} on {1} ({2:N0} train / {3:N0} test images): seed {4}, {5}, {6} lr {7}, batch size {8}, {9} epoch{10}",
                 network.Name, dataName, data.Train.Count, data.Test.Count, options.Seed, Devices.Name(device),
-                arguments.Optimizer, options.InitialLearningRate, options.BatchSize, options.Epochs, options.Epochs == 1 ? string.Empty : "s"));
+                arguments.Optimizer, options.InitialLearningRate, options.BatchSize, options.Epochs, options.Epochs == 1 ? string.Empty : "s")));
             context.Output.Flush();
 
             var weightsPath = Path.Combine(outFolder, WeightsFileName);
@@ -307,9 +312,9 @@ internal static class TrainCommand
             }
 
             WriteSummary(context.Output, result);
-            context.Output.WriteLine(result.Weights is null
+            context.Output.WriteLine(TerminalText.Escape(result.Weights is null
                 ? $"Wrote {displayOut}/{RunFileName} (no weights: the run diverged)"
-                : $"Wrote {displayOut}/{RunFileName} and {displayOut}/{WeightsFileName}");
+                : $"Wrote {displayOut}/{RunFileName} and {displayOut}/{WeightsFileName}"));
             return ExitCodes.Success;
         }
         catch (TrainingException e)
