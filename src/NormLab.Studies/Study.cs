@@ -90,6 +90,9 @@ public sealed class Study
         var duplicate = names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new StudyException($"network '{duplicate.Key}' is named twice");
+        var caseTwin = names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (caseTwin is not null)
+            throw new StudyException($"networks '{string.Join("' and '", caseTwin)}' differ only in case; they would share a folder on case-insensitive file systems: rename one, or study them apart");
         foreach (string name in names)
         {
             if (declared.All(n => n.Name != name))
@@ -291,9 +294,14 @@ public sealed class Study
         {
             run = RunResult.FromJson(File.ReadAllText(path));
         }
-        catch (Exception e) when (e is JsonException or IOException or NotSupportedException)
+        catch (Exception e) when (e is JsonException or IOException or NotSupportedException or UnauthorizedAccessException)
         {
             problem = $"{cell.RelativePath} is not a run file ({e.Message})";
+            return null;
+        }
+        if (MissingField(run) is { } field)
+        {
+            problem = $"{cell.RelativePath} is not a run file ('{field}' is missing or null)";
             return null;
         }
 
@@ -312,6 +320,20 @@ public sealed class Study
         }
         return run;
     }
+
+    /// <summary>The first field a report needs that a run file lacks (or holds null, or a list with a null in it); null when none.</summary>
+    private static string? MissingField(RunResult run) =>
+        run.Network is null ? "network"
+        : run.Data is null ? "data"
+        : run.Device is null ? "device"
+        : run.Options is null ? "options"
+        : run.Options.AccuracyTargets is null ? "options.accuracyTargets"
+        : run.Epochs is null || run.Epochs.Any(e => e is null) ? "epochs"
+        : run.Convergence is null || run.Convergence.Any(c => c is null) ? "convergence"
+        : run.Evaluations is null || run.Evaluations.Any(e => e is null) ? "evaluations"
+        : run.Health is null || run.Health.Any(h => h is null || h.Layers is null || h.Gradients is null || h.Layers.Any(l => l is null || l.Name is null || l.Kind is null) || h.Gradients.Any(g => g is null || g.Parameter is null)) ? "health"
+        : run.Diverged is { Reason: null } ? "diverged.reason"
+        : null;
 
     /// <summary>The runs of <paramref name="definition"/>'s grid found in <paramref name="folder"/>, in grid order.</summary>
     public static IReadOnlyList<(StudyCell Cell, RunResult? Run)> ReadRuns(string folder, StudyDefinition definition) =>
@@ -380,7 +402,7 @@ public sealed class Study
         return settings;
     }
 
-    private static string RowName(string network, IReadOnlyList<KeyValuePair<string, double>> setting) =>
+    internal static string RowName(string network, IReadOnlyList<KeyValuePair<string, double>> setting) =>
         setting.Count == 0
             ? network
             : network + "@" + string.Join(",", setting.Select(p => p.Key + "=" + p.Value.ToString("R", CultureInfo.InvariantCulture)));

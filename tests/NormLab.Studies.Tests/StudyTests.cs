@@ -111,6 +111,24 @@ public sealed class StudyTests : IDisposable
     }
 
     [Fact]
+    public void Networks_whose_names_differ_only_in_case_are_refused()
+    {
+        const string twins = """
+            network Net(input: 1x8x8, classes: 4) {
+                flatten > linear(classes)
+            }
+
+            network net(input: 1x8x8, classes: 4) {
+                flatten > linear(classes)
+            }
+            """;
+
+        var error = Assert.Throws<StudyException>(() => Study.Create(twins, "twins.normlab", Options("twins") with { Networks = null }));
+
+        Assert.Equal("networks 'Net' and 'net' differ only in case; they would share a folder on case-insensitive file systems: rename one, or study them apart", error.Message);
+    }
+
+    [Fact]
     public void A_study_writes_every_run_and_the_report_and_a_rerun_trains_nothing()
     {
         var events = new List<StudyProgress>();
