@@ -267,7 +267,7 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
         return lines.Select(l => string.Join(",", keep.Select(i => l.Split(',')[i]))).ToArray();
     }
 
-    private static ProcessStartInfo Start(string folder, string[] arguments)
+    internal static ProcessStartInfo Start(string folder, string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {
