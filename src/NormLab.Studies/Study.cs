@@ -167,8 +167,20 @@ public sealed class Study
     {
         string folder = Path.GetFullPath(Options.OutputFolder);
         CheckFolder(folder);
-        Directory.CreateDirectory(folder);
-        Definition.Save(Path.Combine(folder, StudyDefinition.FileName));
+        if (Directory.Exists(folder))
+            AtomicFile.DeleteTemporaryFiles(folder, depth: 2); // runs/<row>/.normlab-*.tmp of a killed study
+
+        // study.json is written once the data has loaded and fits (or when every run is already there): a start that
+        // fails leaves nothing behind, so the corrected command is not refused as "another study"
+        bool committed = false;
+        void Commit()
+        {
+            if (committed)
+                return;
+            Directory.CreateDirectory(folder);
+            Definition.Save(Path.Combine(folder, StudyDefinition.FileName));
+            committed = true;
+        }
 
         var cells = OwnCells;
         int trained = 0, skipped = 0;
@@ -193,6 +205,7 @@ public sealed class Study
                     data = Options.LoadData();
                     foreach (var model in _models.Values)
                         Trainer.CheckFits(model, data.Train);
+                    Commit();
                 }
 
                 progress?.Report(new StudyProgress(StudyEvent.Started, cell, i + 1, cells.Count, Note: problem));
@@ -209,6 +222,7 @@ public sealed class Study
             data?.Dispose();
         }
 
+        Commit();
         var report = Options.Shard is null ? StudyReport.Write(folder) : null;
         return new StudyRunSummary(folder, cells.Count, trained, skipped, report);
     }

@@ -230,6 +230,21 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
     }
 
     [Fact]
+    public void A_study_whose_data_cannot_load_leaves_no_study_json()
+    {
+        using var folder = new TempFolder();
+        folder.Write("nets.normlab", Networks);
+        folder.Write("broken/train-images-idx3-ubyte", "not an IDX file");
+
+        var result = Cli.RunIn(folder.Path, "study", "nets.normlab", "--data", "broken", "--seeds", "1", "--out", "study");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Single(result.StderrLines);
+        Assert.StartsWith("normlab: error: ", result.StderrLines[0], StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "study")));
+    }
+
+    [Fact]
     public void Help_shows_the_options_but_not_the_hidden_ones()
     {
         var help = Cli.Run("study", "--help");
