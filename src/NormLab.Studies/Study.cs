@@ -90,6 +90,9 @@ public sealed class Study
         var duplicate = names.GroupBy(n => n, StringComparer.Ordinal).FirstOrDefault(g => g.Count() > 1);
         if (duplicate is not null)
             throw new StudyException($"network '{duplicate.Key}' is named twice");
+        var caseTwin = names.GroupBy(n => n, StringComparer.OrdinalIgnoreCase).FirstOrDefault(g => g.Count() > 1);
+        if (caseTwin is not null)
+            throw new StudyException($"networks '{string.Join("' and '", caseTwin)}' differ only in case; they would share a folder on case-insensitive file systems: rename one, or study them apart");
         foreach (string name in names)
         {
             if (declared.All(n => n.Name != name))
@@ -164,8 +167,20 @@ public sealed class Study
     {
         string folder = Path.GetFullPath(Options.OutputFolder);
         CheckFolder(folder);
-        Directory.CreateDirectory(folder);
-        Definition.Save(Path.Combine(folder, StudyDefinition.FileName));
+        if (Directory.Exists(folder))
+            AtomicFile.DeleteTemporaryFiles(folder, depth: 2); // runs/<row>/.normlab-*.tmp of a killed study
+
+        // study.json is written once the data has loaded and fits (or when every run is already there): a start that
+        // fails leaves nothing behind, so the corrected command is not refused as "another study"
+        bool committed = false;
+        void Commit()
+        {
+            if (committed)
+                return;
+            Directory.CreateDirectory(folder);
+            Definition.Save(Path.Combine(folder, StudyDefinition.FileName));
+            committed = true;
+        }
 
         var cells = OwnCells;
         int trained = 0, skipped = 0;
@@ -190,6 +205,7 @@ public sealed class Study
                     data = Options.LoadData();
                     foreach (var model in _models.Values)
                         Trainer.CheckFits(model, data.Train);
+                    Commit();
                 }
 
                 progress?.Report(new StudyProgress(StudyEvent.Started, cell, i + 1, cells.Count, Note: problem));
@@ -206,6 +222,7 @@ public sealed class Study
             data?.Dispose();
         }
 
+        Commit();
         var report = Options.Shard is null ? StudyReport.Write(folder) : null;
         return new StudyRunSummary(folder, cells.Count, trained, skipped, report);
     }
@@ -291,9 +308,14 @@ public sealed class Study
         {
             run = RunResult.FromJson(File.ReadAllText(path));
         }
-        catch (Exception e) when (e is JsonException or IOException or NotSupportedException)
+        catch (Exception e) when (e is JsonException or IOException or NotSupportedException or UnauthorizedAccessException)
         {
             problem = $"{cell.RelativePath} is not a run file ({e.Message})";
+            return null;
+        }
+        if (MissingField(run) is { } field)
+        {
+            problem = $"{cell.RelativePath} is not a run file ('{field}' is missing or null)";
             return null;
         }
 
@@ -312,6 +334,20 @@ public sealed class Study
         }
         return run;
     }
+
+    /// <summary>The first field a report needs that a run file lacks (or holds null, or a list with a null in it); null when none.</summary>
+    private static string? MissingField(RunResult run) =>
+        run.Network is null ? "network"
+        : run.Data is null ? "data"
+        : run.Device is null ? "device"
+        : run.Options is null ? "options"
+        : run.Options.AccuracyTargets is null ? "options.accuracyTargets"
+        : run.Epochs is null || run.Epochs.Any(e => e is null) ? "epochs"
+        : run.Convergence is null || run.Convergence.Any(c => c is null) ? "convergence"
+        : run.Evaluations is null || run.Evaluations.Any(e => e is null) ? "evaluations"
+        : run.Health is null || run.Health.Any(h => h is null || h.Layers is null || h.Gradients is null || h.Layers.Any(l => l is null || l.Name is null || l.Kind is null) || h.Gradients.Any(g => g is null || g.Parameter is null)) ? "health"
+        : run.Diverged is { Reason: null } ? "diverged.reason"
+        : null;
 
     /// <summary>The runs of <paramref name="definition"/>'s grid found in <paramref name="folder"/>, in grid order.</summary>
     public static IReadOnlyList<(StudyCell Cell, RunResult? Run)> ReadRuns(string folder, StudyDefinition definition) =>
@@ -380,7 +416,7 @@ public sealed class Study
         return settings;
     }
 
-    private static string RowName(string network, IReadOnlyList<KeyValuePair<string, double>> setting) =>
+    internal static string RowName(string network, IReadOnlyList<KeyValuePair<string, double>> setting) =>
         setting.Count == 0
             ? network
             : network + "@" + string.Join(",", setting.Select(p => p.Key + "=" + p.Value.ToString("R", CultureInfo.InvariantCulture)));

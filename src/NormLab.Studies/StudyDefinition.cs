@@ -52,25 +52,30 @@ public sealed record StudyDefinition
 
     public string ToJson() => JsonSerializer.Serialize(this, RunResult.JsonOptions);
 
-    public static StudyDefinition FromJson(string json) =>
-        JsonSerializer.Deserialize<StudyDefinition>(json, RunResult.JsonOptions) ?? throw new JsonException($"{FileName} holds null");
+    /// <summary>
+    /// Reads a definition, checking every field (present, of the right type, not null) and the row names (which become
+    /// folders): a <see cref="StudyException"/> naming <paramref name="file"/> and the field otherwise.
+    /// </summary>
+    public static StudyDefinition FromJson(string json, string file = FileName) => StudyFile.Parse(json, file);
 
     public void Save(string path) => AtomicFile.Write(path, temp => File.WriteAllText(temp, ToJson() + "\n", new UTF8Encoding(false)));
 
-    /// <summary>Reads <c>study.json</c> from <paramref name="folder"/>; a <see cref="StudyException"/> when it is missing or unreadable.</summary>
+    /// <summary>Reads <c>study.json</c> from <paramref name="folder"/>; a <see cref="StudyException"/> when it is missing, unreadable or malformed.</summary>
     public static StudyDefinition Load(string folder)
     {
         string path = Path.Combine(folder, FileName);
         if (!File.Exists(path))
             throw new StudyException($"{folder} is not a study folder (no {FileName})");
+        string json;
         try
         {
-            return FromJson(File.ReadAllText(path));
+            json = File.ReadAllText(path);
         }
-        catch (JsonException e)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
         {
-            throw new StudyException($"{path} is not a study definition: {e.Message}", e);
+            throw new StudyException($"cannot read {path}: {e.Message}", e);
         }
+        return FromJson(json, path);
     }
 
     /// <summary>This definition as the whole study (no shard): what two shards of one study share.</summary>

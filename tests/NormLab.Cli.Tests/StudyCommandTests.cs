@@ -182,6 +182,68 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
         Assert.False(Directory.Exists(Path.Combine(folder.Path, "studies")));
     }
 
+    /// <summary>
+    /// Shards' <c>study.json</c> written by hand or by an attacker: names that climb out of <c>--out</c>, nulls, wrong
+    /// types, names equal but for case. Each is one line naming the file and the field, exit code 2, and nothing is
+    /// written anywhere (the merge reads everything before it writes).
+    /// </summary>
+    [Theory]
+    [InlineData("[{0}\"name\": \"../../../escaped\", \"network\": \"../../../escaped\"{1}]", "'networks[0].network' must be a network name (letters, digits and _, not starting with a digit), got '../../../escaped'")]
+    [InlineData("[{0}\"name\": \"../../escaped\", \"network\": \"Linear\"{1}]", "'networks[0].name' must be its network's name 'Linear' (letters, digits and _, not starting with a digit), got '../../escaped'")]
+    [InlineData("null", "'networks' must be a list of networks, got null")]
+    [InlineData("[null]", "'networks[0]' must be an object, got null")]
+    [InlineData("{{}}", "'networks' must be a list of networks, got an object")]
+    [InlineData("[{0}\"name\": 7, \"network\": \"Linear\"{1}]", "'networks[0].name' must be a string, got 7")]
+    public void Merge_refuses_a_crafted_study_json_with_one_line_and_writes_nothing(string networks, string problem)
+    {
+        using var folder = new TempFolder();
+        string valid = File.ReadAllText(Path.Combine(straight.Folder.Path, "straight", "study.json"));
+        var json = System.Text.Json.Nodes.JsonNode.Parse(valid)!.AsObject();
+        string row = """{"hyperParameters": {}, "parameters": 7850, "fingerprint": "0123456789abcdef", """;
+        string text = string.Format(CultureInfo.InvariantCulture, networks, row, "}");
+        json["networks"] = System.Text.Json.Nodes.JsonNode.Parse(text);
+        folder.Write("work/shards/a/study.json", json.ToJsonString());
+        folder.Write("work/shards/a/runs/Linear/seed-1.json", "{}");
+        var before = Directory.GetFileSystemEntries(folder.Path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray();
+
+        var result = Cli.RunIn(Path.Combine(folder.Path, "work"), "study", "merge", "shards/a", "--out", "out/merged");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal("normlab: error: " + Path.Combine(folder.Path, "work", "shards", "a", "study.json") + ": " + problem, result.StderrLines.Single());
+        Assert.Equal(before, Directory.GetFileSystemEntries(folder.Path, "*", SearchOption.AllDirectories).Order(StringComparer.Ordinal).ToArray());
+    }
+
+    [Fact]
+    public void Merge_refuses_names_that_differ_only_in_case()
+    {
+        using var folder = new TempFolder();
+        var json = System.Text.Json.Nodes.JsonNode.Parse(File.ReadAllText(Path.Combine(straight.Folder.Path, "straight", "study.json")))!.AsObject();
+        json["networks"]![1]!["name"] = "linear";
+        json["networks"]![1]!["network"] = "linear";
+        folder.Write("a/study.json", json.ToJsonString());
+
+        var result = Cli.RunIn(folder.Path, "study", "merge", "a", "--out", "merged");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Equal($"normlab: error: {Path.Combine(folder.Path, "a", "study.json")}: 'networks' names 'Linear' and 'linear', which differ only in case (they would share a folder on case-insensitive file systems); rename one", result.StderrLines.Single());
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "merged")));
+    }
+
+    [Fact]
+    public void A_study_whose_data_cannot_load_leaves_no_study_json()
+    {
+        using var folder = new TempFolder();
+        folder.Write("nets.normlab", Networks);
+        folder.Write("broken/train-images-idx3-ubyte", "not an IDX file");
+
+        var result = Cli.RunIn(folder.Path, "study", "nets.normlab", "--data", "broken", "--seeds", "1", "--out", "study");
+
+        Assert.Equal(2, result.ExitCode);
+        Assert.Single(result.StderrLines);
+        Assert.StartsWith("normlab: error: ", result.StderrLines[0], StringComparison.Ordinal);
+        Assert.False(Directory.Exists(Path.Combine(folder.Path, "study")));
+    }
+
     [Fact]
     public void Help_shows_the_options_but_not_the_hidden_ones()
     {
@@ -220,7 +282,7 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
         return lines.Select(l => string.Join(",", keep.Select(i => l.Split(',')[i]))).ToArray();
     }
 
-    private static ProcessStartInfo Start(string folder, string[] arguments)
+    internal static ProcessStartInfo Start(string folder, string[] arguments)
     {
         var start = new ProcessStartInfo(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet")
         {

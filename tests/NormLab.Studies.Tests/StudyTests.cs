@@ -111,6 +111,52 @@ public sealed class StudyTests : IDisposable
     }
 
     [Fact]
+    public void Networks_whose_names_differ_only_in_case_are_refused()
+    {
+        const string twins = """
+            network Net(input: 1x8x8, classes: 4) {
+                flatten > linear(classes)
+            }
+
+            network net(input: 1x8x8, classes: 4) {
+                flatten > linear(classes)
+            }
+            """;
+
+        var error = Assert.Throws<StudyException>(() => Study.Create(twins, "twins.normlab", Options("twins") with { Networks = null }));
+
+        Assert.Equal("networks 'Net' and 'net' differ only in case; they would share a folder on case-insensitive file systems: rename one, or study them apart", error.Message);
+    }
+
+    [Fact]
+    public void A_study_whose_data_cannot_load_leaves_nothing_behind()
+    {
+        var options = Options("no-data") with { LoadData = () => throw new NormLab.Runtime.Data.DataSetException("nowhere", "folder not found") };
+        var study = Study.Create(Source, "tiny.normlab", options);
+
+        Assert.Throws<NormLab.Runtime.Data.DataSetException>(() => study.Run());
+
+        Assert.False(Directory.Exists(options.OutputFolder));
+        var fixedRun = Study.Create(Source, "tiny.normlab", Options("no-data", seeds: 1) with { Networks = new[] { "Dense" } }).Run();
+        Assert.Equal(1, fixedRun.Trained);
+    }
+
+    [Fact]
+    public void A_study_start_deletes_the_temporary_files_a_killed_study_left()
+    {
+        string folder = Path.Combine(_root, "leftovers");
+        Directory.CreateDirectory(Path.Combine(folder, "runs", "Dense"));
+        File.WriteAllText(Path.Combine(folder, "runs", "Dense", ".normlab-seed-1.json.0123.tmp"), "{ half a run");
+        File.WriteAllText(Path.Combine(folder, ".normlab-study.json.0123.tmp"), "{");
+        File.WriteAllText(Path.Combine(folder, "notes.tmp"), "the user's");
+
+        Study.Create(Source, "tiny.normlab", Options("leftovers", seeds: 1) with { Networks = new[] { "Dense" } }).Run();
+
+        Assert.Empty(Directory.GetFiles(folder, ".normlab-*", SearchOption.AllDirectories));
+        Assert.True(File.Exists(Path.Combine(folder, "notes.tmp")));
+    }
+
+    [Fact]
     public void A_study_writes_every_run_and_the_report_and_a_rerun_trains_nothing()
     {
         var events = new List<StudyProgress>();

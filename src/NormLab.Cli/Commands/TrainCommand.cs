@@ -21,7 +21,8 @@ namespace NormLab.Cli.Commands;
 /// [--out DIR] [--lr X] [--optimizer adam|sgd] [--batch-size N] [--schedule none|step|cosine] [--eval-every K]
 /// [--threads N]</c>: builds the network with the run-time builder, trains it, prints one line per epoch and a final
 /// table, and writes <c>run.json</c> and <c>model.bin</c> into the output folder. Nothing is written before the run
-/// ends, so Ctrl+C leaves no partial files.
+/// ends, so Ctrl+C leaves no partial files; the two files are committed as a set (<see cref="RunFiles"/>), and the
+/// temporary files of a killed run are deleted when the next one starts in the folder.
 /// </summary>
 internal static class TrainCommand
 {
@@ -283,20 +284,17 @@ internal static class TrainCommand
                 arguments.Optimizer, options.InitialLearningRate, options.BatchSize, options.Epochs, options.Epochs == 1 ? string.Empty : "s")));
             context.Output.Flush();
 
-            var weightsPath = Path.Combine(outFolder, WeightsFileName);
+            // the weights go to a temporary file; RunFiles.Commit then replaces run.json and model.bin as a set (a
+            // diverged run saves none, and the commit deletes the stale model.bin of an earlier run)
+            var weightsTemporary = AtomicFile.TemporaryPath(outFolder, WeightsFileName);
             var reporter = new ProgressReporter(context.Output, CommandHelpers.IsTerminal(context));
             RunResult result;
             try
             {
-                result = Trainer.Train(network, data, options with { WeightsPath = weightsPath }, reporter, cancellationToken);
-                if (result.Weights is null && File.Exists(weightsPath))
-                {
-                    // a diverged run saves no weights: leave no stale model.bin of an earlier run beside its run.json
-                    File.Delete(weightsPath);
-                }
-
-                result = result with { Data = dataName, Weights = result.Weights is null ? null : WeightsFileName };
-                result.Save(Path.Combine(outFolder, RunFileName));
+                // what a train killed in this folder left: temporary files of the weights or of run.json
+                AtomicFile.DeleteTemporaryFiles(outFolder);
+                result = Trainer.Train(network, data, options with { WeightsPath = weightsTemporary }, reporter, cancellationToken);
+                result = RunFiles.Commit(outFolder, result with { Data = dataName }, result.Weights is null ? null : weightsTemporary, RunFileName, WeightsFileName);
             }
             catch (OperationCanceledException)
             {
@@ -309,6 +307,10 @@ internal static class TrainCommand
                 reporter.Clear();
                 context.ReportError($"cannot write to {displayOut}: {e.Message}");
                 return ExitCodes.UsageError;
+            }
+            finally
+            {
+                DeleteQuietly(weightsTemporary);
             }
 
             WriteSummary(context.Output, result);
@@ -331,6 +333,17 @@ internal static class TrainCommand
         {
             context.ReportError($"cannot read the data {arguments.Data}: {e.Message}");
             return ExitCodes.UsageError;
+        }
+    }
+
+    private static void DeleteQuietly(string path)
+    {
+        try
+        {
+            File.Delete(path);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
         }
     }
 

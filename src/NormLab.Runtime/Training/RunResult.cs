@@ -68,6 +68,14 @@ public sealed record RunResult
     /// <summary>The saved weights (a TorchSharp state dict), or null when none were saved.</summary>
     [JsonPropertyName("weights")] public string? Weights { get; init; }
 
+    /// <summary>
+    /// The SHA-256 (lowercase hex) of the weights file this run saved, written by <see cref="RunFiles.Commit"/>: it ties
+    /// <c>run.json</c> to its own weights (<see cref="RunFiles.CheckWeights"/>). Left out when there is none.
+    /// </summary>
+    [JsonPropertyName("weightsSha256")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? WeightsSha256 { get; init; }
+
     /// <summary>The options of <see cref="ToJson"/> and <see cref="FromJson"/>: camelCase enums, indented, non-finite numbers as null.</summary>
     public static JsonSerializerOptions JsonOptions { get; } = CreateJsonOptions();
 
