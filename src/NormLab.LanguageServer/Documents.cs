@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 using NormLab.LanguageServer.Analysis;
+using NormLab.LanguageServer.Features;
 using NormLab.LanguageServer.Protocol;
 using NormLab.Dsl.Text;
 
@@ -41,17 +42,19 @@ internal sealed class TextDocument
         var source = Source;
         foreach (var change in changes)
         {
+            var inserted = (string?)change.Text ?? string.Empty; // a careless client's null text is empty
             if (change.Range is null)
             {
-                text = change.Text;
+                text = inserted;
             }
             else
             {
-                var start = source.GetPosition(ToLinePosition(change.Range.Start, source));
-                var end = Math.Max(start, source.GetPosition(ToLinePosition(change.Range.End, source)));
-                text = new StringBuilder(text.Length - (end - start) + change.Text.Length)
+                // clamped, never dropped: an edit past the end of a line or of the text applies at that end
+                var span = Positions.ToSpan(source, change.Range);
+                var (start, end) = (span.Start, span.End);
+                text = new StringBuilder(text.Length - (end - start) + inserted.Length)
                     .Append(text, 0, start)
-                    .Append(change.Text)
+                    .Append(inserted)
                     .Append(text, end, text.Length - end)
                     .ToString();
             }
@@ -63,12 +66,6 @@ internal sealed class TextDocument
         Source = source;
         _analysis = null;
     }
-
-    /// <summary>A protocol position as a line position; a line past the end is the end of the text.</summary>
-    private static LinePosition ToLinePosition(Position position, SourceText source) =>
-        position.Line >= source.LineCount
-            ? source.GetLinePosition(source.Length)
-            : new LinePosition(Math.Max(0, position.Line), Math.Max(0, position.Character));
 
     /// <summary>The file path of a <c>file:</c> URI (for messages), else the URI itself.</summary>
     public static string PathOf(string uri) =>
