@@ -11,6 +11,12 @@ namespace NormLab.LanguageServer;
 /// <summary>An open document: its text, version, and the analysis of the latest version (made when first asked for).</summary>
 internal sealed class TextDocument
 {
+    /// <summary>
+    /// The largest text analysed: 4 MiB of UTF-8. A larger one is still held (its edits keep it in step with the
+    /// editor's) but not analysed: its diagnostic says so, and hover, completion and the rest answer nothing.
+    /// </summary>
+    public const int MaxAnalyzedBytes = 4 * 1024 * 1024;
+
     private readonly DocumentAnalyzer _analyzer = new();
     private DocumentAnalysis? _analysis;
 
@@ -28,6 +34,22 @@ internal sealed class TextDocument
     public SourceText Source { get; private set; }
 
     public string Text => Source.Text;
+
+    /// <summary>The size of the text in UTF-8 bytes when it is over <see cref="MaxAnalyzedBytes"/>, else null.</summary>
+    public long? TooLarge
+    {
+        get
+        {
+            var text = Source.Text;
+            if ((long)text.Length * 3 <= MaxAnalyzedBytes)
+            {
+                return null; // at most 3 bytes a UTF-16 unit: surely under the limit, without counting
+            }
+
+            var bytes = Encoding.UTF8.GetByteCount(text);
+            return bytes > MaxAnalyzedBytes ? bytes : null;
+        }
+    }
 
     /// <summary>The analysis of the current version; the previous one's pieces and networks are reused.</summary>
     public DocumentAnalysis Analysis => _analysis ??= _analyzer.Analyze(Source);

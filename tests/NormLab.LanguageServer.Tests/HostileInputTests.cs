@@ -61,6 +61,20 @@ public sealed class HostileInputTests
         public Task Notify(string method, string @params) =>
             SendBody($"{{\"jsonrpc\":\"2.0\",\"method\":\"{method}\",\"params\":{@params}}}");
 
+        /// <summary>The next notification of <paramref name="method"/>, within 20 s (others are skipped).</summary>
+        public async Task<JsonElement> NextNotification(string method)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            while (true)
+            {
+                var message = await Next(timeout.Token);
+                if (message.TryGetProperty("method", out var name) && name.GetString() == method)
+                {
+                    return message;
+                }
+            }
+        }
+
         /// <summary>The next message that is not a notification (a response or an error), within 20 s.</summary>
         public async Task<JsonElement> NextResponse()
         {
@@ -215,6 +229,46 @@ public sealed class HostileInputTests
 
         await client.DisposeAsync();
         Assert.Equal(1, await client.Server.WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    private static string Open(string text) =>
+        $"{{\"textDocument\":{{\"uri\":\"file:///big.normlab\",\"languageId\":\"normlab\",\"version\":1,\"text\":{JsonSerializer.Serialize(text)}}}}}";
+
+    [Fact]
+    public async Task ADocumentOverTheLimitGetsOneDiagnosticAndIsNotAnalysed()
+    {
+        await using var client = new RawClient();
+        await client.Initialize();
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        await client.Notify("textDocument/didOpen", Open(new string('@', 5 * 1000 * 1000))); // 5 MB of bad characters
+        var published = await client.NextNotification("textDocument/publishDiagnostics");
+        var diagnostic = Assert.Single(published.GetProperty("params").GetProperty("diagnostics").EnumerateArray());
+        Assert.Equal("document too large to analyse (4.8 MiB; limit 4 MiB)", diagnostic.GetProperty("message").GetString());
+
+        await client.Request(2, "textDocument/hover", "{\"textDocument\":{\"uri\":\"file:///big.normlab\"},\"position\":{\"line\":0,\"character\":5}}");
+        Assert.Equal(JsonValueKind.Null, (await client.NextResponse()).GetProperty("result").ValueKind);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.True(allocated < 256L * 1024 * 1024, $"{allocated / 1024 / 1024} MiB allocated for a 5 MB document");
+
+        // made small again, it is analysed again
+        await client.Notify("textDocument/didChange", "{\"textDocument\":{\"uri\":\"file:///big.normlab\",\"version\":2},\"contentChanges\":[{\"range\":{\"start\":{\"line\":0,\"character\":3},\"end\":{\"line\":0,\"character\":9999999}},\"text\":\"\"}]}");
+        published = await client.NextNotification("textDocument/publishDiagnostics");
+        Assert.Equal(2, published.GetProperty("params").GetProperty("version").GetInt32());
+        Assert.All(published.GetProperty("params").GetProperty("diagnostics").EnumerateArray(), d => Assert.Equal("NL0001", d.GetProperty("code").GetString()));
+    }
+
+    [Fact]
+    public async Task AtMostAThousandDiagnosticsArePublishedForADocument()
+    {
+        await using var client = new RawClient();
+        await client.Initialize();
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        await client.Notify("textDocument/didOpen", Open(string.Concat(Enumerable.Repeat("@ ", 50_000))));
+        var diagnostics = (await client.NextNotification("textDocument/publishDiagnostics")).GetProperty("params").GetProperty("diagnostics");
+        Assert.Equal(1000, diagnostics.GetArrayLength());
+        Assert.Contains("more problems are not shown", diagnostics[999].GetProperty("message").GetString(), StringComparison.Ordinal);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.True(allocated < 512L * 1024 * 1024, $"{allocated / 1024 / 1024} MiB allocated for 50,000 bad characters");
     }
 
     [Fact]
