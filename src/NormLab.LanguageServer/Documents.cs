@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.Text;
 using NormLab.LanguageServer.Analysis;
+using NormLab.LanguageServer.Features;
 using NormLab.LanguageServer.Protocol;
 using NormLab.Dsl.Text;
 
@@ -10,6 +11,12 @@ namespace NormLab.LanguageServer;
 /// <summary>An open document: its text, version, and the analysis of the latest version (made when first asked for).</summary>
 internal sealed class TextDocument
 {
+    /// <summary>
+    /// The largest text analysed: 4 MiB of UTF-8. A larger one is still held (its edits keep it in step with the
+    /// editor's) but not analysed: its diagnostic says so, and hover, completion and the rest answer nothing.
+    /// </summary>
+    public const int MaxAnalyzedBytes = 4 * 1024 * 1024;
+
     private readonly DocumentAnalyzer _analyzer = new();
     private DocumentAnalysis? _analysis;
 
@@ -28,6 +35,22 @@ internal sealed class TextDocument
 
     public string Text => Source.Text;
 
+    /// <summary>The size of the text in UTF-8 bytes when it is over <see cref="MaxAnalyzedBytes"/>, else null.</summary>
+    public long? TooLarge
+    {
+        get
+        {
+            var text = Source.Text;
+            if ((long)text.Length * 3 <= MaxAnalyzedBytes)
+            {
+                return null; // at most 3 bytes a UTF-16 unit: surely under the limit, without counting
+            }
+
+            var bytes = Encoding.UTF8.GetByteCount(text);
+            return bytes > MaxAnalyzedBytes ? bytes : null;
+        }
+    }
+
     /// <summary>The analysis of the current version; the previous one's pieces and networks are reused.</summary>
     public DocumentAnalysis Analysis => _analysis ??= _analyzer.Analyze(Source);
 
@@ -41,17 +64,19 @@ internal sealed class TextDocument
         var source = Source;
         foreach (var change in changes)
         {
+            var inserted = (string?)change.Text ?? string.Empty; // a careless client's null text is empty
             if (change.Range is null)
             {
-                text = change.Text;
+                text = inserted;
             }
             else
             {
-                var start = source.GetPosition(ToLinePosition(change.Range.Start, source));
-                var end = Math.Max(start, source.GetPosition(ToLinePosition(change.Range.End, source)));
-                text = new StringBuilder(text.Length - (end - start) + change.Text.Length)
+                // clamped, never dropped: an edit past the end of a line or of the text applies at that end
+                var span = Positions.ToSpan(source, change.Range);
+                var (start, end) = (span.Start, span.End);
+                text = new StringBuilder(text.Length - (end - start) + inserted.Length)
                     .Append(text, 0, start)
-                    .Append(change.Text)
+                    .Append(inserted)
                     .Append(text, end, text.Length - end)
                     .ToString();
             }
@@ -63,12 +88,6 @@ internal sealed class TextDocument
         Source = source;
         _analysis = null;
     }
-
-    /// <summary>A protocol position as a line position; a line past the end is the end of the text.</summary>
-    private static LinePosition ToLinePosition(Position position, SourceText source) =>
-        position.Line >= source.LineCount
-            ? source.GetLinePosition(source.Length)
-            : new LinePosition(Math.Max(0, position.Line), Math.Max(0, position.Character));
 
     /// <summary>The file path of a <c>file:</c> URI (for messages), else the URI itself.</summary>
     public static string PathOf(string uri) =>

@@ -15,7 +15,7 @@ public static class LspHost
     {
         using var server = new Server(log);
         var formatter = new SystemTextJsonFormatter { JsonSerializerOptions = LspJson.Options };
-        var handler = new HeaderDelimitedMessageHandler(output, input, formatter);
+        var handler = new LspMessageHandler(output, input, formatter, log);
         using var rpc = new JsonRpc(handler)
         {
             // one message at a time, in the order received: a change is applied before the hover that follows it

@@ -155,7 +155,11 @@ internal sealed class Server : IDisposable
     {
         lock (_gate)
         {
-            var analysis = _documents.Get(request.TextDocument.Uri).Analysis;
+            if (Analyzed(request.TextDocument.Uri) is not { } analysis)
+            {
+                return null;
+            }
+
             var info = HoverFeature.Hover(analysis, Positions.ToOffset(analysis.Source, request.Position));
             return info is null ? null : new Protocol.Hover
             {
@@ -170,7 +174,11 @@ internal sealed class Server : IDisposable
     {
         lock (_gate)
         {
-            var analysis = _documents.Get(request.TextDocument.Uri).Analysis;
+            if (Analyzed(request.TextDocument.Uri) is not { } analysis)
+            {
+                return new CompletionList();
+            }
+
             return CompletionFeature.Complete(analysis, Positions.ToOffset(analysis.Source, request.Position));
         }
     });
@@ -180,7 +188,11 @@ internal sealed class Server : IDisposable
     {
         lock (_gate)
         {
-            var analysis = _documents.Get(request.TextDocument.Uri).Analysis;
+            if (Analyzed(request.TextDocument.Uri) is not { } analysis)
+            {
+                return Array.Empty<Location>();
+            }
+
             var span = DefinitionFeature.Definition(analysis, Positions.ToOffset(analysis.Source, request.Position));
             return span is { } found
                 ? new[] { new Location { Uri = request.TextDocument.Uri, Range = Positions.ToRange(analysis.Source, found) } }
@@ -193,7 +205,7 @@ internal sealed class Server : IDisposable
     {
         lock (_gate)
         {
-            return SymbolFeature.Symbols(_documents.Get(request.TextDocument.Uri).Analysis);
+            return Analyzed(request.TextDocument.Uri) is { } analysis ? SymbolFeature.Symbols(analysis) : new List<DocumentSymbol>();
         }
     });
 
@@ -203,7 +215,13 @@ internal sealed class Server : IDisposable
         SourceText source;
         lock (_gate)
         {
-            source = _documents.Get(request.TextDocument.Uri).Source;
+            var document = _documents.Get(request.TextDocument.Uri);
+            if (document.TooLarge is not null)
+            {
+                return new List<TextEdit>();
+            }
+
+            source = document.Source;
         }
 
         var result = Formatter.Format(source.Text);
@@ -225,7 +243,11 @@ internal sealed class Server : IDisposable
 
         lock (_gate)
         {
-            var analysis = _documents.Get(request.TextDocument.Uri).Analysis;
+            if (Analyzed(request.TextDocument.Uri) is not { } analysis)
+            {
+                return new List<CodeAction>();
+            }
+
             var fixes = CodeActionFeature.QuickFixes(analysis, Positions.ToSpan(analysis.Source, request.Range));
             return fixes.Select(fix => new CodeAction
             {
@@ -309,6 +331,17 @@ internal sealed class Server : IDisposable
                 return;
             }
 
+            if (document.TooLarge is { } bytes)
+            {
+                Notify("textDocument/publishDiagnostics", new PublishDiagnosticsParams
+                {
+                    Uri = uri,
+                    Version = document.Version,
+                    Diagnostics = new List<LspDiagnostic> { DiagnosticFeature.TooLarge(bytes) },
+                });
+                return;
+            }
+
             var fresh = !document.IsAnalyzed;
             var analysis = document.Analysis;
             if (fresh)
@@ -330,6 +363,13 @@ internal sealed class Server : IDisposable
     }
 
     // ---- plumbing ------------------------------------------------------------------------------
+
+    /// <summary>The analysis of an open document; null when it is too large to analyse (see <see cref="TextDocument.MaxAnalyzedBytes"/>).</summary>
+    private DocumentAnalysis? Analyzed(string uri)
+    {
+        var document = _documents.Get(uri);
+        return document.TooLarge is null ? document.Analysis : null;
+    }
 
     private T Guard<T>(string method, Func<T> handler, bool requiresInitialize = true)
     {

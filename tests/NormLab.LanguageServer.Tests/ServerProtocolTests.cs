@@ -142,6 +142,70 @@ public sealed class ServerProtocolTests
     }
 
     [Fact]
+    public async Task PositionsPastTheEndOfALineOrOfTheTextAreClampedNotRefused()
+    {
+        await using var client = new Client();
+        await client.Initialize(0);
+        const string text = "network N(input: 1x8x8, classes: 2) {\n    conv3x3(8) > bn > relu > gap > linear(2)\n}\n";
+        await client.Notify("textDocument/didOpen", new { textDocument = new { uri = Uri, languageId = "normlab", version = 1, text } });
+        client.NextDiagnostics();
+
+        // a character past the end of line 1 is the end of line 1 (after "linear(2)"), not the next line
+        var atEnd = await client.Request("textDocument/hover", new { textDocument = new { uri = Uri }, position = new { line = 1, character = 44 } });
+        foreach (var character in new long[] { 45, 1000, int.MaxValue, uint.MaxValue })
+        {
+            var past = await client.Request("textDocument/hover", new { textDocument = new { uri = Uri }, position = new { line = 1, character } });
+            Assert.Equal(atEnd.GetRawText(), past.GetRawText());
+        }
+
+        var completionAtEnd = await client.Request("textDocument/completion", new { textDocument = new { uri = Uri }, position = new { line = 3, character = 0 } });
+        foreach (var (line, character) in new (long, long)[] { (3, 7), (40, 0), (int.MaxValue, int.MaxValue), (uint.MaxValue, 0) })
+        {
+            var past = await client.Request("textDocument/completion", new { textDocument = new { uri = Uri }, position = new { line, character } });
+            Assert.Equal(completionAtEnd.GetRawText(), past.GetRawText());
+        }
+
+        await client.Request("textDocument/definition", new { textDocument = new { uri = Uri }, position = new { line = 99, character = 99 } });
+        await client.Request("textDocument/codeAction", new
+        {
+            textDocument = new { uri = Uri },
+            range = new { start = new { line = 1, character = 500 }, end = new { line = 800, character = 0 } },
+            context = new { diagnostics = Array.Empty<object>() },
+        });
+
+        // "linear(2)" becomes "linear(2x)" (an error), then "linear(2)" again, and " > relu" is appended by an edit
+        // past the end of line 1 (4e9: more than an int), a comment by one past the end of the text: all applied
+        await client.Notify("textDocument/didChange", new
+        {
+            textDocument = new { uri = Uri, version = 2 },
+            contentChanges = new[] { new { range = new { start = new { line = 1, character = 43 }, end = new { line = 1, character = 43 } }, text = "x" } },
+        });
+        var broken = client.NextDiagnostics();
+        Assert.Equal(2, broken.GetProperty("version").GetInt32());
+        Assert.NotEmpty(broken.GetProperty("diagnostics").EnumerateArray());
+        await client.Notify("textDocument/didChange", new
+        {
+            textDocument = new { uri = Uri, version = 3 },
+            contentChanges = new object[]
+            {
+                new { range = new { start = new { line = 1, character = 43 }, end = new { line = 1, character = 44 } }, text = string.Empty },
+                new { range = new { start = new { line = 1, character = 4000000000L }, end = new { line = 1, character = 4000000000L } }, text = " > relu" },
+                new { range = new { start = new { line = 50, character = 0 }, end = new { line = 60, character = 3 } }, text = "// end\n" },
+            },
+        });
+        var fixedAgain = client.NextDiagnostics();
+        Assert.Equal(3, fixedAgain.GetProperty("version").GetInt32());
+        var endsWithRelu = Assert.Single(fixedAgain.GetProperty("diagnostics").EnumerateArray()); // NL1007 on "relu" at the end of line 1
+        Assert.Equal("NL1007", endsWithRelu.GetProperty("code").GetString());
+        Assert.Equal(1, endsWithRelu.GetProperty("range").GetProperty("start").GetProperty("line").GetInt32());
+        Assert.Equal(47, endsWithRelu.GetProperty("range").GetProperty("start").GetProperty("character").GetInt32());
+        Assert.DoesNotContain("failed", client.Log.ToString(), StringComparison.Ordinal);
+
+        var formatting = await client.Request("textDocument/formatting", new { textDocument = new { uri = Uri }, options = new { tabSize = 4, insertSpaces = true } });
+        Assert.Equal(JsonValueKind.Array, formatting.ValueKind);
+    }
+
+    [Fact]
     public async Task AFailingRequestIsAnErrorResponseAndTheServerGoesOn()
     {
         await using var client = new Client();

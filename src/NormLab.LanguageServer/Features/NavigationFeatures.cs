@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using System.Globalization;
 using System.Linq;
 using NormLab.LanguageServer.Analysis;
 using NormLab.LanguageServer.Protocol;
@@ -165,6 +166,36 @@ internal static class DiagnosticFeature
         Message = diagnostic.Message,
     };
 
-    public static List<LspDiagnostic> ToLsp(DocumentAnalysis analysis) =>
-        analysis.Diagnostics.Select(d => ToLsp(d, analysis.Source)).ToList();
+    /// <summary>The most diagnostics published for one document: the first 999 and one that counts the rest.</summary>
+    public const int MaxPublished = 1000;
+
+    public static List<LspDiagnostic> ToLsp(DocumentAnalysis analysis)
+    {
+        var diagnostics = analysis.Diagnostics;
+        if (diagnostics.Count <= MaxPublished)
+        {
+            return diagnostics.Select(d => ToLsp(d, analysis.Source)).ToList();
+        }
+
+        var shown = diagnostics.Take(MaxPublished - 1).Select(d => ToLsp(d, analysis.Source)).ToList();
+        shown.Add(new LspDiagnostic
+        {
+            Range = Positions.ToRange(analysis.Source, diagnostics[MaxPublished - 1].Span),
+            Severity = DiagnosticSeverityCode.Information,
+            Source = Source,
+            Message = string.Format(CultureInfo.InvariantCulture,
+                "{0:N0} more problems are not shown (at most {1:N0} are published for a document).", diagnostics.Count - (MaxPublished - 1), MaxPublished),
+        });
+        return shown;
+    }
+
+    /// <summary>The one diagnostic of a document over <see cref="TextDocument.MaxAnalyzedBytes"/>, at its start.</summary>
+    public static LspDiagnostic TooLarge(long bytes) => new()
+    {
+        Range = new Protocol.Range(),
+        Severity = DiagnosticSeverityCode.Warning,
+        Source = Source,
+        Message = string.Format(CultureInfo.InvariantCulture,
+            "document too large to analyse ({0:0.#} MiB; limit {1} MiB)", bytes / (1024.0 * 1024.0), TextDocument.MaxAnalyzedBytes / (1024 * 1024)),
+    };
 }

@@ -20,10 +20,33 @@ internal static class Positions
         End = ToPosition(source, span.End),
     };
 
-    public static int ToOffset(SourceText source, Position position) =>
-        position.Line >= source.LineCount
-            ? source.Length
-            : source.GetPosition(new LinePosition(Math.Max(0, position.Line), Math.Max(0, position.Character)));
+    /// <summary>
+    /// The offset of a protocol position, clamped as the specification asks: a character past the end of its
+    /// line is the line's end (before its line break), a line past the last is the end of the text, and a
+    /// negative line or character is 0. Never throws, whatever the numbers.
+    /// </summary>
+    public static int ToOffset(SourceText source, Position position)
+    {
+        if (position.Line >= source.LineCount)
+        {
+            return source.Length;
+        }
+
+        var line = Math.Max(0, position.Line);
+        var start = source.GetLineStart(line);
+        var end = line + 1 < source.LineCount ? source.GetLineStart(line + 1) : source.Length;
+        if (end > start && source[end - 1] == '\n')
+        {
+            end--;
+        }
+
+        if (end > start && source[end - 1] == '\r')
+        {
+            end--;
+        }
+
+        return start + Math.Clamp(position.Character, 0, end - start);
+    }
 
     public static TextSpan ToSpan(SourceText source, Range range)
     {

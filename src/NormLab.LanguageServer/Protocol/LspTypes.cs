@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Text.Json;
 using System.Text.Json.Serialization;
@@ -9,9 +10,36 @@ namespace NormLab.LanguageServer.Protocol;
 
 internal sealed class Position
 {
+    [JsonConverter(typeof(SaturatingInt32Converter))]
     public int Line { get; set; }
 
+    [JsonConverter(typeof(SaturatingInt32Converter))]
     public int Character { get; set; }
+}
+
+/// <summary>
+/// A position's numbers as <see cref="int"/>, saturated: LSP's uinteger is at most 2^31 - 1, but a careless
+/// client may send 2^32 - 1 or -1; the position is then clamped (see Positions.ToOffset), never refused.
+/// </summary>
+internal sealed class SaturatingInt32Converter : JsonConverter<int>
+{
+    public override int Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options)
+    {
+        if (reader.TokenType != JsonTokenType.Number)
+        {
+            throw new JsonException($"A position expects a number, not {reader.TokenType}.");
+        }
+
+        if (reader.TryGetInt32(out var value))
+        {
+            return value;
+        }
+
+        var number = reader.GetDouble();
+        return number >= int.MaxValue ? int.MaxValue : number <= int.MinValue ? int.MinValue : (int)number;
+    }
+
+    public override void Write(Utf8JsonWriter writer, int value, JsonSerializerOptions options) => writer.WriteNumberValue(value);
 }
 
 internal sealed class Range

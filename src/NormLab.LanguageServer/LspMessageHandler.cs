@@ -1,0 +1,286 @@
+using System;
+using System.Buffers;
+using System.Globalization;
+using System.IO;
+using System.Text;
+using System.Text.Json;
+using System.Threading;
+using System.Threading.Tasks;
+using StreamJsonRpc;
+using StreamJsonRpc.Protocol;
+
+namespace NormLab.LanguageServer;
+
+/// <summary>
+/// LSP's header-delimited framing (<c>Content-Length: N\r\n\r\n</c> then N bytes of JSON) that survives a careless
+/// or hostile client, unlike StreamJsonRpc's own handler, which ends the connection on bad JSON and buffers a body
+/// of any announced size:
+/// <list type="bullet">
+/// <item>a body that is not JSON is answered with a Parse error (-32700, id null) and the next message is read;</item>
+/// <item>JSON that is no JSON-RPC message is answered with an Invalid Request (-32600, its id when it has one);</item>
+/// <item>a body over <see cref="MaxMessageBytes"/> is answered with an Invalid Request (-32600, id null) at once and
+/// skipped in bounded chunks, never buffered;</item>
+/// <item>a header block over <see cref="MaxHeaderBytes"/>, or one without a valid Content-Length, cannot be framed:
+/// the connection ends with a message on the log.</item>
+/// </list>
+/// </summary>
+internal sealed class LspMessageHandler : MessageHandlerBase
+{
+    /// <summary>The largest message body read: 16 MiB.</summary>
+    public const int MaxMessageBytes = 16 * 1024 * 1024;
+
+    /// <summary>The largest header block (all header lines together).</summary>
+    public const int MaxHeaderBytes = 8 * 1024;
+
+    private const int ParseError = -32700;
+    private const int InvalidRequest = -32600;
+
+    private readonly Stream _input;
+    private readonly Stream _output;
+    private readonly TextWriter _log;
+    private readonly byte[] _buffer = new byte[64 * 1024];
+    private int _start;
+    private int _end;
+
+    public LspMessageHandler(Stream output, Stream input, IJsonRpcMessageFormatter formatter, TextWriter log)
+        : base(formatter)
+    {
+        _output = output;
+        _input = input;
+        _log = log;
+    }
+
+    public override bool CanRead => true;
+
+    public override bool CanWrite => true;
+
+    protected override async ValueTask<JsonRpcMessage?> ReadCoreAsync(CancellationToken cancellationToken)
+    {
+        while (true)
+        {
+            var length = await ReadHeadersAsync(cancellationToken).ConfigureAwait(false);
+            if (length is null)
+            {
+                return null; // the end of the input, or headers that cannot be framed (logged)
+            }
+
+            if (length.Value > MaxMessageBytes)
+            {
+                var skipped = string.Format(CultureInfo.InvariantCulture,
+                    "The message of {0} bytes is over the limit of {1} bytes (16 MiB); it was skipped.", length.Value, MaxMessageBytes);
+                Warn(skipped);
+                await ReplyAsync(InvalidRequest, skipped, default, cancellationToken).ConfigureAwait(false);
+                if (!await SkipAsync(length.Value, cancellationToken).ConfigureAwait(false))
+                {
+                    return null;
+                }
+
+                continue;
+            }
+
+            // a fresh array per message: the formatter's JsonDocument may keep referring to it
+            var body = new byte[(int)length.Value];
+            if (!await ReadExactlyAsync(body, cancellationToken).ConfigureAwait(false))
+            {
+                return null;
+            }
+
+            if (!IsJson(body, out var id))
+            {
+                Warn("a message body is not JSON; answered with a parse error");
+                await ReplyAsync(ParseError, "Parse error: the message body is not valid JSON.", default, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
+            try
+            {
+                return Formatter.Deserialize(new ReadOnlySequence<byte>(body));
+            }
+            catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
+            {
+                Warn("a message is not a JSON-RPC message: " + e.Message);
+                await ReplyAsync(InvalidRequest, "Invalid Request: the message is not a JSON-RPC 2.0 request, response or notification.", id, cancellationToken).ConfigureAwait(false);
+            }
+        }
+    }
+
+    protected override async ValueTask WriteCoreAsync(JsonRpcMessage content, CancellationToken cancellationToken)
+    {
+        var body = new ArrayBufferWriter<byte>();
+        if (content is JsonRpcError { RequestId.IsEmpty: true, Error: { } detail })
+        {
+            // JSON-RPC 2.0: an error about a message whose id could not be read has "id": null (the formatter leaves it out)
+            using var writer = new Utf8JsonWriter(body);
+            writer.WriteStartObject();
+            writer.WriteString("jsonrpc", "2.0");
+            writer.WriteNull("id");
+            writer.WriteStartObject("error");
+            writer.WriteNumber("code", (int)detail.Code);
+            writer.WriteString("message", detail.Message);
+            writer.WriteEndObject();
+            writer.WriteEndObject();
+        }
+        else
+        {
+            Formatter.Serialize(body, content);
+        }
+
+        var header = Encoding.ASCII.GetBytes("Content-Length: " + body.WrittenCount.ToString(CultureInfo.InvariantCulture) + "\r\n\r\n");
+        await _output.WriteAsync(header, cancellationToken).ConfigureAwait(false);
+        await _output.WriteAsync(body.WrittenMemory, cancellationToken).ConfigureAwait(false);
+    }
+
+    protected override ValueTask FlushAsync(CancellationToken cancellationToken) => new(_output.FlushAsync(cancellationToken));
+
+    protected override void Dispose(bool disposing)
+    {
+        if (disposing)
+        {
+            _input.Dispose();
+            _output.Dispose();
+        }
+
+        base.Dispose(disposing);
+    }
+
+    /// <summary>The Content-Length of the next message; null at the end of the input or for headers that cannot be framed.</summary>
+    private async ValueTask<long?> ReadHeadersAsync(CancellationToken cancellationToken)
+    {
+        long? length = null;
+        var read = 0;
+        var line = new StringBuilder();
+        while (true)
+        {
+            if (_start == _end && !await FillAsync(cancellationToken).ConfigureAwait(false))
+            {
+                if (read > 0)
+                {
+                    Warn("the input ended inside a message's headers");
+                }
+
+                return null;
+            }
+
+            var c = (char)_buffer[_start++];
+            if (++read > MaxHeaderBytes)
+            {
+                Warn($"a message's headers are longer than {MaxHeaderBytes} bytes; the connection is closed");
+                return null;
+            }
+
+            if (c != '\n')
+            {
+                if (c != '\r')
+                {
+                    line.Append(c);
+                }
+
+                continue;
+            }
+
+            if (line.Length == 0)
+            {
+                if (length is null)
+                {
+                    Warn("a message has no valid Content-Length header; the connection is closed");
+                }
+
+                return length;
+            }
+
+            var text = line.ToString();
+            line.Clear();
+            var colon = text.IndexOf(':');
+            if (colon > 0 && text.AsSpan(0, colon).Trim().Equals("Content-Length", StringComparison.OrdinalIgnoreCase)
+                && long.TryParse(text.AsSpan(colon + 1).Trim(), NumberStyles.None, CultureInfo.InvariantCulture, out var parsed))
+            {
+                length = parsed;
+            }
+        }
+    }
+
+    private async ValueTask<bool> FillAsync(CancellationToken cancellationToken)
+    {
+        _start = 0;
+        _end = await _input.ReadAsync(_buffer, cancellationToken).ConfigureAwait(false);
+        return _end > 0;
+    }
+
+    private async ValueTask<bool> ReadExactlyAsync(Memory<byte> target, CancellationToken cancellationToken)
+    {
+        while (target.Length > 0)
+        {
+            if (_start == _end && !await FillAsync(cancellationToken).ConfigureAwait(false))
+            {
+                Warn("the input ended inside a message's body");
+                return false;
+            }
+
+            var count = Math.Min(target.Length, _end - _start);
+            _buffer.AsMemory(_start, count).CopyTo(target);
+            _start += count;
+            target = target[count..];
+        }
+
+        return true;
+    }
+
+    /// <summary>Reads and discards <paramref name="count"/> bytes through the one buffer.</summary>
+    private async ValueTask<bool> SkipAsync(long count, CancellationToken cancellationToken)
+    {
+        while (count > 0)
+        {
+            if (_start == _end && !await FillAsync(cancellationToken).ConfigureAwait(false))
+            {
+                Warn("the input ended inside a skipped message");
+                return false;
+            }
+
+            var skipped = (int)Math.Min(count, _end - _start);
+            _start += skipped;
+            count -= skipped;
+        }
+
+        return true;
+    }
+
+    /// <summary>True for well-formed JSON; <paramref name="id"/> is the request's id when it is an object that has one.</summary>
+    private static bool IsJson(byte[] body, out RequestId id)
+    {
+        id = default;
+        try
+        {
+            using var document = JsonDocument.Parse(body);
+            if (document.RootElement.ValueKind == JsonValueKind.Object && document.RootElement.TryGetProperty("id", out var value))
+            {
+                id = value.ValueKind switch
+                {
+                    JsonValueKind.Number when value.TryGetInt64(out var number) => new RequestId(number),
+                    JsonValueKind.String => new RequestId(value.GetString()),
+                    _ => default,
+                };
+            }
+
+            return true;
+        }
+        catch (JsonException)
+        {
+            return false;
+        }
+    }
+
+    private async ValueTask ReplyAsync(int code, string message, RequestId id, CancellationToken cancellationToken)
+    {
+        var error = new JsonRpcError { RequestId = id, Error = new JsonRpcError.ErrorDetail { Code = (JsonRpcErrorCode)code, Message = message } };
+        await WriteAsync(error, cancellationToken).ConfigureAwait(false);
+    }
+
+    private void Warn(string message)
+    {
+        lock (_log)
+        {
+            _log.WriteLine("normlab lsp: " + message);
+            _log.Flush();
+        }
+    }
+}

@@ -1,0 +1,288 @@
+using System.Globalization;
+using System.Text;
+using System.Text.Json;
+using System.IO.Pipes;
+
+namespace NormLab.LanguageServer.Tests;
+
+/// <summary>
+/// What a careless or hostile client sends, over raw streams: bodies that are not JSON, bodies that are not
+/// JSON-RPC, a Content-Length far over the limit. The server answers with the protocol's errors and goes on.
+/// Not in parallel with other tests: two of them count the bytes the process allocates.
+/// </summary>
+[Collection(Name)]
+public sealed class HostileInputTests
+{
+    public const string Name = "Hostile input (counts allocations)";
+
+    /// <summary>The server in-process; the test writes and reads the frames itself.</summary>
+    /// The streams are operating-system pipes, which allocate nothing per write (as a real editor's would).
+    private sealed class RawClient : IAsyncDisposable
+    {
+        private readonly AnonymousPipeServerStream _toServer = new(PipeDirection.Out);
+        private readonly AnonymousPipeServerStream _fromServer = new(PipeDirection.In);
+        private readonly byte[] _one = new byte[1];
+
+        public RawClient()
+        {
+            var input = new AnonymousPipeClientStream(PipeDirection.In, _toServer.ClientSafePipeHandle);
+            var output = new AnonymousPipeClientStream(PipeDirection.Out, _fromServer.ClientSafePipeHandle);
+            Server = Task.Run(() => LspHost.RunAsync(input, output, TextWriter.Synchronized(Log)));
+        }
+
+        public Task<int> Server { get; }
+
+        public StringWriter Log { get; } = new();
+
+        public Task SendBody(string body) => SendBody(Encoding.UTF8.GetBytes(body));
+
+        public async Task SendBody(byte[] body)
+        {
+            await SendHeader(body.Length);
+            await _toServer.WriteAsync(body);
+            await _toServer.FlushAsync();
+        }
+
+        public async Task SendHeader(long length)
+        {
+            await _toServer.WriteAsync(Encoding.ASCII.GetBytes($"Content-Length: {length.ToString(CultureInfo.InvariantCulture)}\r\n\r\n"));
+            await _toServer.FlushAsync();
+        }
+
+        public async Task SendRaw(ReadOnlyMemory<byte> bytes)
+        {
+            await _toServer.WriteAsync(bytes);
+            await _toServer.FlushAsync();
+        }
+
+        public Task Request(int id, string method, string @params) =>
+            SendBody($"{{\"jsonrpc\":\"2.0\",\"id\":{id},\"method\":\"{method}\",\"params\":{@params}}}");
+
+        public Task Notify(string method, string @params) =>
+            SendBody($"{{\"jsonrpc\":\"2.0\",\"method\":\"{method}\",\"params\":{@params}}}");
+
+        /// <summary>The next notification of <paramref name="method"/>, within 20 s (others are skipped).</summary>
+        public async Task<JsonElement> NextNotification(string method)
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            while (true)
+            {
+                var message = await Next(timeout.Token);
+                if (message.TryGetProperty("method", out var name) && name.GetString() == method)
+                {
+                    return message;
+                }
+            }
+        }
+
+        /// <summary>The next message that is not a notification (a response or an error), within 20 s.</summary>
+        public async Task<JsonElement> NextResponse()
+        {
+            using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(20));
+            while (true)
+            {
+                var message = await Next(timeout.Token);
+                if (!message.TryGetProperty("method", out _))
+                {
+                    return message;
+                }
+            }
+        }
+
+        private async Task<JsonElement> Next(CancellationToken cancellationToken)
+        {
+            var length = -1;
+            var line = new StringBuilder();
+            while (true)
+            {
+                Assert.Equal(1, await _fromServer.ReadAsync(_one, cancellationToken));
+                var c = (char)_one[0];
+                if (c == '\r')
+                {
+                    continue;
+                }
+
+                if (c != '\n')
+                {
+                    line.Append(c);
+                    continue;
+                }
+
+                if (line.Length == 0)
+                {
+                    break;
+                }
+
+                var header = line.ToString();
+                line.Clear();
+                if (header.StartsWith("Content-Length:", StringComparison.OrdinalIgnoreCase))
+                {
+                    length = int.Parse(header["Content-Length:".Length..].Trim(), CultureInfo.InvariantCulture);
+                }
+            }
+
+            Assert.True(length >= 0, "a message without Content-Length");
+            var body = new byte[length];
+            await _fromServer.ReadExactlyAsync(body, cancellationToken);
+            return JsonDocument.Parse(body).RootElement.Clone();
+        }
+
+        public async Task Initialize()
+        {
+            await Request(1, "initialize", "{\"processId\":null,\"capabilities\":{},\"initializationOptions\":{\"debounceMs\":0}}");
+            var result = await NextResponse();
+            Assert.Equal(1, result.GetProperty("id").GetInt32());
+            await Notify("initialized", "{}");
+        }
+
+        /// <summary>A request the server answers (documentSymbol of a closed document is an error, but an answer).</summary>
+        public async Task AssertStillServing(int id)
+        {
+            await Request(id, "shutdown", "null");
+            var response = await NextResponse();
+            Assert.Equal(id, response.GetProperty("id").GetInt32());
+            Assert.Equal(JsonValueKind.Null, response.GetProperty("result").ValueKind);
+        }
+
+        public async ValueTask DisposeAsync()
+        {
+            await _toServer.DisposeAsync(); // the end of the server's input
+            if (await Task.WhenAny(Server, Task.Delay(TimeSpan.FromSeconds(20))) == Server)
+            {
+                await _fromServer.DisposeAsync();
+            }
+        }
+    }
+
+    private static void AssertError(JsonElement response, int code, JsonValueKind id = JsonValueKind.Null)
+    {
+        Assert.Equal("2.0", response.GetProperty("jsonrpc").GetString());
+        Assert.True(response.TryGetProperty("id", out var value), "an error response without id: " + response.GetRawText());
+        Assert.Equal(id, value.ValueKind);
+        Assert.Equal(code, response.GetProperty("error").GetProperty("code").GetInt32());
+        Assert.False(string.IsNullOrEmpty(response.GetProperty("error").GetProperty("message").GetString()));
+    }
+
+    [Theory]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":")]
+    [InlineData("this is not json")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"shutdown\"}}")]
+    [InlineData("\u00ff\u00fe")]
+    public async Task ABodyThatIsNotJsonIsAParseErrorAndTheServerGoesOn(string body)
+    {
+        await using var client = new RawClient();
+        await client.Initialize();
+        await client.SendBody(Encoding.Latin1.GetBytes(body));
+        AssertError(await client.NextResponse(), -32700);
+        await client.AssertStillServing(3);
+        Assert.False(client.Server.IsCompleted);
+    }
+
+    [Theory]
+    [InlineData("[]")]
+    [InlineData("42")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":12}")]
+    public async Task JsonThatIsNoJsonRpcMessageIsAnInvalidRequestAndTheServerGoesOn(string body)
+    {
+        await using var client = new RawClient();
+        await client.Initialize();
+        await client.SendBody(body);
+        var response = await client.NextResponse();
+        Assert.Equal(-32600, response.GetProperty("error").GetProperty("code").GetInt32());
+        await client.AssertStillServing(3);
+    }
+
+    [Fact]
+    public async Task AMessageOverTheLimitIsAnsweredAndSkippedWithoutBeingBuffered()
+    {
+        await using var client = new RawClient();
+        await client.Initialize();
+
+        // 40 MiB announced and sent, in 1 MiB pieces of a body that would be valid JSON had it been read
+        const long length = 40L * 1024 * 1024;
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        await client.SendHeader(length);
+        AssertError(await client.NextResponse(), -32600); // answered at once, before the body is skipped
+        var piece = Encoding.ASCII.GetBytes(new string(' ', 1024 * 1024));
+        for (long sent = 0; sent < length; sent += piece.Length)
+        {
+            await client.SendRaw(piece);
+        }
+
+        await client.AssertStillServing(3);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.True(allocated < length / 2, $"{allocated / 1024 / 1024} MiB allocated while a 40 MiB message was skipped");
+        Assert.Contains("over the limit", client.Log.ToString(), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task AHugeContentLengthWithASmallBodyIsAnsweredAtOnceAndBuffersNothing()
+    {
+        await using var client = new RawClient();
+        await client.Initialize();
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        await client.SendHeader(int.MaxValue);
+        await client.SendRaw(Encoding.ASCII.GetBytes("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"shutdown\"}"));
+        AssertError(await client.NextResponse(), -32600);
+        Assert.True(GC.GetTotalAllocatedBytes(precise: true) - before < 16L * 1024 * 1024);
+        Assert.False(client.Server.IsCompleted); // still skipping the announced body, not failed
+
+        await client.DisposeAsync();
+        Assert.Equal(1, await client.Server.WaitAsync(TimeSpan.FromSeconds(20)));
+    }
+
+    private static string Open(string text) =>
+        $"{{\"textDocument\":{{\"uri\":\"file:///big.normlab\",\"languageId\":\"normlab\",\"version\":1,\"text\":{JsonSerializer.Serialize(text)}}}}}";
+
+    [Fact]
+    public async Task ADocumentOverTheLimitGetsOneDiagnosticAndIsNotAnalysed()
+    {
+        await using var client = new RawClient();
+        await client.Initialize();
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        await client.Notify("textDocument/didOpen", Open(new string('@', 5 * 1000 * 1000))); // 5 MB of bad characters
+        var published = await client.NextNotification("textDocument/publishDiagnostics");
+        var diagnostic = Assert.Single(published.GetProperty("params").GetProperty("diagnostics").EnumerateArray());
+        Assert.Equal("document too large to analyse (4.8 MiB; limit 4 MiB)", diagnostic.GetProperty("message").GetString());
+
+        await client.Request(2, "textDocument/hover", "{\"textDocument\":{\"uri\":\"file:///big.normlab\"},\"position\":{\"line\":0,\"character\":5}}");
+        Assert.Equal(JsonValueKind.Null, (await client.NextResponse()).GetProperty("result").ValueKind);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.True(allocated < 256L * 1024 * 1024, $"{allocated / 1024 / 1024} MiB allocated for a 5 MB document");
+
+        // made small again, it is analysed again
+        await client.Notify("textDocument/didChange", "{\"textDocument\":{\"uri\":\"file:///big.normlab\",\"version\":2},\"contentChanges\":[{\"range\":{\"start\":{\"line\":0,\"character\":3},\"end\":{\"line\":0,\"character\":9999999}},\"text\":\"\"}]}");
+        published = await client.NextNotification("textDocument/publishDiagnostics");
+        Assert.Equal(2, published.GetProperty("params").GetProperty("version").GetInt32());
+        Assert.All(published.GetProperty("params").GetProperty("diagnostics").EnumerateArray(), d => Assert.Equal("NL0001", d.GetProperty("code").GetString()));
+    }
+
+    [Fact]
+    public async Task AtMostAThousandDiagnosticsArePublishedForADocument()
+    {
+        await using var client = new RawClient();
+        await client.Initialize();
+        var before = GC.GetTotalAllocatedBytes(precise: true);
+        await client.Notify("textDocument/didOpen", Open(string.Concat(Enumerable.Repeat("@ ", 50_000))));
+        var diagnostics = (await client.NextNotification("textDocument/publishDiagnostics")).GetProperty("params").GetProperty("diagnostics");
+        Assert.Equal(1000, diagnostics.GetArrayLength());
+        Assert.Contains("more problems are not shown", diagnostics[999].GetProperty("message").GetString(), StringComparison.Ordinal);
+        var allocated = GC.GetTotalAllocatedBytes(precise: true) - before;
+        Assert.True(allocated < 512L * 1024 * 1024, $"{allocated / 1024 / 1024} MiB allocated for 50,000 bad characters");
+    }
+
+    [Fact]
+    public async Task HeadersThatCannotBeFramedEndTheConnectionWithALogMessage()
+    {
+        await using var client = new RawClient();
+        await client.Initialize();
+        await client.SendRaw(Encoding.ASCII.GetBytes("Content-Type: application/vscode-jsonrpc; charset=utf-8\r\n\r\n{}"));
+        Assert.Equal(1, await client.Server.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.Contains("no valid Content-Length", client.Log.ToString(), StringComparison.Ordinal);
+    }
+}
+
+[CollectionDefinition(HostileInputTests.Name, DisableParallelization = true)]
+public sealed class HostileInputCollection
+{
+}
