@@ -368,6 +368,18 @@ internal static class StudyCommand
             return ExitCodes.UsageError;
         }
 
+        var exitCode = MergeInto(context, full, prepared);
+        if (exitCode != ExitCodes.Success)
+        {
+            // a refused merge leaves nothing behind: not even the --out folder the writability check created
+            prepared.RemoveIfCreatedAndEmpty();
+        }
+
+        return exitCode;
+    }
+
+    private static int MergeInto(CliContext context, List<string> full, OutputFolder prepared)
+    {
         var target = prepared.FullPath;
         var displayOut = prepared.DisplayPath;
         try
