@@ -62,7 +62,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 var location = Location.Create(path, span, new LinePositionSpan(
                     new LinePosition(lines.Start.Line, lines.Start.Character),
                     new LinePosition(lines.End.Line, lines.End.Character)));
-                context.ReportDiagnostic(Diagnostics.Create(diagnostic.Descriptor, location, diagnostic.Message));
+                context.ReportDiagnostic(Diagnostics.Create(diagnostic, location));
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -106,7 +106,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
-                context.ReportDiagnostic(Diagnostics.Create(diagnostic.Descriptor, location, diagnostic.Message));
+                context.ReportDiagnostic(Diagnostics.Create(diagnostic, location));
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
