@@ -31,4 +31,7 @@ internal sealed class CliContext
 
     /// <summary>Writes the one-line form every command uses for a problem with its input.</summary>
     public void ReportError(string message) => Error.WriteLine("normlab: error: " + message);
+
+    /// <summary>One line on stderr that changes nothing about the result (a skipped entry of a folder).</summary>
+    public void ReportNote(string message) => Error.WriteLine("normlab: note: " + message);
 }

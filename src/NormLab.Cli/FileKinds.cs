@@ -1,0 +1,67 @@
+using System;
+using System.IO;
+using System.Runtime.InteropServices;
+
+namespace NormLab.Cli;
+
+/// <summary>What a path names, after following links.</summary>
+internal enum FileKind
+{
+    /// <summary>Nothing (a broken link), or a path whose status cannot be read.</summary>
+    Unknown,
+
+    Regular,
+
+    Directory,
+
+    /// <summary>A FIFO, socket or device: reading may block forever or never end.</summary>
+    Special,
+}
+
+/// <summary>
+/// The type of a file. .NET does not tell a FIFO from a file, so on Linux this asks <c>statx(2)</c> (whose
+/// layout is the same on every architecture); elsewhere it goes by what .NET can tell.
+/// </summary>
+internal static class FileKinds
+{
+    private const int AtFdCwd = -100;
+    private const uint StatxType = 0x1;
+    private const int ModeOffset = 28; // struct statx: stx_mask, stx_blksize (u32), stx_attributes (u64), stx_nlink, stx_uid, stx_gid (u32), stx_mode (u16)
+    private const int TypeMask = 0xF000;
+    private const int RegularType = 0x8000;
+    private const int DirectoryType = 0x4000;
+
+    private static bool _statxMissing;
+
+    public static FileKind Of(string path)
+    {
+        if (OperatingSystem.IsLinux() && !_statxMissing)
+        {
+            try
+            {
+                var buffer = new byte[256];
+                if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0)
+                {
+                    return FileKind.Unknown;
+                }
+
+                var type = BitConverter.ToUInt16(buffer, ModeOffset) & TypeMask;
+                return type switch
+                {
+                    RegularType => FileKind.Regular,
+                    DirectoryType => FileKind.Directory,
+                    _ => FileKind.Special,
+                };
+            }
+            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+            {
+                _statxMissing = true; // an old C library: go by what .NET tells
+            }
+        }
+
+        return Directory.Exists(path) ? FileKind.Directory : File.Exists(path) ? FileKind.Regular : FileKind.Unknown;
+    }
+
+    [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
+    private static extern int Statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
+}
