@@ -88,3 +88,42 @@ public sealed class InputLimitsTests
         Assert.True(watch.Elapsed < TimeSpan.FromSeconds(30), $"took {watch.Elapsed}");
     }
 }
+
+/// <summary><c>normlab check</c> across the files it is given: a network name declared in two of them.</summary>
+public sealed class CrossFileCheckTests
+{
+    private const string Net = "network Net(input: 784, classes: 10) {\n    linear(64) > relu > linear(classes)\n}\n";
+
+    [Fact]
+    public void A_network_declared_in_two_files_is_an_error_at_both()
+    {
+        using var folder = new TempFolder();
+        folder.Write("a.normlab", Net);
+        folder.Write("b.normlab", "\n" + Net);
+
+        var result = Cli.RunIn(folder.Path, "check", "a.normlab", "b.normlab");
+
+        Assert.Equal(1, result.ExitCode);
+        Assert.Equal(
+            new[]
+            {
+                "a.normlab(1,9): error NL0004: Network 'Net' has the name of the network declared in b.normlab on line 2 in namespace '(default)'; each network becomes a C# type, rename one of them",
+                "b.normlab(2,9): error NL0004: Network 'Net' has the name of the network declared in a.normlab on line 1 in namespace '(default)'; each network becomes a C# type, rename one of them",
+                "2 files: 2 errors, 0 warnings, 0 infos",
+            },
+            result.StdoutLines);
+    }
+
+    [Fact]
+    public void Networks_of_two_namespaces_may_share_a_name()
+    {
+        using var folder = new TempFolder();
+        folder.Write("a.normlab", "namespace A\n\n" + Net);
+        folder.Write("b.normlab", "namespace B\n\n" + Net);
+
+        var result = Cli.RunIn(folder.Path, "check", ".");
+
+        Assert.Equal(0, result.ExitCode);
+        Assert.Equal(new[] { "2 files: 0 errors, 0 warnings, 0 infos" }, result.StdoutLines);
+    }
+}
