@@ -31,37 +31,50 @@ internal static class FileKinds
     private const int RegularType = 0x8000;
     private const int DirectoryType = 0x4000;
 
-    private static bool _statxMissing;
+    // statx from the C library, found at run time: "libc.so.6" first (a bare "libc" may name a linker script)
+    private static readonly StatxFunction? Statx = LoadStatx();
+
+    [UnmanagedFunctionPointer(CallingConvention.Cdecl)]
+    private delegate int StatxFunction(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
 
     public static FileKind Of(string path)
     {
-        if (OperatingSystem.IsLinux() && !_statxMissing)
+        if (Statx is not null)
         {
-            try
+            var buffer = new byte[256];
+            if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0)
             {
-                var buffer = new byte[256];
-                if (Statx(AtFdCwd, path, 0, StatxType, buffer) != 0)
-                {
-                    return FileKind.Unknown;
-                }
+                return FileKind.Unknown;
+            }
 
-                var type = BitConverter.ToUInt16(buffer, ModeOffset) & TypeMask;
-                return type switch
-                {
-                    RegularType => FileKind.Regular,
-                    DirectoryType => FileKind.Directory,
-                    _ => FileKind.Special,
-                };
-            }
-            catch (Exception e) when (e is EntryPointNotFoundException or DllNotFoundException)
+            var type = BitConverter.ToUInt16(buffer, ModeOffset) & TypeMask;
+            return type switch
             {
-                _statxMissing = true; // an old C library: go by what .NET tells
-            }
+                RegularType => FileKind.Regular,
+                DirectoryType => FileKind.Directory,
+                _ => FileKind.Special,
+            };
         }
 
+        // elsewhere (or a C library without statx): go by what .NET tells
         return Directory.Exists(path) ? FileKind.Directory : File.Exists(path) ? FileKind.Regular : FileKind.Unknown;
     }
 
-    [DllImport("libc", EntryPoint = "statx", SetLastError = true)]
-    private static extern int Statx(int directory, [MarshalAs(UnmanagedType.LPUTF8Str)] string path, int flags, uint mask, byte[] buffer);
+    private static StatxFunction? LoadStatx()
+    {
+        if (!OperatingSystem.IsLinux())
+        {
+            return null;
+        }
+
+        foreach (var name in new[] { "libc.so.6", "libc" })
+        {
+            if (NativeLibrary.TryLoad(name, out var library) && NativeLibrary.TryGetExport(library, "statx", out var function))
+            {
+                return Marshal.GetDelegateForFunctionPointer<StatxFunction>(function);
+            }
+        }
+
+        return null;
+    }
 }
