@@ -34,4 +34,7 @@ internal sealed class CliContext
     /// command lines are escaped (<see cref="NormLab.Cli.Output.TerminalText"/>), so the line stays one line.
     /// </summary>
     public void ReportError(string message) => Error.WriteLine("normlab: error: " + NormLab.Cli.Output.TerminalText.Escape(message));
+
+    /// <summary>One line on stderr that changes nothing about the result (a skipped entry of a folder).</summary>
+    public void ReportNote(string message) => Error.WriteLine("normlab: note: " + NormLab.Cli.Output.TerminalText.Escape(message));
 }

@@ -53,7 +53,12 @@ internal static class InputFiles
             else if (Directory.Exists(full))
             {
                 folders.Add(path);
-                foreach (var file in EnumerateFolder(full))
+                if (!TryWalkFolder(full, path, context, out var inFolder))
+                {
+                    ok = false;
+                }
+
+                foreach (var file in inFolder)
                 {
                     Add(found, file, path, context);
                 }
@@ -131,21 +136,58 @@ internal static class InputFiles
         return true;
     }
 
-    /// <summary>Reads a file; false (after one line on stderr) when it cannot be read.</summary>
-    public static bool TryRead(InputFile file, CliContext context, out string text)
+    /// <summary>
+    /// The largest file the command line reads: 16 MiB, far above any real network file. Reading stops there,
+    /// so that <c>/dev/zero</c>, a FIFO or a huge file cannot exhaust memory (README.md, "Limits").
+    /// </summary>
+    public const int MaxFileBytes = 16 * 1024 * 1024;
+
+    /// <summary>Reads a file; false (after one line on stderr) when it cannot be read or is larger than <see cref="MaxFileBytes"/>.</summary>
+    public static bool TryRead(InputFile file, CliContext context, out string text) =>
+        TryRead(file, context, MaxFileBytes, out text);
+
+    internal static bool TryRead(InputFile file, CliContext context, int maxBytes, out string text)
     {
+        text = string.Empty;
         try
         {
-            text = File.ReadAllText(file.FullPath);
+            // a bounded read: at most maxBytes + 1 bytes, whatever the file claims to be (a device, a pipe)
+            using var stream = new FileStream(file.FullPath, FileMode.Open, FileAccess.Read, FileShare.ReadWrite, bufferSize: 1, FileOptions.SequentialScan);
+            var buffer = new MemoryStream();
+            var chunk = new byte[81920];
+            while (true)
+            {
+                var wanted = (int)Math.Min(chunk.Length, (long)maxBytes + 1 - buffer.Length);
+                var read = stream.Read(chunk, 0, wanted);
+                if (read == 0)
+                {
+                    break;
+                }
+
+                buffer.Write(chunk, 0, read);
+                if (buffer.Length > maxBytes)
+                {
+                    context.ReportError($"cannot read {file.DisplayPath}: larger than {FormatSize(maxBytes)}, the limit of a {Extension} file");
+                    return false;
+                }
+            }
+
+            buffer.Position = 0;
+
+            // as File.ReadAllText: UTF-8 unless a byte order mark says otherwise
+            using var reader = new StreamReader(buffer, System.Text.Encoding.UTF8, detectEncodingFromByteOrderMarks: true);
+            text = reader.ReadToEnd();
             return true;
         }
-        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException or NotSupportedException)
         {
             context.ReportError($"cannot read {file.DisplayPath}: {e.Message}");
-            text = string.Empty;
             return false;
         }
     }
+
+    private static string FormatSize(int bytes) =>
+        bytes % (1024 * 1024) == 0 ? $"{bytes / (1024 * 1024)} MiB" : $"{bytes} bytes";
 
     private static bool TryGetFullPath(string path, CliContext context, out string full)
     {
@@ -167,16 +209,78 @@ internal static class InputFiles
         }
     }
 
-    private static IEnumerable<string> EnumerateFolder(string folder)
+    /// <summary>
+    /// The <c>*.normlab</c> files under a folder, recursively. Links to folders are not followed (a loop
+    /// would never end, and a linked folder would be checked twice); FIFOs, sockets and devices named
+    /// <c>*.normlab</c> are skipped with a note (reading a FIFO waits for a writer forever); hidden entries
+    /// are skipped as before. A folder or entry that cannot be read is reported, and the walk returns false
+    /// (exit code 2) after reporting them all.
+    /// </summary>
+    private static bool TryWalkFolder(string root, string given, CliContext context, out List<string> files)
     {
+        files = new List<string>();
+        var ok = true;
         var options = new EnumerationOptions
         {
-            RecurseSubdirectories = true,
-            IgnoreInaccessible = true,
-            MatchCasing = MatchCasing.CaseInsensitive,
+            RecurseSubdirectories = false,
+            IgnoreInaccessible = false,
+            ReturnSpecialDirectories = false,
         };
-        return Directory.EnumerateFiles(folder, "*" + Extension, options)
-            .Where(f => string.Equals(Path.GetExtension(f), Extension, StringComparison.OrdinalIgnoreCase));
+        var pending = new Stack<string>();
+        pending.Push(root);
+        while (pending.Count > 0)
+        {
+            var folder = pending.Pop();
+            List<FileSystemInfo> entries;
+            try
+            {
+                entries = new DirectoryInfo(folder).EnumerateFileSystemInfos("*", options).ToList();
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or System.Security.SecurityException)
+            {
+                context.ReportError($"cannot read folder {DisplayPath(folder, given, context)}: {e.Message}");
+                ok = false;
+                continue;
+            }
+
+            foreach (var entry in entries)
+            {
+                var isLink = (entry.Attributes & FileAttributes.ReparsePoint) != 0;
+                if (entry is DirectoryInfo)
+                {
+                    if (!isLink)
+                    {
+                        pending.Push(entry.FullName);
+                    }
+
+                    continue; // a link to a folder: not followed
+                }
+
+                if (!string.Equals(Path.GetExtension(entry.Name), Extension, StringComparison.OrdinalIgnoreCase))
+                {
+                    continue;
+                }
+
+                switch (FileKinds.Of(entry.FullName))
+                {
+                    case FileKind.Regular:
+                        files.Add(entry.FullName);
+                        break;
+                    case FileKind.Directory:
+                        break; // a link to a folder named *.normlab: not followed
+                    case FileKind.Special:
+                        context.ReportNote($"skipped {DisplayPath(entry.FullName, given, context)}: not a regular file (a FIFO, socket or device)");
+                        break;
+                    default:
+                        context.ReportError($"cannot read {DisplayPath(entry.FullName, given, context)}: " +
+                            (isLink ? "a link to nothing" : "its type cannot be read"));
+                        ok = false;
+                        break;
+                }
+            }
+        }
+
+        return ok;
     }
 
     private static void Add(Dictionary<string, InputFile> found, string full, string given, CliContext context)

@@ -38,7 +38,9 @@ public static class NormLabCompiler
     {
         var diagnostics = new DiagnosticBag(source);
         var unit = new Parser(source, diagnostics).ParseCompilationUnit();
-        return (unit, Sort(diagnostics));
+        return (unit, diagnostics.Budget.Dropped > 0
+            ? Sort(diagnostics.Append(TooManyDiagnostics(source, diagnostics.Budget)))
+            : Sort(diagnostics));
     }
 
     public static CheckResult Check(string text, string? path = null, CheckOptions? options = null) =>
@@ -52,7 +54,9 @@ public static class NormLabCompiler
             throw new ArgumentNullException(nameof(source));
         }
 
-        var fileDiagnostics = new DiagnosticBag(source);
+        // one budget for the whole file: whatever the input, a check keeps at most MaxDiagnostics (+ NL0031)
+        var budget = new DiagnosticBudget(MaxDiagnostics);
+        var fileDiagnostics = new DiagnosticBag(source, budget, isFileBag: true);
         var unit = new Parser(source, fileDiagnostics).ParseCompilationUnit();
         var @namespace = unit.Namespace is { } declared && declared.NameParts.All(p => !p.IsMissing)
             ? declared.Name
@@ -61,6 +65,11 @@ public static class NormLabCompiler
 
         var networks = new List<NetworkModel>();
         var all = new List<Diagnostic>(fileDiagnostics);
+
+        // the file's errors by position, for the errors inside each declaration: networks come in source order
+        // and do not overlap, so one pass over both is enough (linear in networks and diagnostics)
+        var fileErrors = fileDiagnostics.Where(d => d.IsError).OrderBy(d => d.Span.Start).ToArray();
+        var nextFileError = 0;
         var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var syntax in unit.Members.OfType<NetworkDeclarationSyntax>())
         {
@@ -72,10 +81,28 @@ public static class NormLabCompiler
             IReadOnlyDictionary<string, double>? overrides = null;
             options?.HyperParameters?.TryGetValue(syntax.Name, out overrides);
             var network = CheckNetwork(binder, syntax, source, @namespace, overrides);
+            network.Diagnostics = Admit(network.Diagnostics, budget, network);
+            if (budget.FirstDroppedFileError >= 0 && budget.FirstDroppedFileError < syntax.Span.End)
+            {
+                network.HasUnlistedErrors = true; // an error of the file not kept may lie inside it
+            }
 
             // errors of the file inside the declaration (a syntax error, an invalid name) make the network invalid too
-            var declarationErrors = fileDiagnostics.Where(d => d.IsError && syntax.Span.Contains(d.Span)).ToArray();
-            if (declarationErrors.Length > 0)
+            while (nextFileError < fileErrors.Length && fileErrors[nextFileError].Span.Start < syntax.Span.Start)
+            {
+                nextFileError++;
+            }
+
+            List<Diagnostic>? declarationErrors = null;
+            for (var i = nextFileError; i < fileErrors.Length && fileErrors[i].Span.Start <= syntax.Span.End; i++)
+            {
+                if (syntax.Span.Contains(fileErrors[i].Span))
+                {
+                    (declarationErrors ??= new List<Diagnostic>()).Add(fileErrors[i]);
+                }
+            }
+
+            if (declarationErrors is not null)
             {
                 network.Diagnostics = Sort(network.Diagnostics.Concat(declarationErrors));
             }
@@ -84,7 +111,57 @@ public static class NormLabCompiler
             all.AddRange(network.Diagnostics);
         }
 
+        if (budget.Dropped > 0)
+        {
+            all.Add(TooManyDiagnostics(source, budget));
+        }
+
         return new CheckResult(source, unit, @namespace, networks, Sort(all));
+    }
+
+    /// <summary>
+    /// The most diagnostics one check keeps (<see cref="CheckResult.Diagnostics"/>): past it, they are only
+    /// counted, and one NL0031 says how many were left out. Bounds the memory of a check of any input.
+    /// </summary>
+    public const int MaxDiagnostics = 1000;
+
+    /// <summary>A network's diagnostics (after <c>allow</c>) that fit in the file's budget; an error left out makes the network invalid.</summary>
+    private static IReadOnlyList<Diagnostic> Admit(IReadOnlyList<Diagnostic> diagnostics, DiagnosticBudget budget, NetworkModel network)
+    {
+        List<Diagnostic>? kept = null;
+        for (var i = 0; i < diagnostics.Count; i++)
+        {
+            var diagnostic = diagnostics[i];
+            if (budget.TryKeep(diagnostic.Severity, diagnostic.Span))
+            {
+                kept?.Add(diagnostic);
+                continue;
+            }
+
+            if (kept is null)
+            {
+                kept = new List<Diagnostic>(i);
+                for (var j = 0; j < i; j++)
+                {
+                    kept.Add(diagnostics[j]);
+                }
+            }
+
+            network.HasUnlistedErrors |= diagnostic.IsError;
+        }
+
+        return kept ?? diagnostics;
+    }
+
+    private static Diagnostic TooManyDiagnostics(SourceText source, DiagnosticBudget budget)
+    {
+        var descriptor = DiagnosticDescriptors.TooManyDiagnostics;
+        var severity = budget.DroppedError ? DiagnosticSeverity.Error : descriptor.DefaultSeverity;
+        var span = budget.FirstDroppedSpan;
+        var start = Math.Min(Math.Max(span.Start, 0), source.Length);
+        var end = Math.Min(Math.Max(span.End, start), source.Length);
+        return new Diagnostic(descriptor, severity, descriptor.Format(budget.Dropped.ToString("N0", System.Globalization.CultureInfo.InvariantCulture), budget.Limit.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)),
+            source, TextSpan.FromBounds(start, end));
     }
 
     private static NetworkModel CheckNetwork(Binder binder, NetworkDeclarationSyntax syntax, SourceText source, string @namespace, IReadOnlyDictionary<string, double>? overrides)

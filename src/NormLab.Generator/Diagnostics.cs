@@ -31,6 +31,16 @@ internal static class Diagnostics
     public static Diagnostic Create(DslDescriptor descriptor, Location location, string message) =>
         Diagnostic.Create(For(descriptor), location, message);
 
+    /// <summary>A diagnostic of the checker, with its own severity (NL0031 is an error when an error was left out).</summary>
+    public static Diagnostic Create(NormLab.Dsl.Diagnostics.Diagnostic diagnostic, Location location)
+    {
+        var descriptor = For(diagnostic.Descriptor);
+        var severity = ToRoslyn(diagnostic.Severity);
+        return severity == descriptor.DefaultSeverity
+            ? Diagnostic.Create(descriptor, location, diagnostic.Message)
+            : Diagnostic.Create(descriptor, location, severity, additionalLocations: null, properties: null, diagnostic.Message);
+    }
+
     private static DiagnosticDescriptor Convert(DslDescriptor d) => new(
         d.Id,
         d.Title,

@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Immutable;
 using System.Linq;
 using Microsoft.CodeAnalysis;
@@ -28,17 +29,54 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         {
             start.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue("build_property.RootNamespace", out var rootNamespace);
             start.Options.AnalyzerConfigOptionsProvider.GlobalOptions.TryGetValue("build_property.ProjectDir", out var projectDirectory);
-            start.RegisterAdditionalFileAction(file => AnalyzeFile(file, rootNamespace ?? string.Empty, projectDirectory ?? string.Empty));
+            // every network's name and place, for the cross-file check at the end (names, not models)
+            var declarations = new ConcurrentBag<Declaration>();
+            start.RegisterAdditionalFileAction(file => AnalyzeFile(file, rootNamespace ?? string.Empty, projectDirectory ?? string.Empty, declarations));
 
             var networkAttribute = start.Compilation.GetTypeByMetadataName(AttributeReader.NetworkAttributeName);
             if (networkAttribute is not null)
             {
-                start.RegisterSymbolAction(symbol => AnalyzeType(symbol, networkAttribute), SymbolKind.NamedType);
+                start.RegisterSymbolAction(symbol => AnalyzeType(symbol, networkAttribute, declarations), SymbolKind.NamedType);
             }
+
+            start.RegisterCompilationEndAction(end => ReportDuplicates(end, declarations));
         });
     }
 
-    private static void AnalyzeFile(AdditionalFileAnalysisContext context, string rootNamespace, string projectDirectory)
+    /// <summary>A declared network: its C# name, where it is, and the path and line the message shows.</summary>
+    private sealed record Declaration(string QualifiedName, string Name, string Namespace, Location Location, string DisplayPath, int Line, bool IsFile);
+
+    /// <summary>
+    /// NL0004 at each network of a .normlab file whose name another file, or a top-level [Network] type, declares in
+    /// the same namespace: each becomes a C# type of that name (the generator generates none of them).
+    /// </summary>
+    private static void ReportDuplicates(CompilationAnalysisContext context, ConcurrentBag<Declaration> declarations)
+    {
+        try
+        {
+            var groups = declarations
+                .GroupBy(d => d.QualifiedName, StringComparer.Ordinal)
+                .Where(g => g.Count(d => d.IsFile) > 1 || (g.Any(d => d.IsFile) && g.Any(d => !d.IsFile)));
+            foreach (var group in groups)
+            {
+                // a stable order, whatever order the files were analyzed in
+                var ordered = group.OrderBy(d => d.DisplayPath, StringComparer.Ordinal).ThenBy(d => d.Line).ToArray();
+                for (var i = 0; i < ordered.Length; i++)
+                {
+                    var declaration = ordered[i];
+                    var other = ordered.First(d => !ReferenceEquals(d, declaration) && (d.IsFile || declaration.IsFile));
+                    var message = CrossFileCheck.DuplicateMessage(declaration.Name, declaration.Namespace, other.DisplayPath, other.Line);
+                    context.ReportDiagnostic(Diagnostics.Create(DslDescriptors.DuplicateDeclaration, declaration.Location, message));
+                }
+            }
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            // never throw into the compiler; each file's own diagnostics are already reported
+        }
+    }
+
+    private static void AnalyzeFile(AdditionalFileAnalysisContext context, string rootNamespace, string projectDirectory, ConcurrentBag<Declaration> declarations)
     {
         var path = context.AdditionalFile.Path;
         if (!path.EndsWith(".normlab", StringComparison.OrdinalIgnoreCase))
@@ -62,7 +100,18 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                 var location = Location.Create(path, span, new LinePositionSpan(
                     new LinePosition(lines.Start.Line, lines.Start.Character),
                     new LinePosition(lines.End.Line, lines.End.Character)));
-                context.ReportDiagnostic(Diagnostics.Create(diagnostic.Descriptor, location, diagnostic.Message));
+                context.ReportDiagnostic(Diagnostics.Create(diagnostic, location));
+            }
+
+            var displayPath = NetworkGenerator.RelativePath(path, projectDirectory);
+            foreach (var network in result.Networks)
+            {
+                var lines = result.Source.GetLinePositionSpan(network.NameSpan);
+                var location = Location.Create(path, new TextSpan(network.NameSpan.Start, network.NameSpan.Length), new LinePositionSpan(
+                    new LinePosition(lines.Start.Line, lines.Start.Character),
+                    new LinePosition(lines.End.Line, lines.End.Character)));
+                declarations.Add(new Declaration(CrossFileCheck.QualifiedName(network.Namespace, network.Name), network.Name, network.Namespace,
+                    location, displayPath, lines.Start.Line + 1, IsFile: true));
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
@@ -71,7 +120,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
         }
     }
 
-    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol networkAttribute)
+    private static void AnalyzeType(SymbolAnalysisContext context, INamedTypeSymbol networkAttribute, ConcurrentBag<Declaration> declarations)
     {
         var type = (INamedTypeSymbol)context.Symbol;
         var attribute = type.GetAttributes().FirstOrDefault(a => SymbolEqualityComparer.Default.Equals(a.AttributeClass, networkAttribute));
@@ -82,6 +131,13 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
 
         try
         {
+            if (type.ContainingType is null && type.Locations.FirstOrDefault(l => l.IsInSource) is { } typeLocation)
+            {
+                var @namespace = type.ContainingNamespace is { IsGlobalNamespace: false } ns ? ns.ToDisplayString() : string.Empty;
+                declarations.Add(new Declaration(CrossFileCheck.QualifiedName(@namespace, type.Name), type.Name, @namespace, typeLocation,
+                    System.IO.Path.GetFileName(typeLocation.SourceTree?.FilePath ?? string.Empty), typeLocation.GetLineSpan().StartLinePosition.Line + 1, IsFile: false));
+            }
+
             var synthetic = AttributeReader.Read(type, attribute, context.CancellationToken);
             foreach (var diagnostic in synthetic.Diagnostics)
             {
@@ -106,7 +162,7 @@ public sealed class NetworkAnalyzer : DiagnosticAnalyzer
                     continue;
                 }
 
-                context.ReportDiagnostic(Diagnostics.Create(diagnostic.Descriptor, location, diagnostic.Message));
+                context.ReportDiagnostic(Diagnostics.Create(diagnostic, location));
             }
         }
         catch (Exception exception) when (exception is not OperationCanceledException)

@@ -1,4 +1,6 @@
 using System;
+using System.Collections.Generic;
+using System.Collections.Immutable;
 using System.Globalization;
 using System.IO;
 using System.Linq;
@@ -44,7 +46,8 @@ public sealed partial class NetworkGenerator
                 .ToEquatableArray();
             var stem = Sanitize(relativePath) + "." + Hash(relativePath);
             var sourceClass = "NormLabSource_" + Sanitize(Path.GetFileNameWithoutExtension(relativePath)).Replace(".", "_") + "_" + Hash(relativePath);
-            return new SourceSpec(stem + ".g.cs", file.Text, relativePath, sourceClass, networks);
+            var declared = result.Networks.Select(n => CrossFileCheck.QualifiedName(n.Namespace, n.Name)).ToEquatableArray();
+            return new SourceSpec(stem + ".g.cs", file.Text, relativePath, sourceClass, networks, declared);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
@@ -114,13 +117,69 @@ public sealed partial class NetworkGenerator
 
             var spec = SpecBuilder.Build(network, NetworkOrigin.AttributedRecord, input.Namespace, input.Accessibility,
                 input.RecordKeyword, input.ContainingTypes, input.HyperParameters, input.SourcePath, input.Line);
-            return new SourceSpec(input.HintName, input.Text, input.SourcePath, string.Empty, new[] { spec }.ToEquatableArray());
+            return new SourceSpec(input.HintName, input.Text, input.SourcePath, string.Empty, new[] { spec }.ToEquatableArray(), EquatableArray<string>.Empty);
         }
         catch (Exception exception) when (exception is not OperationCanceledException)
         {
             return null;
         }
     }
+
+    /// <summary>The qualified name of a top-level [Network] type (nested types cannot clash with a file's network), or null.</summary>
+    internal static string? RecordNetworkName(RecordInput? input) =>
+        input is null || input.ContainingTypes.Count > 0 ? null : CrossFileCheck.QualifiedName(input.Namespace, input.TypeName);
+
+    /// <summary>
+    /// The qualified names that two declarations share, at least one of them a network of a <c>.normlab</c>
+    /// file: each file's network names and the top-level records' names, nothing else, so that this step is
+    /// cheap and its result (usually empty) stays equal across edits.
+    /// </summary>
+    internal static EquatableArray<string> FindDuplicateNames(ImmutableArray<EquatableArray<string>> files, ImmutableArray<string?> records)
+    {
+        try
+        {
+            var fromFiles = new Dictionary<string, int>(StringComparer.Ordinal);
+            foreach (var file in files)
+            {
+                foreach (var name in file)
+                {
+                    fromFiles[name] = fromFiles.TryGetValue(name, out var count) ? count + 1 : 1;
+                }
+            }
+
+            var duplicates = new SortedSet<string>(fromFiles.Where(p => p.Value > 1).Select(p => p.Key), StringComparer.Ordinal);
+            foreach (var record in records)
+            {
+                if (record is not null && fromFiles.ContainsKey(record))
+                {
+                    duplicates.Add(record);
+                }
+            }
+
+            return duplicates.ToEquatableArray();
+        }
+        catch (Exception exception) when (exception is not OperationCanceledException)
+        {
+            return EquatableArray<string>.Empty;
+        }
+    }
+
+    /// <summary>The spec without the networks whose name another declaration has (the analyzer reports NL0004 at each).</summary>
+    internal static SourceSpec? WithoutDuplicates(SourceSpec? spec, EquatableArray<string> duplicates)
+    {
+        if (spec is null || duplicates.Count == 0)
+        {
+            return spec;
+        }
+
+        var names = new HashSet<string>(duplicates, StringComparer.Ordinal);
+        var kept = spec.Networks.Where(n => !names.Contains(CrossFileCheck.QualifiedName(n.Namespace, QualifiedTypeName(n)))).ToEquatableArray();
+        return kept.Count == spec.Networks.Count ? spec : spec with { Networks = kept };
+    }
+
+    // a record nested in a type never clashes with a file's network: give it a name no network has
+    private static string QualifiedTypeName(NetworkSpec network) =>
+        network.ContainingTypes.Count == 0 ? network.TypeName : string.Join("+", network.ContainingTypes.Select(c => c.Name)) + "+" + network.TypeName;
 
     internal static string RelativePath(string path, string projectDirectory)
     {

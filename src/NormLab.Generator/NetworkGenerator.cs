@@ -60,8 +60,32 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
             .Select(static (input, cancellationToken) => CheckRecord(input, cancellationToken))
             .WithTrackingName(StepNames.RecordSpecs);
 
-        context.RegisterSourceOutput(fileSpecs, static (output, spec) => Emit(output, spec));
-        context.RegisterSourceOutput(recordSpecs, static (output, spec) => Emit(output, spec));
+        // the cross-file check: a network name declared twice (two files, or a file and a [Network] record)
+        // would be two C# types of one name. Only the names are combined, never the models, so an edit that
+        // keeps every name re-runs nothing after this step; the analyzer reports NL0004 at each declaration
+        var fileNames = fileSpecs
+            .Select(static (spec, _) => spec?.Declared ?? EquatableArray<string>.Empty)
+            .WithTrackingName(StepNames.FileNetworkNames);
+        var recordNames = recordInputs
+            .Select(static (input, _) => RecordNetworkName(input))
+            .WithTrackingName(StepNames.RecordNetworkNames);
+        var duplicates = fileNames.Collect()
+            .Combine(recordNames.Collect())
+            .Select(static (pair, _) => FindDuplicateNames(pair.Left, pair.Right))
+            .WithTrackingName(StepNames.DuplicateNames);
+
+        // what is emitted: each spec without its duplicates
+        var fileOutputs = fileSpecs
+            .Combine(duplicates)
+            .Select(static (pair, _) => WithoutDuplicates(pair.Left, pair.Right))
+            .WithTrackingName(StepNames.FileOutputs);
+        var recordOutputs = recordSpecs
+            .Combine(duplicates)
+            .Select(static (pair, _) => WithoutDuplicates(pair.Left, pair.Right))
+            .WithTrackingName(StepNames.RecordOutputs);
+
+        context.RegisterSourceOutput(fileOutputs, static (output, spec) => Emit(output, spec));
+        context.RegisterSourceOutput(recordOutputs, static (output, spec) => Emit(output, spec));
     }
 
     private static void Emit(SourceProductionContext context, SourceSpec? spec)

@@ -9,4 +9,9 @@ internal static class StepNames
     public const string FileSpecs = nameof(FileSpecs);
     public const string RecordInputs = nameof(RecordInputs);
     public const string RecordSpecs = nameof(RecordSpecs);
+    public const string FileNetworkNames = nameof(FileNetworkNames);
+    public const string RecordNetworkNames = nameof(RecordNetworkNames);
+    public const string DuplicateNames = nameof(DuplicateNames);
+    public const string FileOutputs = nameof(FileOutputs);
+    public const string RecordOutputs = nameof(RecordOutputs);
 }

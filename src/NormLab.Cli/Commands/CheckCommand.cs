@@ -72,8 +72,13 @@ internal static class CheckCommand
             return ExitCodes.UsageError;
         }
 
-        var diagnostics = texts.SelectMany(t => NormLabCompiler.Check(t.Text, t.File.DisplayPath).Diagnostics
-            .Select(d => new ReportedDiagnostic(t.File, d)));
+        var results = texts.Select(t => (t.File, Result: NormLabCompiler.Check(t.Text, t.File.DisplayPath))).ToArray();
+        var diagnostics = results.SelectMany(r => r.Result.Diagnostics.Select(d => new ReportedDiagnostic(r.File, d))).ToList();
+
+        // a network declared in two of the files given: each becomes a C# type, so a project with both fails to build
+        var fileOf = results.ToDictionary(r => r.Result.Source, r => r.File);
+        diagnostics.AddRange(CrossFileCheck.FindDuplicateNetworks(results.Select(r => r.Result))
+            .Select(d => new ReportedDiagnostic(fileOf[d.Source], d)));
         var report = new CheckReport(files, diagnostics, all);
 
         switch (format)

@@ -143,6 +143,11 @@ public static class DiagnosticDescriptors
         "'residual' takes one optional argument, 'project': residual(project) {{ … }}", Language, DiagnosticSeverity.Error,
         "A residual block's only option is a projection of its shortcut.");
 
+    public static readonly DiagnosticDescriptor TooManyDiagnostics = Create(
+        "NL0031", "Too many diagnostics",
+        "Too many diagnostics: {0} more are not shown (a file lists at most {1}); fix the ones above first", Language, DiagnosticSeverity.Warning,
+        "A check lists at most 1,000 diagnostics per file and counts the rest, so that no input can exhaust memory. An error when an error is among those not shown.");
+
     // NL1xxx: ordering
     public static readonly DiagnosticDescriptor NormAfterActivation = Create(
         "NL1001", "Normalization after activation",

@@ -71,7 +71,13 @@ public sealed class NetworkModel
     public IReadOnlyList<Diagnostic> Diagnostics { get; internal set; } = new Diagnostic[0];
 
     /// <summary>True when no error stops the network from being built.</summary>
-    public bool IsValid => Input is not null && Output is not null && !Diagnostics.Any(d => d.IsError);
+    public bool IsValid => Input is not null && Output is not null && !HasUnlistedErrors && !Diagnostics.Any(d => d.IsError);
+
+    /// <summary>
+    /// An error of this network was left out of <see cref="Diagnostics"/>: the file reached its limit of
+    /// diagnostics (<see cref="NormLabCompiler.MaxDiagnostics"/>, NL0031).
+    /// </summary>
+    public bool HasUnlistedErrors { get; internal set; }
 
     private ForwardPlan? _plan;
 

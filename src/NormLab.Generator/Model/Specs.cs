@@ -70,4 +70,5 @@ internal sealed record RecordInput(
 
 /// <summary>The generator's output for one <c>.normlab</c> file or one attributed record.</summary>
 /// <param name="SourceClass">For a <c>.normlab</c> file: the class that holds its text; empty for an attributed record.</param>
-internal sealed record SourceSpec(string HintName, string SourceConstant, string SourcePath, string SourceClass, EquatableArray<NetworkSpec> Networks);
+/// <param name="Declared">For a <c>.normlab</c> file: the qualified names of all its networks, valid or not (the cross-file check); empty for a record.</param>
+internal sealed record SourceSpec(string HintName, string SourceConstant, string SourcePath, string SourceClass, EquatableArray<NetworkSpec> Networks, EquatableArray<string> Declared);

@@ -1,3 +1,4 @@
+using NormLab.Dsl;
 using NormLab.Dsl.Diagnostics;
 using NormLab.Dsl.Tests.Infrastructure;
 using static NormLab.Dsl.Diagnostics.DiagnosticSeverity;
@@ -51,6 +52,9 @@ public class DiagnosticCatalogTests
         { "NL0028", Error, "network A(input: 1x28x28) { conv3x3(8) > relu > [|avgpool(kernel: 2, padding: 2)|] > flatten > linear(10) }", None },
         { "NL0029", Error, "network A(input: 1x28x28) { conv3x3(8, [|kernel|]: 5) > relu > flatten > linear(10) }", None },
         { "NL0030", Error, "network A(input: 8x28x28) { residual([|3|]) { conv3x3(8) > bn > relu } > flatten > linear(10) }", None },
+        // 1,001 networks with a warning each: the first 1,000 are listed, NL0031 stands at the one left out
+        // (an error when an error is left out: DiagnosticLimitTests)
+        { "NL0031", Warning, NetworksWithAWarning(NormLabCompiler.MaxDiagnostics) + "network Last(input: 16) { linear(8) > relu > [|bn|] > linear(4) }", ["NL1001"] },
 
         // ---- NL1xxx: ordering ----
         { "NL1001", Warning, "network N(input: 1x28x28) { conv3x3(8) > relu > [|bn|] > flatten > linear(10) }", None },
@@ -133,6 +137,7 @@ public class DiagnosticCatalogTests
         { "NL0028", "network A(input: 1x28x28) { conv3x3(8) > relu > avgpool(kernel: 2, padding: 1) > flatten > linear(10) }" },
         { "NL0029", "network A(input: 1x28x28) { conv(8, kernel: 5) > relu > flatten > linear(10) }" },
         { "NL0030", "network A(input: 8x28x28) { residual(project) { conv3x3(8) > bn > relu } > flatten > linear(10) }" },
+        { "NL0031", NetworksWithAWarning(NormLabCompiler.MaxDiagnostics) },
 
         { "NL1001", "network N(input: 1x28x28) { conv3x3(8) > bn > relu > flatten > linear(10) }" },
         { "NL1002", "network A(input: 1x28x28) { conv3x3(8, bias: true) > relu > flatten > linear(10) }" },
@@ -173,6 +178,10 @@ public class DiagnosticCatalogTests
         { "NL4005", "network A(input: 3x64x64) { conv3x3(16) > gelu > maxpool > conv3x3(32) > gelu > conv3x3(32) > gelu > maxpool > conv3x3(64) > gelu > maxpool > conv3x3(64) > gelu > maxpool > conv3x3(64) > gelu > maxpool > flatten > linear(10) }" },
     };
 
+    /// <summary>Networks with one warning each (NL1001).</summary>
+    private static string NetworksWithAWarning(int count) => string.Concat(
+        Enumerable.Range(0, count).Select(i => $"network N{i}(input: 16) {{ linear(8) > relu > bn > linear(4) }}\n"));
+
     [Theory]
     [MemberData(nameof(Fires))]
     public void Reports_the_diagnostic_at_the_marked_span(string id, DiagnosticSeverity severity, string annotated, string[] alsoExpected) =>
@@ -206,6 +215,7 @@ public class DiagnosticCatalogTests
             "NL0001", "NL0002", "NL0003", "NL0004", "NL0005", "NL0006", "NL0007", "NL0008", "NL0009", "NL0010",
             "NL0011", "NL0012", "NL0013", "NL0014", "NL0015", "NL0016", "NL0017", "NL0018", "NL0019", "NL0020",
             "NL0021", "NL0022", "NL0023", "NL0024", "NL0025", "NL0026", "NL0027", "NL0028", "NL0029", "NL0030",
+            "NL0031",
             "NL1001", "NL1002", "NL1003", "NL1004", "NL1005", "NL1006", "NL1007", "NL1008", "NL1009", "NL1010",
             "NL1011", "NL1012", "NL1013", "NL1014",
             "NL2001", "NL2002", "NL2003", "NL2004", "NL2005", "NL2006", "NL2007", "NL2008",
@@ -219,6 +229,7 @@ public class DiagnosticCatalogTests
             var expectedSeverity = descriptor.Id switch
             {
                 "NL0010" => Warning, // a bad allow entry does not stop the build
+                "NL0031" => Warning, // too many diagnostics: an error only when an error is among those left out
                 "NL1002" or "NL1011" or "NL1013" or "NL2005" => Info,
                 "NL1009" => Hidden,
                 "NL1014" => Error,
