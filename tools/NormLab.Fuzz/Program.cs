@@ -12,9 +12,20 @@ using NormLab.Testing.Generators;
 namespace NormLab.Fuzz;
 
 /// <summary>
-/// dotnet run -c Release --project tools/NormLab.Fuzz -- --seconds 60 [--seed N] [--out DIR] [--budget-ms 2000] [--no-extreme]
+/// dotnet run -c Release --project tools/NormLab.Fuzz -- --seconds 60 [--target language|protocol|study|all] [--seed N] [--out DIR] [--budget-ms 2000] [--no-extreme]
 ///
-/// Runs the robustness checks of tests/NormLab.Dsl.Tests/Robustness (no exception, done within the
+/// --target (default all; all splits the seconds equally among the three, one after another):
+/// <list type="bullet">
+/// <item>language: the checks below, on .normlab text;</item>
+/// <item>protocol: hostile byte streams for the language server, in-process over in-memory pipes (ProtocolTarget.cs):
+/// no exception out of the server, an answer within the budget to a well-formed request after well-framed input, a
+/// clean end after input that breaks the framing, well-formed output, a bounded heap;</item>
+/// <item>study: study.json documents and run files, valid and mutated (StudyTarget.cs): nothing but StudyException out
+/// of the reader, no accepted row name that is no safe single folder name, no case twins.</item>
+/// </list>
+/// Each target's inputs run in their own worker processes; at the end a line per target gives its inputs and failures.
+///
+/// The language target runs the robustness checks of tests/NormLab.Dsl.Tests/Robustness (no exception, done within the
 /// per-input budget on a 1 MiB stack, spans inside the text, no NL0001 for valid programs) on the full-size
 /// extreme inputs, then on random and mutated inputs until the time is up. The checks run in a worker
 /// process: a stack overflow (which no catch can stop) ends the worker, the input it was checking is
@@ -22,12 +33,20 @@ namespace NormLab.Fuzz;
 /// when anything failed.
 ///
 /// Also: --case NAME (one extreme case, verbose), --replay FILE (check one saved input, verbose; a .utf16 file holds the exact
-/// UTF-16 code units, lone surrogates included), --list.
+/// UTF-16 code units, lone surrogates included; a .protocol, .study.json or .run.json file is an input of that target, as
+/// saved), --list.
 /// </summary>
 public static class Program
 {
     /// <summary>The input being checked, as raw UTF-16 code units (exact even for lone surrogates, which UTF-8 cannot hold).</summary>
     private const string InProgressFile = ".in-progress.utf16";
+
+    /// <summary>The input of a byte target being checked: its kind, a newline, its bytes.</summary>
+    private const string InProgressBytesFile = ".in-progress.bin";
+
+    private const string Usage = "usage: NormLab.Fuzz [--seconds 60] [--target language|protocol|study|all] [--seed N] [--out DIR] [--budget-ms 2000] [--no-extreme] | --case NAME | --replay FILE | --list";
+
+    internal static readonly string[] Targets = { "language", "protocol", "study" };
 
     public static int Main(string[] args)
     {
@@ -39,7 +58,7 @@ public static class Program
         catch (ArgumentException e)
         {
             Console.Error.WriteLine(e.Message);
-            Console.Error.WriteLine("usage: NormLab.Fuzz [--seconds 60] [--seed N] [--out DIR] [--budget-ms 2000] [--no-extreme] | --case NAME | --replay FILE | --list");
+            Console.Error.WriteLine(Usage);
             return 2;
         }
 
@@ -53,12 +72,22 @@ public static class Program
             return 0;
         }
 
+        if (options.Replay is not null && TargetOfFile(options.Replay) is { } target)
+        {
+            return ReplayBytes(options, target);
+        }
+
         if (options.Case is not null || options.Replay is not null)
         {
             return RunOne(options);
         }
 
-        return options.Worker ? Worker.Run(options) : Supervise(options);
+        if (options.Worker)
+        {
+            return options.Target == "language" ? Worker.Run(options) : Worker.RunTarget(options);
+        }
+
+        return Supervise(options);
     }
 
     // ---- one input, verbose --------------------------------------------------------------------
@@ -121,23 +150,50 @@ public static class Program
     private static int Supervise(Options options)
     {
         Directory.CreateDirectory(options.Out);
-        var deadline = DateTime.UtcNow.AddSeconds(options.Seconds);
         var started = Stopwatch.StartNew();
+        var targets = options.Target == "all" ? Targets : new[] { options.Target };
+        var begin = DateTime.UtcNow;
+        Console.WriteLine($"NormLab.Fuzz: {options.Seconds} s, target {options.Target}, seed {options.Seed}, budget {options.BudgetMs} ms per input, failures to {Path.GetFullPath(options.Out)}");
+        Console.WriteLine($"machine: {Environment.ProcessorCount} processors, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
+        var results = new List<(string Target, long Tried, long Failures, double Seconds)>();
+        for (var i = 0; i < targets.Length; i++)
+        {
+            // the budget split equally; a target that ends early leaves its time to the next
+            var deadline = begin.AddSeconds(options.Seconds * (i + 1) / targets.Length);
+            var phase = Stopwatch.StartNew();
+            if (targets.Length > 1)
+            {
+                Console.WriteLine($"---- target {targets[i]} until {options.Seconds * (i + 1) / targets.Length:0} s");
+            }
+
+            var (tried, failed) = SuperviseTarget(options, targets[i], deadline, started);
+            results.Add((targets[i], tried, failed, phase.Elapsed.TotalSeconds));
+        }
+
+        Console.WriteLine(string.Join("; ", results.Select(r => $"{r.Target}: {r.Tried} inputs, {r.Failures} failures ({r.Tried / Math.Max(r.Seconds, 0.001):0} inputs/s)")));
+        var total = results.Sum(r => r.Tried);
+        var failures = results.Sum(r => r.Failures);
+        Console.WriteLine($"inputs tried: {total}, failures: {failures}");
+        return failures == 0 ? 0 : 1;
+    }
+
+    private static (long Tried, long Failures) SuperviseTarget(Options options, string target, DateTime deadline, Stopwatch started)
+    {
         long tried = 0;
         long failures = 0;
         var crashes = 0;
         var extremeFrom = options.NoExtreme ? int.MaxValue : 0;
         var seed = options.Seed;
-        Console.WriteLine($"NormLab.Fuzz: {options.Seconds} s, seed {options.Seed}, budget {options.BudgetMs} ms per input, failures to {Path.GetFullPath(options.Out)}");
-        Console.WriteLine($"machine: {Environment.ProcessorCount} processors, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
-
         for (var restart = 0; DateTime.UtcNow < deadline && restart < 100; restart++)
         {
             var inProgress = Path.Combine(options.Out, InProgressFile);
+            var inProgressBytes = Path.Combine(options.Out, InProgressBytesFile);
             File.Delete(inProgress);
+            File.Delete(inProgressBytes);
             var workerArgs = new List<string>
             {
                 "--worker",
+                "--target", target,
                 "--deadline", new DateTimeOffset(deadline).ToUnixTimeMilliseconds().ToString(CultureInfo.InvariantCulture),
                 "--seed", seed.ToString(CultureInfo.InvariantCulture),
                 "--out", options.Out,
@@ -158,6 +214,16 @@ public static class Program
 
                 // the worker stopped early (too many abandoned runs): go on with a fresh one
             }
+            else if (target != "language")
+            {
+                crashes++;
+                failures++;
+                tried++;
+                var (kind, bytes) = File.Exists(inProgressBytes) ? ReadInProgress(inProgressBytes) : ("unknown", Array.Empty<byte>());
+                var saved = SaveBytes(options.Out, target, "crash-" + kind, bytes, ExtensionOfKind(target, kind),
+                    $"the worker process died with exit code {exitCode} while checking this input ({kind})\n\n{stderr}");
+                Console.WriteLine($"[{started.Elapsed.TotalSeconds,4:0}s] CRASH (exit code {exitCode}) on {target} {kind}; saved {saved}");
+            }
             else
             {
                 crashes++;
@@ -176,9 +242,67 @@ public static class Program
             seed = unchecked((seed * 31) + 1_000_003);
         }
 
-        Console.WriteLine($"time: {started.Elapsed.TotalSeconds:0.0} s{(crashes > 0 ? $", worker crashes: {crashes}" : string.Empty)}");
-        Console.WriteLine($"inputs tried: {tried}, failures: {failures}");
-        return failures == 0 ? 0 : 1;
+        Console.WriteLine($"{target}: time {started.Elapsed.TotalSeconds:0.0} s{(crashes > 0 ? $", worker crashes: {crashes}" : string.Empty)}, inputs tried: {tried}, failures: {failures}");
+        return (tried, failures);
+    }
+
+    // ---- the byte targets (protocol, study): files and replay ----------------------------------
+
+    /// <summary>The target a saved file belongs to, by its extension; null for the language's.</summary>
+    private static string? TargetOfFile(string path) =>
+        path.EndsWith(".protocol", StringComparison.OrdinalIgnoreCase) ? "protocol"
+        : path.EndsWith(".study.json", StringComparison.OrdinalIgnoreCase) || path.EndsWith(".run.json", StringComparison.OrdinalIgnoreCase) ? "study"
+        : null;
+
+    private static string ExtensionOfKind(string target, string kind) =>
+        target == "protocol" ? ".protocol" : kind.StartsWith("run", StringComparison.Ordinal) ? ".run.json" : ".study.json";
+
+    internal static IFuzzTarget CreateTarget(string target, int seed) => target switch
+    {
+        "protocol" => new ProtocolTarget(seed),
+        "study" => new StudyTarget(seed),
+        _ => throw new ArgumentException($"no byte target '{target}'"),
+    };
+
+    /// <summary>Saves a failing input of a byte target: the exact bytes (replay them with --replay) and the reason.</summary>
+    internal static string SaveBytes(string folder, string target, string kind, byte[] bytes, string extension, string reason)
+    {
+        Directory.CreateDirectory(folder);
+        var safe = new string(kind.Select(c => char.IsLetterOrDigit(c) || c is '-' or '_' ? c : '-').ToArray());
+        if (safe.Length > 60)
+        {
+            safe = safe.Substring(0, 60);
+        }
+
+        var stem = Path.Combine(folder, $"failure-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N").Substring(0, 8)}-{target}-{safe}");
+        File.WriteAllBytes(stem + extension, bytes);
+        File.WriteAllText(stem + ".txt", reason + "\n", new UTF8Encoding(encoderShouldEmitUTF8Identifier: false, throwOnInvalidBytes: false));
+        return stem + extension;
+    }
+
+    private static (string Kind, byte[] Bytes) ReadInProgress(string path)
+    {
+        var all = File.ReadAllBytes(path);
+        var newline = Array.IndexOf(all, (byte)'\n');
+        return newline < 0 ? ("unknown", all) : (Encoding.UTF8.GetString(all, 0, newline), all.AsSpan(newline + 1).ToArray());
+    }
+
+    private static int ReplayBytes(Options options, string target)
+    {
+        var bytes = File.ReadAllBytes(options.Replay!);
+        var kind = options.Replay!.EndsWith(".run.json", StringComparison.OrdinalIgnoreCase) ? "run:replay" : target == "study" ? "study:replay" : "replay";
+        Console.WriteLine($"{options.Replay}: {target} input, {bytes.Length:N0} bytes");
+        using var fuzzTarget = CreateTarget(target, options.Seed);
+        var watch = Stopwatch.StartNew();
+        var failure = fuzzTarget.Check(new FuzzInput(kind, bytes), TimeSpan.FromMilliseconds(options.BudgetMs));
+        Console.WriteLine($"time: {watch.Elapsed.TotalMilliseconds:0} ms wall clock (a fresh server or folder included)");
+        foreach (var (note, count) in fuzzTarget.Notes)
+        {
+            Console.WriteLine($"note: {note} x{count}");
+        }
+
+        Console.WriteLine(failure is null ? "passed" : "failure: " + failure);
+        return failure is null ? 0 : 1;
     }
 
     private sealed class WorkerStats
@@ -401,6 +525,96 @@ public static class Program
             return failures == 0 ? 0 : 1;
         }
 
+        /// <summary>The worker of a byte target (protocol, study): inputs from the target until the deadline.</summary>
+        public static int RunTarget(Options options)
+        {
+            var deadline = DateTimeOffset.FromUnixTimeMilliseconds(options.Deadline).UtcDateTime;
+            var budget = TimeSpan.FromMilliseconds(options.BudgetMs);
+            var inProgress = Path.Combine(options.Out, InProgressBytesFile);
+            var started = Stopwatch.StartNew();
+            var lastProgress = TimeSpan.Zero;
+            long tried = 0;
+            long failures = 0;
+            var kinds = new Dictionary<string, long>(StringComparer.Ordinal);
+            var saved = new Dictionary<string, int>(StringComparer.Ordinal);
+            var slowest = TimeSpan.Zero;
+            var slowestKind = string.Empty;
+            using var target = CreateTarget(options.Target, options.Seed);
+
+            void Progress() =>
+                Console.WriteLine($"[worker {started.Elapsed.TotalSeconds,4:0}s] {target.Name}: tried {tried} ({tried / Math.Max(started.Elapsed.TotalSeconds, 0.001):0}/s; {string.Join(", ", kinds.OrderByDescending(k => k.Value).Take(8).Select(k => $"{k.Key} {k.Value}"))}), failures {failures}, slowest {slowest.TotalMilliseconds:0} ms ({slowestKind})");
+
+            using (var file = new FileStream(inProgress, FileMode.Create, FileAccess.Write, FileShare.Read))
+            {
+                while (DateTime.UtcNow < deadline)
+                {
+                    var input = target.Next();
+
+                    // the input being checked, for the supervisor should this process die
+                    file.SetLength(0);
+                    file.Write(Encoding.UTF8.GetBytes(input.Kind.Replace('\n', ' ') + "\n"));
+                    file.Write(input.Bytes);
+                    file.Flush();
+
+                    var watch = Stopwatch.StartNew();
+                    var failure = target.Check(input, budget);
+                    var elapsed = watch.Elapsed;
+                    tried++;
+                    var kind = input.Kind.Split(':')[0];
+                    kinds[kind] = kinds.TryGetValue(kind, out var n) ? n + 1 : 1;
+                    if (elapsed > slowest)
+                    {
+                        slowest = elapsed;
+                        slowestKind = input.Kind;
+                    }
+
+                    if (failure is not null)
+                    {
+                        failures++;
+
+                        // at most 10 files per kind of failure (its first line, digits left out): a flood of one bug stays readable
+                        var signature = new string(failure.Split('\n')[0].Where(c => !char.IsDigit(c)).Take(120).ToArray());
+                        saved[signature] = saved.TryGetValue(signature, out var count) ? count + 1 : 1;
+                        if (saved[signature] <= 10)
+                        {
+                            var path = SaveBytes(options.Out, target.Name, input.Kind, input.Bytes, target.ExtensionOf(input), failure);
+                            Console.WriteLine($"[{started.Elapsed.TotalSeconds,4:0}s] FAILURE ({target.Name} {input.Kind}, {input.Bytes.Length} bytes): {Shorten(failure)}; saved {path}");
+                        }
+
+                        Console.WriteLine($"##stats {tried} {failures}");
+                        Console.Out.Flush();
+                    }
+                    else if ((tried & 63) == 0)
+                    {
+                        Console.WriteLine($"##stats {tried} {failures}");
+                    }
+
+                    if (started.Elapsed - lastProgress >= TimeSpan.FromSeconds(10))
+                    {
+                        lastProgress = started.Elapsed;
+                        Progress();
+                    }
+                }
+            }
+
+            Progress();
+            foreach (var (note, count) in target.Notes.OrderByDescending(n => n.Value))
+            {
+                Console.WriteLine($"  note (no failure): {note} x{count}");
+            }
+
+            foreach (var (signature, count) in saved.Where(s => s.Value > 10))
+            {
+                Console.WriteLine($"  {count} failures like: {Shorten(signature)} (10 saved)");
+            }
+
+            Console.WriteLine($"##stats {tried} {failures}");
+            Console.WriteLine("##finished");
+            Console.Out.Flush();
+            File.Delete(inProgress);
+            return failures == 0 ? 0 : 1;
+        }
+
         private static string Shorten(string text) => text.Length > 300 ? text.Substring(0, 300) + "…" : text;
     }
 
@@ -417,6 +631,9 @@ public static class Program
         public int BudgetMs { get; private set; } = 2000;
 
         public bool NoExtreme { get; private set; }
+
+        /// <summary>language, protocol, study or all.</summary>
+        public string Target { get; private set; } = "all";
 
         public bool Worker { get; private set; }
 
@@ -449,6 +666,14 @@ public static class Program
                         break;
                     case "--budget-ms":
                         options.BudgetMs = int.Parse(Value(), CultureInfo.InvariantCulture);
+                        break;
+                    case "--target":
+                        options.Target = Value();
+                        if (options.Target != "all" && !Targets.Contains(options.Target))
+                        {
+                            throw new ArgumentException($"--target must be language, protocol, study or all, not '{options.Target}'");
+                        }
+
                         break;
                     case "--no-extreme":
                         options.NoExtreme = true;
