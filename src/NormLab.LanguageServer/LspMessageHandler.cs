@@ -92,15 +92,27 @@ internal sealed class LspMessageHandler : MessageHandlerBase
                 continue;
             }
 
+            JsonRpcMessage message;
             try
             {
-                return Formatter.Deserialize(new ReadOnlySequence<byte>(body));
+                message = Formatter.Deserialize(new ReadOnlySequence<byte>(body));
             }
             catch (Exception e) when (e is not OutOfMemoryException and not OperationCanceledException)
             {
                 Warn("a message is not a JSON-RPC message: " + e.Message);
                 await ReplyAsync(InvalidRequest, "Invalid Request: the message is not a JSON-RPC 2.0 request, response or notification.", id, cancellationToken).ConfigureAwait(false);
+                continue;
             }
+
+            if (message is JsonRpcResult or JsonRpcError)
+            {
+                // the server sends notifications only, so a response answers nothing it asked; StreamJsonRpc would end
+                // the connection over it (found by tools/NormLab.Fuzz --target protocol): log it and read on
+                Warn("a response arrived, but the server sent no request; it was ignored");
+                continue;
+            }
+
+            return message;
         }
     }
 

@@ -192,6 +192,20 @@ public sealed class HostileInputTests
         await client.AssertStillServing(3);
     }
 
+    /// <summary>A response the server never asked for (a confused client) is ignored; it used to end the connection (found by the fuzzer).</summary>
+    [Theory]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":41,\"result\":{}}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":\"x\",\"result\":null}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":42,\"error\":{\"code\":-32601,\"message\":\"no\"}}")]
+    public async Task AResponseToNoRequestIsIgnoredAndTheServerGoesOn(string body)
+    {
+        await using var client = new RawClient();
+        await client.Initialize();
+        await client.SendBody(body);
+        await client.AssertStillServing(3);
+        Assert.False(client.Server.IsCompleted);
+    }
+
     [Fact]
     public async Task AMessageOverTheLimitIsAnsweredAndSkippedWithoutBeingBuffered()
     {
