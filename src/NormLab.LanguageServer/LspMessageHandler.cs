@@ -104,6 +104,15 @@ internal sealed class LspMessageHandler : MessageHandlerBase
                 continue;
             }
 
+            if (message is JsonRpcRequest { Method: null or "" } request)
+            {
+                // an id without a method is neither a request nor a response; StreamJsonRpc would end the connection
+                // over it (found by tools/NormLab.Fuzz --target protocol)
+                Warn("a message has no method; answered with an invalid request");
+                await ReplyAsync(InvalidRequest, "Invalid Request: the message has no method.", request.RequestId, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             if (message is JsonRpcResult or JsonRpcError)
             {
                 // the server sends notifications only, so a response answers nothing it asked; StreamJsonRpc would end

@@ -182,6 +182,8 @@ public sealed class HostileInputTests
     [InlineData("[]")]
     [InlineData("42")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":12}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":8}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":9,\"method\":null,\"params\":{}}")]
     public async Task JsonThatIsNoJsonRpcMessageIsAnInvalidRequestAndTheServerGoesOn(string body)
     {
         await using var client = new RawClient();
