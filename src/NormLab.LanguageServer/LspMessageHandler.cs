@@ -146,9 +146,12 @@ internal sealed class LspMessageHandler : MessageHandlerBase
             Formatter.Serialize(body, content);
         }
 
+        // header and body in one write: a connection that closes meanwhile never sees half a message
         var header = Encoding.ASCII.GetBytes("Content-Length: " + body.WrittenCount.ToString(CultureInfo.InvariantCulture) + "\r\n\r\n");
-        await _output.WriteAsync(header, cancellationToken).ConfigureAwait(false);
-        await _output.WriteAsync(body.WrittenMemory, cancellationToken).ConfigureAwait(false);
+        var message = new byte[header.Length + body.WrittenCount];
+        header.CopyTo(message, 0);
+        body.WrittenSpan.CopyTo(message.AsSpan(header.Length));
+        await _output.WriteAsync(message, cancellationToken).ConfigureAwait(false);
     }
 
     protected override ValueTask FlushAsync(CancellationToken cancellationToken) => new(_output.FlushAsync(cancellationToken));
