@@ -85,9 +85,9 @@ internal sealed class LspMessageHandler : MessageHandlerBase
                 return null;
             }
 
-            if (!IsJson(body, out var id))
+            if (!System.Text.Unicode.Utf8.IsValid(body) || !IsJson(body, out var id))
             {
-                Warn("a message body is not JSON; answered with a parse error");
+                Warn("a message body is not JSON in UTF-8; answered with a parse error");
                 await ReplyAsync(ParseError, "Parse error: the message body is not valid JSON.", default, cancellationToken).ConfigureAwait(false);
                 continue;
             }

@@ -168,6 +168,9 @@ public sealed class HostileInputTests
     [InlineData("this is not json")]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"shutdown\"}}")]
     [InlineData("\u00ff\u00fe")]
+    // JSON whose strings hold bytes that are no UTF-8 (found by the fuzzer: it ended the connection)
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":\"\u00ff\u00fe\",\"result\":\"x\"}")]
+    [InlineData("{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"textDocument/hover\",\"params\":{\"textDocument\":{\"uri\":\"file:///\u00c3\"}}}")]
     public async Task ABodyThatIsNotJsonIsAParseErrorAndTheServerGoesOn(string body)
     {
         await using var client = new RawClient();
