@@ -444,7 +444,9 @@ internal sealed class ProtocolTarget : IFuzzTarget
         var bodies = new List<ArraySegment<byte>>();
         var framing = Frame(input.Bytes, bodies);
         var mayEnd = bodies.Any(b => Mentions(b, "exit"));
-        var restartAfter = bodies.Any(b => Mentions(b, "shutdown") || Mentions(b, "initialize"));
+        // an input that may hold an exit ends the server, possibly only after the probe is answered: never reuse that
+        // server, or its end is blamed on the next input
+        var restartAfter = mayEnd || bodies.Any(b => Mentions(b, "shutdown") || Mentions(b, "initialize"));
 
         // a large input gets more time: the server analyses what it opens
         var allowed = budget + TimeSpan.FromMilliseconds(input.Bytes.Length / 1000.0);
