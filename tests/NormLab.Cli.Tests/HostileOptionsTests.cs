@@ -106,26 +106,29 @@ public sealed class HostileOptionsTests
         folder.Write("nets.normlab", Networks);
         var readOnly = Path.Combine(folder.Path, "locked");
         Directory.CreateDirectory(readOnly);
-        File.SetUnixFileMode(readOnly, UnixFileMode.UserRead | UnixFileMode.UserExecute);
+        // read-only for everyone: as root the command runs as nobody (setpriv), for whom permissions apply
+        File.SetUnixFileMode(readOnly, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
+        var asNobody = Platform.IsRoot && Platform.SetPriv is not null;
+        CliResult Run(string[] arguments) => asNobody ? Platform.RunAsNobody(folder.Path, arguments) : Cli.RunIn(folder.Path, arguments);
         try
         {
-            if (CanWrite(readOnly))
+            if (!asNobody && CanWrite(readOnly))
             {
-                // running as root (as in many containers): permissions do not stop writes, so a read-only folder
-                // cannot be made here; the probe must then agree that the folder is writable, and nothing is refused
+                // running as root without setpriv: permissions do not stop writes, so a read-only folder cannot be made
+                // here; the probe must then agree that the folder is writable, and nothing is refused
                 Assert.NotNull(OutputFolder.Prepare("locked", "unused", "--out", new CliContext(TextWriter.Null, TextWriter.Null, folder.Path, useColor: false)));
                 Assert.Empty(Directory.GetFileSystemEntries(readOnly));
                 return;
             }
 
-            var result = Cli.RunIn(folder.Path, [.. args, "locked"]);
+            var result = Run([.. args, "locked"]);
 
             AssertOneUsageLine(result, "--out");
             Assert.Contains("cannot write to locked", result.Stderr, StringComparison.Ordinal);
             Assert.Empty(Directory.GetFileSystemEntries(readOnly));
 
             // a folder to create inside it is refused too, and nothing is left behind
-            var nested = Cli.RunIn(folder.Path, [.. args, "locked/sub/dir"]);
+            var nested = Run([.. args, "locked/sub/dir"]);
             AssertOneUsageLine(nested, "--out");
             Assert.Empty(Directory.GetFileSystemEntries(readOnly));
         }

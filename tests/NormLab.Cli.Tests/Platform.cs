@@ -11,6 +11,39 @@ internal static class Platform
     /// <summary>Root reads every folder whatever its permissions: a chmod 000 folder is readable to it.</summary>
     public static bool IsRoot => IsUnix && GetEffectiveUserId() == 0;
 
+    /// <summary>setpriv(1) (util-linux), with which a test running as root runs a command as nobody.</summary>
+    public static string? SetPriv { get; } = new[] { "/usr/bin/setpriv", "/bin/setpriv" }.FirstOrDefault(File.Exists);
+
+    /// <summary>
+    /// Runs the real <c>normlab</c> in <paramref name="folder"/> as user and group nobody (65534), so that permissions
+    /// apply to it although the tests run as root.
+    /// </summary>
+    public static CliResult RunAsNobody(string folder, params string[] arguments)
+    {
+        var start = new ProcessStartInfo(SetPriv!)
+        {
+            RedirectStandardOutput = true,
+            RedirectStandardError = true,
+            WorkingDirectory = folder,
+        };
+        foreach (var argument in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--", Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", typeof(Program).Assembly.Location })
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        foreach (var argument in arguments)
+        {
+            start.ArgumentList.Add(argument);
+        }
+
+        start.Environment["HOME"] = Path.GetTempPath();
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(120)), "normlab as nobody did not finish");
+        return new CliResult(process.ExitCode, stdout.Result.Replace("\r\n", "\n", StringComparison.Ordinal), stderr.Result);
+    }
+
     /// <summary>Makes a FIFO (a named pipe) with mkfifo(1).</summary>
     public static void MakeFifo(string path)
     {
@@ -35,7 +68,10 @@ internal sealed class UnixFactAttribute : FactAttribute
     }
 }
 
-/// <summary>A test of unreadable folders: permissions do not apply to root, so it cannot make one.</summary>
+/// <summary>
+/// A test of unreadable folders. Permissions do not apply to root: as root the test runs <c>normlab</c> as nobody
+/// through setpriv, and only a root without setpriv cannot run it.
+/// </summary>
 internal sealed class UnixNotRootFactAttribute : FactAttribute
 {
     public UnixNotRootFactAttribute()
@@ -44,9 +80,9 @@ internal sealed class UnixNotRootFactAttribute : FactAttribute
         {
             Skip = "Unix permissions are Unix only";
         }
-        else if (Platform.IsRoot)
+        else if (Platform.IsRoot && Platform.SetPriv is null)
         {
-            Skip = "running as root: permissions do not apply, so chmod 000 leaves the folder readable";
+            Skip = "running as root without setpriv(1): permissions do not apply to root, so chmod 000 leaves the folder readable";
         }
     }
 }
