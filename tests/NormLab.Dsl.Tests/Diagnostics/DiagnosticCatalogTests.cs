@@ -101,7 +101,7 @@ public class DiagnosticCatalogTests
         { "NL2010", Error, "network A(input: 1x28x28) { conv3x3(8) > [|scale|] { gap > linear(4) > sigmoid } > gap > linear(10) }", None },
         { "NL2011", Error, "network A(input: 1x28x28) { conv3x3(8) > [|channels(4, 12)|] > gap > linear(10) }", None },
         { "NL2012", Error, "network A(input: signal 2x50) { [|conv3x3(8)|] > relu > gap > linear(10) }", None },
-        { "NL2012", Error, "network A(input: 1x28x28) { conv(8, kernel: 1x3, padding: 0x1) > relu > [|maxpool1d|] > gap > linear(10) }", None },
+        { "NL2012", Error, "network A(input: 1x28x28) { conv(8, kernel: 1x3, padding: 0x1) > gelu > [|maxpool1d|] > gap > linear(10) }", None },
         { "NL2012", Error, "network A(input: signal 2x50) { [|conv(8, kernel: 1x3)|] > relu > gap > linear(10) }", None },
         { "NL2013", Error, "network A(input: 1x28x28) { conv3x3(6) > [|shuffle(4)|] > gap > linear(10) }", None },
 
