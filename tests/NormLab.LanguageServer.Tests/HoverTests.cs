@@ -104,7 +104,7 @@ public sealed class HoverTests
         var analysis = Documents.Analyze(text);
         var conv = HoverFeature.Hover(analysis, Documents.OffsetOf(text, "conv3x3", 1))!.Markdown;
         Assert.Contains("Layer `conv` (convolution): " + NormLab.Dsl.Layers.LayerKind.Conv.Description, conv, StringComparison.Ordinal);
-        Assert.Contains("- `stride` = 1 (at least 1): The step between windows.", conv, StringComparison.Ordinal);
+        Assert.Contains("- `stride` = 1 (at least 1): The step between windows (or HxW).", conv, StringComparison.Ordinal);
         Assert.Contains("- `bias` = auto: auto drops the bias", conv, StringComparison.Ordinal);
         var dropout = HoverFeature.Hover(analysis, Documents.OffsetOf(text, "dropout", 1))!.Markdown;
         Assert.Contains("- `p` = 0.5 (0 <= x < 1): The probability of zeroing.", dropout, StringComparison.Ordinal);
