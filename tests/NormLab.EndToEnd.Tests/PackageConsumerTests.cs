@@ -227,8 +227,23 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.True(assemblies.SequenceEqual(required.Where(r => r.EndsWith(".dll", StringComparison.Ordinal)).Order(StringComparer.Ordinal)),
             "unexpected assemblies in the package:\n" + listing);
 
-        using var nuspec = archive.GetEntry("NormLab.nuspec")!.Open();
-        var dependencies = XDocument.Load(nuspec).Descendants()
+        XDocument document;
+        using (var nuspec = archive.GetEntry("NormLab.nuspec")!.Open())
+        {
+            document = XDocument.Load(nuspec);
+        }
+
+        // what a registry shows: description, readme, licence, repository, tags
+        var metadata = document.Descendants().Single(e => e.Name.LocalName == "metadata");
+        string Value(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value ?? "";
+        Assert.True(Value("description").Length > 40 && !Value("description").Contains("Package Description", StringComparison.Ordinal), Value("description"));
+        Assert.Equal("README.md", Value("readme"));
+        Assert.True(entries.Contains("README.md"), "no README.md in the package\n" + listing);
+        Assert.Equal("MIT", Value("license"));
+        Assert.Contains("torchsharp", Value("tags"), StringComparison.Ordinal);
+        Assert.StartsWith("https://", metadata.Elements().Single(e => e.Name.LocalName == "repository").Attribute("url")?.Value ?? "", StringComparison.Ordinal);
+
+        var dependencies = document.Descendants()
             .Where(e => e.Name.LocalName == "dependency")
             .Select(e => $"{e.Attribute("id")?.Value} {e.Attribute("version")?.Value}")
             .ToList();
