@@ -27,6 +27,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
 
         Assert.Equal(2, first.Epochs.Count);
         Assert.Equal(Numbers(first), Numbers(second));
+        Assert.NotEmpty(Health(first));
         Assert.Equal(Health(first), Health(second));
         Assert.NotEqual(Numbers(first), Numbers(other));
         Assert.Equal(1, first.Seed);
