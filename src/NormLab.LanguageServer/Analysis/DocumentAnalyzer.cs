@@ -192,6 +192,13 @@ internal sealed class DocumentAnalyzer
             if (!_checks.TryGetValue(chunk.Text, out var check))
             {
                 check = NetworkCheck.Run(preludeText, chunk.Text, name, _options);
+                if (check is null)
+                {
+                    // the prelude swallows the network (a block comment a block leaves open at the end of the file):
+                    // only the file's own order gives its meaning
+                    return AnalyzeWhole(source, chunks, parsed);
+                }
+
                 checkedNetworks++;
             }
 
@@ -301,12 +308,11 @@ internal sealed class DocumentAnalyzer
 
         public NetworkModel Model { get; }
 
-        public static NetworkCheck Run(string prelude, string network, string name, CheckOptions? options)
+        /// <summary>The network checked after the prelude; null when that text does not declare it.</summary>
+        public static NetworkCheck? Run(string prelude, string network, string name, CheckOptions? options)
         {
             var result = NormLabCompiler.Check(prelude + network, null, options);
-            var model = result.FindNetwork(name)
-                ?? throw new InvalidOperationException($"The check of network '{name}' on its own did not find it.");
-            return new NetworkCheck(model);
+            return result.FindNetwork(name) is { } model ? new NetworkCheck(model) : null;
         }
     }
 }
