@@ -135,7 +135,7 @@ public sealed class MaxoutAttribute : LayerAttribute
     public int Pieces { get; }
 }
 
-/// <summary>A 2-d convolution: out channels, a square kernel, stride, padding (same keeps the size at stride 1), dilation and groups. (<c>conv</c>)</summary>
+/// <summary>A convolution (2-d on images, 1-d on signals): out channels, a kernel (or HxW), stride, padding (same keeps the size at stride 1), dilation and groups. (<c>conv</c>)</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class ConvAttribute : LayerAttribute
 {
@@ -149,16 +149,16 @@ public sealed class ConvAttribute : LayerAttribute
     /// <summary>The <c>outChannels</c> argument: the output channels.</summary>
     public int OutChannels { get; }
 
-    /// <summary>The <c>kernel</c> argument: the kernel's side.</summary>
+    /// <summary>The <c>kernel</c> argument: the kernel's side (or HxW).</summary>
     public int Kernel { get; }
 
-    /// <summary>The <c>stride</c> argument: the step between windows. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>stride</c> argument: the step between windows (or HxW). Left out, the layer's default applies.</summary>
     public int Stride { get; set; }
 
-    /// <summary>The <c>padding</c> argument: same (keep the size at stride 1), valid (none) or a number of zeros on each side. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>padding</c> argument: same (keep the size at stride 1), valid (none) or a number of zeros on each side (or HxW). Left out, the layer's default applies.</summary>
     public string? Padding { get; set; }
 
-    /// <summary>The <c>dilation</c> argument: the spacing between kernel taps. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>dilation</c> argument: the spacing between kernel taps (or HxW). Left out, the layer's default applies.</summary>
     public int Dilation { get; set; }
 
     /// <summary>The <c>groups</c> argument: channel groups; must divide the input and output channels. Left out, the layer's default applies.</summary>
@@ -168,7 +168,7 @@ public sealed class ConvAttribute : LayerAttribute
     public bool Bias { get; set; }
 }
 
-/// <summary>A 2-d convolution: out channels, a square kernel, stride, padding (same keeps the size at stride 1), dilation and groups. (<c>conv1x1</c>)</summary>
+/// <summary>A convolution (2-d on images, 1-d on signals): out channels, a kernel (or HxW), stride, padding (same keeps the size at stride 1), dilation and groups. (<c>conv1x1</c>)</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class Conv1x1Attribute : LayerAttribute
 {
@@ -181,13 +181,13 @@ public sealed class Conv1x1Attribute : LayerAttribute
     /// <summary>The <c>outChannels</c> argument: the output channels.</summary>
     public int OutChannels { get; }
 
-    /// <summary>The <c>stride</c> argument: the step between windows. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>stride</c> argument: the step between windows (or HxW). Left out, the layer's default applies.</summary>
     public int Stride { get; set; }
 
-    /// <summary>The <c>padding</c> argument: same (keep the size at stride 1), valid (none) or a number of zeros on each side. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>padding</c> argument: same (keep the size at stride 1), valid (none) or a number of zeros on each side (or HxW). Left out, the layer's default applies.</summary>
     public string? Padding { get; set; }
 
-    /// <summary>The <c>dilation</c> argument: the spacing between kernel taps. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>dilation</c> argument: the spacing between kernel taps (or HxW). Left out, the layer's default applies.</summary>
     public int Dilation { get; set; }
 
     /// <summary>The <c>groups</c> argument: channel groups; must divide the input and output channels. Left out, the layer's default applies.</summary>
@@ -197,7 +197,7 @@ public sealed class Conv1x1Attribute : LayerAttribute
     public bool Bias { get; set; }
 }
 
-/// <summary>A 2-d convolution: out channels, a square kernel, stride, padding (same keeps the size at stride 1), dilation and groups. (<c>conv3x3</c>)</summary>
+/// <summary>A convolution (2-d on images, 1-d on signals): out channels, a kernel (or HxW), stride, padding (same keeps the size at stride 1), dilation and groups. (<c>conv3x3</c>)</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class Conv3x3Attribute : LayerAttribute
 {
@@ -210,13 +210,13 @@ public sealed class Conv3x3Attribute : LayerAttribute
     /// <summary>The <c>outChannels</c> argument: the output channels.</summary>
     public int OutChannels { get; }
 
-    /// <summary>The <c>stride</c> argument: the step between windows. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>stride</c> argument: the step between windows (or HxW). Left out, the layer's default applies.</summary>
     public int Stride { get; set; }
 
-    /// <summary>The <c>padding</c> argument: same (keep the size at stride 1), valid (none) or a number of zeros on each side. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>padding</c> argument: same (keep the size at stride 1), valid (none) or a number of zeros on each side (or HxW). Left out, the layer's default applies.</summary>
     public string? Padding { get; set; }
 
-    /// <summary>The <c>dilation</c> argument: the spacing between kernel taps. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>dilation</c> argument: the spacing between kernel taps (or HxW). Left out, the layer's default applies.</summary>
     public int Dilation { get; set; }
 
     /// <summary>The <c>groups</c> argument: channel groups; must divide the input and output channels. Left out, the layer's default applies.</summary>
@@ -226,7 +226,7 @@ public sealed class Conv3x3Attribute : LayerAttribute
     public bool Bias { get; set; }
 }
 
-/// <summary>A 2-d convolution: out channels, a square kernel, stride, padding (same keeps the size at stride 1), dilation and groups. (<c>conv5x5</c>)</summary>
+/// <summary>A convolution (2-d on images, 1-d on signals): out channels, a kernel (or HxW), stride, padding (same keeps the size at stride 1), dilation and groups. (<c>conv5x5</c>)</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class Conv5x5Attribute : LayerAttribute
 {
@@ -239,13 +239,13 @@ public sealed class Conv5x5Attribute : LayerAttribute
     /// <summary>The <c>outChannels</c> argument: the output channels.</summary>
     public int OutChannels { get; }
 
-    /// <summary>The <c>stride</c> argument: the step between windows. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>stride</c> argument: the step between windows (or HxW). Left out, the layer's default applies.</summary>
     public int Stride { get; set; }
 
-    /// <summary>The <c>padding</c> argument: same (keep the size at stride 1), valid (none) or a number of zeros on each side. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>padding</c> argument: same (keep the size at stride 1), valid (none) or a number of zeros on each side (or HxW). Left out, the layer's default applies.</summary>
     public string? Padding { get; set; }
 
-    /// <summary>The <c>dilation</c> argument: the spacing between kernel taps. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>dilation</c> argument: the spacing between kernel taps (or HxW). Left out, the layer's default applies.</summary>
     public int Dilation { get; set; }
 
     /// <summary>The <c>groups</c> argument: channel groups; must divide the input and output channels. Left out, the layer's default applies.</summary>
@@ -255,7 +255,7 @@ public sealed class Conv5x5Attribute : LayerAttribute
     public bool Bias { get; set; }
 }
 
-/// <summary>A 2-d convolution: out channels, a square kernel, stride, padding (same keeps the size at stride 1), dilation and groups. (<c>conv7x7</c>)</summary>
+/// <summary>A convolution (2-d on images, 1-d on signals): out channels, a kernel (or HxW), stride, padding (same keeps the size at stride 1), dilation and groups. (<c>conv7x7</c>)</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class Conv7x7Attribute : LayerAttribute
 {
@@ -268,13 +268,46 @@ public sealed class Conv7x7Attribute : LayerAttribute
     /// <summary>The <c>outChannels</c> argument: the output channels.</summary>
     public int OutChannels { get; }
 
-    /// <summary>The <c>stride</c> argument: the step between windows. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>stride</c> argument: the step between windows (or HxW). Left out, the layer's default applies.</summary>
     public int Stride { get; set; }
 
-    /// <summary>The <c>padding</c> argument: same (keep the size at stride 1), valid (none) or a number of zeros on each side. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>padding</c> argument: same (keep the size at stride 1), valid (none) or a number of zeros on each side (or HxW). Left out, the layer's default applies.</summary>
     public string? Padding { get; set; }
 
-    /// <summary>The <c>dilation</c> argument: the spacing between kernel taps. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>dilation</c> argument: the spacing between kernel taps (or HxW). Left out, the layer's default applies.</summary>
+    public int Dilation { get; set; }
+
+    /// <summary>The <c>groups</c> argument: channel groups; must divide the input and output channels. Left out, the layer's default applies.</summary>
+    public int Groups { get; set; }
+
+    /// <summary>The <c>bias</c> argument: auto drops the bias when the next layer cancels it (bn, in). Left out, the layer's default applies.</summary>
+    public bool Bias { get; set; }
+}
+
+/// <summary>A convolution (2-d on images, 1-d on signals): out channels, a kernel (or HxW), stride, padding (same keeps the size at stride 1), dilation and groups. (<c>conv1d</c>)</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class Conv1dAttribute : LayerAttribute
+{
+    /// <summary>Creates the attribute.</summary>
+    public Conv1dAttribute(int outChannels, int kernel = 3)
+    {
+        OutChannels = outChannels;
+        Kernel = kernel;
+    }
+
+    /// <summary>The <c>outChannels</c> argument: the output channels.</summary>
+    public int OutChannels { get; }
+
+    /// <summary>The <c>kernel</c> argument: the kernel's length.</summary>
+    public int Kernel { get; }
+
+    /// <summary>The <c>stride</c> argument: the step between windows (or HxW). Left out, the layer's default applies.</summary>
+    public int Stride { get; set; }
+
+    /// <summary>The <c>padding</c> argument: same (keep the size at stride 1), valid (none) or a number of zeros on each side (or HxW). Left out, the layer's default applies.</summary>
+    public string? Padding { get; set; }
+
+    /// <summary>The <c>dilation</c> argument: the spacing between kernel taps (or HxW). Left out, the layer's default applies.</summary>
     public int Dilation { get; set; }
 
     /// <summary>The <c>groups</c> argument: channel groups; must divide the input and output channels. Left out, the layer's default applies.</summary>
@@ -332,7 +365,7 @@ public sealed class BatchNormAttribute : LayerAttribute
     public bool Affine { get; set; }
 }
 
-/// <summary>Layer normalization over every value of one sample (C×H×W, or the features). (<c>ln</c>)</summary>
+/// <summary>Layer normalization over every value of one sample (C×H×W, or the features); over: channels normalizes the C values at each position (ConvNeXt). (<c>ln</c>)</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class LayerNormAttribute : LayerAttribute
 {
@@ -341,6 +374,9 @@ public sealed class LayerNormAttribute : LayerAttribute
 
     /// <summary>The <c>affine</c> argument: learn a scale and a shift. Left out, the layer's default applies.</summary>
     public bool Affine { get; set; }
+
+    /// <summary>The <c>over</c> argument: all (every value of the sample) or channels (the C values at each position). Left out, the layer's default applies.</summary>
+    public string? Over { get; set; }
 }
 
 /// <summary>Instance normalization: per-channel statistics of each sample. (<c>in</c>)</summary>
@@ -374,7 +410,7 @@ public sealed class GroupNormAttribute : LayerAttribute
     public bool Affine { get; set; }
 }
 
-/// <summary>The maximum of each window (2x2, stride 2 by default). (<c>maxpool</c>)</summary>
+/// <summary>The maximum of each window (2x2, stride 2 by default; 1-d on signals). (<c>maxpool</c>)</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class MaxPoolAttribute : LayerAttribute
 {
@@ -384,17 +420,49 @@ public sealed class MaxPoolAttribute : LayerAttribute
         Kernel = kernel;
     }
 
-    /// <summary>The <c>kernel</c> argument: the window's side.</summary>
+    /// <summary>The <c>kernel</c> argument: the window's side (or HxW).</summary>
     public int Kernel { get; }
 
-    /// <summary>The <c>stride</c> argument: the step between windows; default: the kernel. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>stride</c> argument: the step between windows (or HxW); default: the kernel. Left out, the layer's default applies.</summary>
     public int Stride { get; set; }
 
-    /// <summary>The <c>padding</c> argument: padding on each side; at most half the kernel. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>padding</c> argument: padding on each side (or HxW); at most half the kernel. Left out, the layer's default applies.</summary>
     public int Padding { get; set; }
+
+    /// <summary>The <c>dilation</c> argument: the spacing between window taps (or HxW). Left out, the layer's default applies.</summary>
+    public int Dilation { get; set; }
+
+    /// <summary>The <c>ceil</c> argument: round the output size up (libtorch's ceil_mode): a last, partial window is kept. Left out, the layer's default applies.</summary>
+    public bool Ceil { get; set; }
 }
 
-/// <summary>The mean of each window (2x2, stride 2 by default). (<c>avgpool</c>)</summary>
+/// <summary>The maximum of each window (2x2, stride 2 by default; 1-d on signals). (<c>maxpool1d</c>)</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class MaxPool1dAttribute : LayerAttribute
+{
+    /// <summary>Creates the attribute.</summary>
+    public MaxPool1dAttribute(int kernel = 2)
+    {
+        Kernel = kernel;
+    }
+
+    /// <summary>The <c>kernel</c> argument: the window's side (or HxW).</summary>
+    public int Kernel { get; }
+
+    /// <summary>The <c>stride</c> argument: the step between windows (or HxW); default: the kernel. Left out, the layer's default applies.</summary>
+    public int Stride { get; set; }
+
+    /// <summary>The <c>padding</c> argument: padding on each side (or HxW); at most half the kernel. Left out, the layer's default applies.</summary>
+    public int Padding { get; set; }
+
+    /// <summary>The <c>dilation</c> argument: the spacing between window taps (or HxW). Left out, the layer's default applies.</summary>
+    public int Dilation { get; set; }
+
+    /// <summary>The <c>ceil</c> argument: round the output size up (libtorch's ceil_mode): a last, partial window is kept. Left out, the layer's default applies.</summary>
+    public bool Ceil { get; set; }
+}
+
+/// <summary>The mean of each window (2x2, stride 2 by default; 1-d on signals). (<c>avgpool</c>)</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class AvgPoolAttribute : LayerAttribute
 {
@@ -404,14 +472,40 @@ public sealed class AvgPoolAttribute : LayerAttribute
         Kernel = kernel;
     }
 
-    /// <summary>The <c>kernel</c> argument: the window's side.</summary>
+    /// <summary>The <c>kernel</c> argument: the window's side (or HxW).</summary>
     public int Kernel { get; }
 
-    /// <summary>The <c>stride</c> argument: the step between windows; default: the kernel. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>stride</c> argument: the step between windows (or HxW); default: the kernel. Left out, the layer's default applies.</summary>
     public int Stride { get; set; }
 
-    /// <summary>The <c>padding</c> argument: padding on each side; at most half the kernel. Left out, the layer's default applies.</summary>
+    /// <summary>The <c>padding</c> argument: padding on each side (or HxW); at most half the kernel. Left out, the layer's default applies.</summary>
     public int Padding { get; set; }
+
+    /// <summary>The <c>ceil</c> argument: round the output size up (libtorch's ceil_mode): a last, partial window is kept. Left out, the layer's default applies.</summary>
+    public bool Ceil { get; set; }
+}
+
+/// <summary>The mean of each window (2x2, stride 2 by default; 1-d on signals). (<c>avgpool1d</c>)</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class AvgPool1dAttribute : LayerAttribute
+{
+    /// <summary>Creates the attribute.</summary>
+    public AvgPool1dAttribute(int kernel = 2)
+    {
+        Kernel = kernel;
+    }
+
+    /// <summary>The <c>kernel</c> argument: the window's side (or HxW).</summary>
+    public int Kernel { get; }
+
+    /// <summary>The <c>stride</c> argument: the step between windows (or HxW); default: the kernel. Left out, the layer's default applies.</summary>
+    public int Stride { get; set; }
+
+    /// <summary>The <c>padding</c> argument: padding on each side (or HxW); at most half the kernel. Left out, the layer's default applies.</summary>
+    public int Padding { get; set; }
+
+    /// <summary>The <c>ceil</c> argument: round the output size up (libtorch's ceil_mode): a last, partial window is kept. Left out, the layer's default applies.</summary>
+    public bool Ceil { get; set; }
 }
 
 /// <summary>The mean of each channel over all positions: C×H×W → C. (<c>gap</c>)</summary>
@@ -446,7 +540,7 @@ public sealed class DropoutAttribute : LayerAttribute
     public double P { get; }
 }
 
-/// <summary>Zeroes whole channels with probability p in training; identity in evaluation. (<c>dropout2d</c>)</summary>
+/// <summary>Zeroes whole channels of an image with probability p in training; identity in evaluation. (<c>dropout2d</c>)</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class Dropout2dAttribute : LayerAttribute
 {
@@ -460,8 +554,102 @@ public sealed class Dropout2dAttribute : LayerAttribute
     public double P { get; }
 }
 
+/// <summary>Zeroes whole channels of a signal with probability p in training; identity in evaluation. (<c>dropout1d</c>)</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class Dropout1dAttribute : LayerAttribute
+{
+    /// <summary>Creates the attribute.</summary>
+    public Dropout1dAttribute(double p = 0.5)
+    {
+        P = p;
+    }
+
+    /// <summary>The <c>p</c> argument: the probability of zeroing a channel.</summary>
+    public double P { get; }
+}
+
+/// <summary>Stochastic depth: in training, zeroes a residual branch for a sample with probability p (and scales the rest by 1/(1-p)); identity in evaluation. (<c>droppath</c>)</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class DropPathAttribute : LayerAttribute
+{
+    /// <summary>Creates the attribute.</summary>
+    public DropPathAttribute(double p = 0.1)
+    {
+        P = p;
+    }
+
+    /// <summary>The <c>p</c> argument: the probability of dropping the branch for a sample.</summary>
+    public double P { get; }
+}
+
+/// <summary>A learnable per-channel scale, started at init (ConvNeXt, CaiT): C parameters. (<c>layerscale</c>)</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class LayerScaleAttribute : LayerAttribute
+{
+    /// <summary>Creates the attribute.</summary>
+    public LayerScaleAttribute(double init = 1E-06)
+    {
+        Init = init;
+    }
+
+    /// <summary>The <c>init</c> argument: the scale's initial value.</summary>
+    public double Init { get; }
+}
+
+/// <summary>Channels start to end − 1 of the input (ShuffleNetV2's split). (<c>channels</c>)</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ChannelsAttribute : LayerAttribute
+{
+    /// <summary>Creates the attribute.</summary>
+    public ChannelsAttribute(int start, int end)
+    {
+        Start = start;
+        End = end;
+    }
+
+    /// <summary>The <c>start</c> argument: the first channel kept.</summary>
+    public int Start { get; }
+
+    /// <summary>The <c>end</c> argument: one past the last channel kept.</summary>
+    public int End { get; }
+}
+
+/// <summary>Channel shuffle (ShuffleNet): C channels as groups × C/groups, transposed. (<c>shuffle</c>)</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class ShuffleAttribute : LayerAttribute
+{
+    /// <summary>Creates the attribute.</summary>
+    public ShuffleAttribute(int groups = 2)
+    {
+        Groups = groups;
+    }
+
+    /// <summary>The <c>groups</c> argument: the number of groups; must divide the channels.</summary>
+    public int Groups { get; }
+}
+
 /// <summary>Passes its input through unchanged. (<c>identity</c>)</summary>
 [AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
 public sealed class IdentityAttribute : LayerAttribute
 {
+}
+
+/// <summary>Squeeze-excitation: scale { average pool &gt; 1x1 conv(squeeze) &gt; act &gt; 1x1 conv(C) &gt; gate } with biases (torchvision's SqueezeExcitation): 2·C·squeeze + squeeze + C parameters. (<c>se</c>)</summary>
+[AttributeUsage(AttributeTargets.Class, AllowMultiple = true, Inherited = false)]
+public sealed class SqueezeExcitationAttribute : LayerAttribute
+{
+    /// <summary>Creates the attribute.</summary>
+    public SqueezeExcitationAttribute(int squeeze)
+    {
+        Squeeze = squeeze;
+    }
+
+    /// <summary>The <c>squeeze</c> argument: the width of the squeeze.</summary>
+    public int Squeeze { get; }
+
+    /// <summary>The <c>act</c> argument: the activation between the two 1x1 convolutions. Left out, the layer's default applies.</summary>
+    public string? Act { get; set; }
+
+    /// <summary>The <c>gate</c> argument: the gate's activation. Left out, the layer's default applies.</summary>
+    public string? Gate { get; set; }
 }

@@ -150,7 +150,7 @@ public static class CatalogFiles
     {
         ArgumentType.Integer => "int",
         ArgumentType.Float => "double",
-        ArgumentType.Padding => "string?",
+        ArgumentType.Padding or ArgumentType.Symbol or ArgumentType.Layer => "string?",
         _ => "bool",
     };
 

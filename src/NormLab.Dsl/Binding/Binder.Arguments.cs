@@ -20,6 +20,8 @@ internal sealed partial class Binder
         }
 
         var biasExplicit = false;
+        List<(ArgumentSpec, DeferredValue, TextSpan)>? deferredArguments = null;
+        Dictionary<string, (LayerValue Value, TextSpan At)>? layerArguments = null;
         var given = arguments is { Arguments.Count: > 0 } ? new HashSet<string>(StringComparer.Ordinal) : null;
         var position = 0;
         foreach (var argument in arguments?.Arguments ?? Array.Empty<ArgumentSyntax>())
@@ -68,6 +70,29 @@ internal sealed partial class Binder
             var value = Evaluate(argument.Value, scope, context);
             if (value is ErrorValue)
             {
+                context.Incomplete = true; // reported where it arose (often a block's caller): no cascade from the default
+                continue;
+            }
+
+            if (value is DeferredValue deferred)
+            {
+                // depends on in_channels: converted when the shape inference reaches the layer
+                (deferredArguments ??= new()).Add((spec, deferred, at));
+                continue;
+            }
+
+            if (spec.Type == ArgumentType.Layer)
+            {
+                layerArguments ??= new();
+                if (value is LayerValue layerValue)
+                {
+                    layerArguments[spec.Name] = (layerValue, at);
+                }
+                else
+                {
+                    context.Diagnostics.ReportNotALayer(at, definition.Name, spec.Name, value);
+                }
+
                 continue;
             }
 
@@ -108,7 +133,46 @@ internal sealed partial class Binder
             }
         }
 
-        return new BoundLayer(definition, scope.Locate(span), span, scope.BlockPath, values) { BiasExplicit = biasExplicit };
+        var layer = new BoundLayer(definition, scope.Locate(span), span, scope.BlockPath, values) { BiasExplicit = biasExplicit, Deferred = deferredArguments };
+        foreach (var spec in definition.Arguments)
+        {
+            if (spec.Type == ArgumentType.Layer)
+            {
+                BindInnerLayer(layer, spec, layerArguments, scope, context);
+            }
+        }
+
+        return layer;
+    }
+
+    /// <summary>A layer-valued argument (<c>se</c>'s act and gate): exactly one activation, given or the default.</summary>
+    private void BindInnerLayer(BoundLayer layer, ArgumentSpec spec, Dictionary<string, (LayerValue Value, TextSpan At)>? given, Scope scope, ExpansionContext context)
+    {
+        var inner = new List<BoundLayer>();
+        if (given is not null && given.TryGetValue(spec.Name, out var argument))
+        {
+            var before = context.Diagnostics.Count;
+            var nested = new ExpansionContext(context.Diagnostics) { Nesting = context.Nesting, Steps = context.Steps };
+            ExpandLayerValue(argument.Value, inner, nested);
+            context.Steps = nested.Steps;
+            if (inner.Count != 1 || !inner[0].Kind.Is(LayerTraits.Activation))
+            {
+                if (context.Diagnostics.Count == before)
+                {
+                    context.Diagnostics.ReportNotALayer(argument.At, layer.Definition.Name, spec.Name, argument.Value);
+                }
+
+                inner.Clear();
+            }
+        }
+
+        if (inner.Count == 0)
+        {
+            var definition = LayerCatalog.Find((string)spec.Default!)!;
+            inner.Add(new BoundLayer(definition, layer.Span, layer.SyntaxSpan, layer.BlockPath, definition.Arguments.ToDictionary(a => a.Name, a => a.Default)));
+        }
+
+        layer.Inner[spec.Name] = inner[0];
     }
 
     /// <summary>The arguments of the definition's example call (<c>32</c>, <c>groups: 8</c>).</summary>
@@ -117,10 +181,29 @@ internal sealed partial class Binder
     private static string[] ArgumentNames(LayerDefinition definition) => definition.Arguments.Select(a => a.Name).ToArray();
 
     /// <summary>The argument's value as the layer takes it, or null (reported) when its type or range is wrong.</summary>
-    private static object? Convert(LayerDefinition layer, ArgumentSpec spec, Value value, TextSpan at, DiagnosticBag diagnostics)
+    internal static object? Convert(LayerDefinition layer, ArgumentSpec spec, Value value, TextSpan at, DiagnosticBag diagnostics)
     {
+        if (spec.AllowsPair && value is DimensionsValue pair)
+        {
+            if (pair.Dimensions.Length == 2 && pair.Dimensions.All(d => spec.Range is null || spec.Range.Contains(d)))
+            {
+                return pair.Dimensions;
+            }
+
+            diagnostics.ReportBadPair(at, layer.Name, spec.Name, value);
+            return null;
+        }
+
         switch (spec.Type)
         {
+            case ArgumentType.Symbol:
+                if (value is SymbolValue { Name: "all" or "channels" } over)
+                {
+                    return over.Name;
+                }
+
+                diagnostics.ReportBadSymbol(at, layer.Name, spec.Name, "all or channels", value);
+                return null;
             case ArgumentType.Integer:
                 if (value is NumberValue { IsInteger: true } integer && Math.Abs(integer.Number) <= int.MaxValue)
                 {

@@ -9,6 +9,9 @@ namespace NormLab.Dsl.Binding;
 /// <summary>A block call: its arguments bound to the parameters, its body expanded in a new scope.</summary>
 internal sealed partial class Binder
 {
+    /// <summary>Inside a block: the channels (or features) of the tensor entering the block call.</summary>
+    private const string InChannels = "in_channels";
+
     private void ExpandBlock(BlockDeclarationSyntax block, ArgumentListSyntax? arguments, TextSpan span, Scope caller, List<BoundLayer> output, ExpansionContext context)
     {
         if (_recursiveBlocks.Contains(block.Name))
@@ -41,6 +44,8 @@ internal sealed partial class Binder
 
         path[path.Length - 1] = block.Name;
         var scope = new Scope($"block '{block.Name}'", site, path, reportsNames: false);
+        var marker = new InChannelsMarker();
+        scope.Define(InChannels, new DeferredValue(() => marker.Channels is int channels ? new NumberValue(channels, isInteger: true) : ErrorValue.Instance, InChannels));
         var parameters = block.Parameters?.Parameters ?? Array.Empty<ParameterSyntax>();
         context.Steps += parameters.Count;
         var given = BindCallArguments(block, parameters, arguments, caller, context);
@@ -67,6 +72,7 @@ internal sealed partial class Binder
         }
 
         context.BlockStack.Add(block.Name);
+        context.PendingMarkers.Add(marker);
         ExpandPipeline(block.Body, scope, output, context);
         context.BlockStack.RemoveAt(context.BlockStack.Count - 1);
     }

@@ -36,6 +36,7 @@ internal sealed partial class Binder
                 _fileDiagnostics.ReportEmptyBlock(block.Identifier.Span, block.Name);
             }
 
+            parameters.Add(InChannels);
             CheckNames(block.Body, parameters, block.Name);
         }
 
@@ -60,8 +61,13 @@ internal sealed partial class Binder
                 }
 
                 break;
+            case RepeatSyntax { Index: { IsMissing: false } index } repeat:
+                CheckNames(repeat.Count, parameters, blockName);
+                var inner = new HashSet<string>(parameters, StringComparer.Ordinal) { index.Text };
+                CheckNames(repeat.Element, inner, blockName);
+                return;
             case CallExpressionSyntax callExpression:
-                if (!IsCallable(callExpression.Identifier.Text))
+                if (!IsCallable(callExpression.Identifier.Text) && !IsMathFunction(callExpression.Identifier.Text))
                 {
                     ReportUnknownName(_fileDiagnostics, callExpression.Identifier, parameters);
                 }

@@ -1,4 +1,5 @@
 using System;
+using System.Linq;
 using NormLab.Dsl.Diagnostics;
 using NormLab.Dsl.Syntax;
 
@@ -53,6 +54,20 @@ internal sealed partial class Binder
                 }
 
                 return ErrorValue.Instance;
+            case ShapeExpressionSyntax shape:
+                if (shape.Literal.IsMissing)
+                {
+                    return ErrorValue.Instance;
+                }
+
+                return shape.Literal.Value switch
+                {
+                    int[] dims => new TypedShapeValue(shape.KindToken.Text, dims),
+                    long count when count >= 1 && count <= int.MaxValue => new TypedShapeValue(shape.KindToken.Text, new[] { (int)count }),
+                    _ => new TypedShapeValue(shape.KindToken.Text, new[] { 0 }),
+                };
+            case CallExpressionSyntax call when IsMathFunction(call.Identifier.Text):
+                return EvaluateMath(call, scope, context);
             case CallExpressionSyntax call:
                 if (IsCallable(call.Identifier.Text))
                 {
@@ -70,6 +85,11 @@ internal sealed partial class Binder
             case UnaryExpressionSyntax unary:
             {
                 var operand = Evaluate(unary.Operand, scope, context);
+                if (operand is DeferredValue deferred)
+                {
+                    return new DeferredValue(() => Negate(deferred.Resolve(), unary, scope, diagnostics), unary.Operator.Text + deferred.Text);
+                }
+
                 if (operand is NumberValue number)
                 {
                     return unary.Operator.Kind == TokenKind.Minus ? new NumberValue(-number.Number, number.IsInteger) : number;
@@ -82,6 +102,14 @@ internal sealed partial class Binder
             {
                 var left = Evaluate(binary.Left, scope, context);
                 var right = Evaluate(binary.Right, scope, context);
+                if ((left is DeferredValue || right is DeferredValue) && left is not ErrorValue && right is not ErrorValue)
+                {
+                    var (l, r) = (left, right);
+                    return new DeferredValue(
+                        () => Combine(Resolve(l), Resolve(r), binary, scope, diagnostics),
+                        $"{l} {binary.Operator.Text} {r}");
+                }
+
                 if (left is not NumberValue a)
                 {
                     return ReportOperand(left, binary.Operator, scope, diagnostics);
@@ -97,6 +125,88 @@ internal sealed partial class Binder
 
             default:
                 return ErrorValue.Instance;
+        }
+    }
+
+    private static Value Resolve(Value value) => value is DeferredValue deferred ? deferred.Resolve() : value;
+
+    private static Value Negate(Value operand, UnaryExpressionSyntax unary, Scope scope, DiagnosticBag diagnostics) => operand switch
+    {
+        NumberValue number => unary.Operator.Kind == TokenKind.Minus ? new NumberValue(-number.Number, number.IsInteger) : number,
+        _ => ReportOperand(operand, unary.Operator, scope, diagnostics),
+    };
+
+    private static Value Combine(Value left, Value right, BinaryExpressionSyntax binary, Scope scope, DiagnosticBag diagnostics)
+    {
+        if (left is not NumberValue a)
+        {
+            return ReportOperand(left, binary.Operator, scope, diagnostics);
+        }
+
+        if (right is not NumberValue b)
+        {
+            return ReportOperand(right, binary.Operator, scope, diagnostics);
+        }
+
+        return Arithmetic(a, b, binary, scope, diagnostics);
+    }
+
+    private static bool IsMathFunction(string name) => name is "round" or "floor" or "ceil" or "min" or "max";
+
+    /// <summary><c>round(x)</c> (half away from zero), <c>floor(x)</c>, <c>ceil(x)</c>, <c>min(a, b)</c>, <c>max(a, b)</c>.</summary>
+    private Value EvaluateMath(CallExpressionSyntax call, Scope scope, ExpansionContext context)
+    {
+        var name = call.Identifier.Text;
+        var arity = name is "min" or "max" ? 2 : 1;
+        var diagnostics = context.Diagnostics;
+        if (call.Arguments.Arguments.Count != arity || call.Arguments.Arguments.Any(a => a.NameToken is not null))
+        {
+            diagnostics.ReportFunctionArity(scope.Locate(call.Span), name, arity);
+            return ErrorValue.Instance;
+        }
+
+        var values = call.Arguments.Arguments.Select(a => Evaluate(a.Value, scope, context)).ToArray();
+        if (values.Any(v => v is ErrorValue))
+        {
+            return ErrorValue.Instance;
+        }
+
+        if (values.Any(v => v is DeferredValue))
+        {
+            return new DeferredValue(() => Apply(name, values.Select(Resolve).ToArray(), call, scope, diagnostics), name + "(…)");
+        }
+
+        return Apply(name, values, call, scope, diagnostics);
+    }
+
+    private static Value Apply(string name, Value[] values, CallExpressionSyntax call, Scope scope, DiagnosticBag diagnostics)
+    {
+        foreach (var value in values)
+        {
+            if (value is not NumberValue)
+            {
+                if (value is not ErrorValue)
+                {
+                    diagnostics.ReportOperandNotNumber(scope.Locate(call.Span), name + "()", value);
+                }
+
+                return ErrorValue.Instance;
+            }
+        }
+
+        var x = (NumberValue)values[0];
+        switch (name)
+        {
+            case "round":
+                return new NumberValue(Math.Round(x.Number, MidpointRounding.AwayFromZero), isInteger: true);
+            case "floor":
+                return new NumberValue(Math.Floor(x.Number), isInteger: true);
+            case "ceil":
+                return new NumberValue(Math.Ceiling(x.Number), isInteger: true);
+            default:
+                var y = (NumberValue)values[1];
+                var pick = name == "min" ? (x.Number <= y.Number ? x : y) : (x.Number >= y.Number ? x : y);
+                return pick;
         }
     }
 

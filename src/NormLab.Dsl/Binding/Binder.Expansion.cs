@@ -30,6 +30,9 @@ internal sealed partial class Binder
         public bool NestingReported { get; set; }
 
         public int Steps { get; set; }
+
+        /// <summary>Block calls waiting for their first layer (whose input channels are their <c>in_channels</c>).</summary>
+        public List<InChannelsMarker> PendingMarkers { get; } = new();
     }
 
     private void ExpandPipeline(PipelineSyntax pipeline, Scope scope, List<BoundLayer> output, ExpansionContext context)
@@ -75,7 +78,14 @@ internal sealed partial class Binder
                 for (var i = 0; i < count && !context.Overflowed; i++)
                 {
                     var before = context.LayerCount;
-                    ExpandElement(repeat.Element, scope, output, context);
+                    var inner = scope;
+                    if (repeat.Index is { IsMissing: false } index)
+                    {
+                        // X * n as i: i = 0 … n − 1 inside X, lexically
+                        inner = scope.With(index.Text, new NumberValue(i, isInteger: true));
+                    }
+
+                    ExpandElement(repeat.Element, inner, output, context);
                     if (context.LayerCount == before)
                     {
                         break; // it expands to nothing: the other repetitions would only repeat its diagnostics
@@ -83,8 +93,11 @@ internal sealed partial class Binder
                 }
 
                 break;
-            case BranchSyntax branch:
+            case BranchSyntax branch when branch.Keyword.Kind == TokenKind.ResidualKeyword:
                 ExpandResidual(branch, scope, output, context);
+                break;
+            case BranchSyntax branch:
+                ExpandBranches(branch, scope, output, context);
                 break;
         }
 
@@ -104,6 +117,12 @@ internal sealed partial class Binder
     private int EvaluateCount(RepeatSyntax repeat, Scope scope, ExpansionContext context)
     {
         var value = Evaluate(repeat.Count, scope, context);
+        if (value is DeferredValue)
+        {
+            context.Diagnostics.ReportInChannelsInRepeat(scope.Locate(repeat.Count.Span));
+            return 1;
+        }
+
         if (value is NumberValue { IsInteger: true } number && number.Number >= 1 && number.Number <= MaxLayers)
         {
             return (int)number.Number;
@@ -186,6 +205,13 @@ internal sealed partial class Binder
             return;
         }
 
+        if (context.PendingMarkers.Count > 0)
+        {
+            // the first layer after a block call starts: its input is what entered the call
+            layer.EntryMarkers = new List<InChannelsMarker>(context.PendingMarkers);
+            context.PendingMarkers.Clear();
+        }
+
         output.Add(layer);
     }
 
@@ -246,6 +272,49 @@ internal sealed partial class Binder
             layer.Branches.Add(branch);
         }
 
+        Add(layer, output, context, syntax.Keyword.Span, scope);
+    }
+}
+
+internal sealed partial class Binder
+{
+    /// <summary>
+    /// <c>concat { a | b }</c> and <c>scale { … }</c>: a structure layer whose branches each run on its input.
+    /// The branches are expanded in textual order (that order fixes field names and initial weights).
+    /// </summary>
+    private void ExpandBranches(BranchSyntax syntax, Scope scope, List<BoundLayer> output, ExpansionContext context)
+    {
+        var kind = syntax.Keyword.Kind == TokenKind.ConcatKeyword ? LayerCatalog.Concat : LayerCatalog.Scale;
+        if (syntax.Arguments is not null)
+        {
+            context.Diagnostics.ReportBranchArguments(scope.Locate(syntax.Arguments.Span), syntax.Keyword.Text);
+        }
+
+        var headerEnd = syntax.Open.IsMissing ? syntax.Keyword.Span.End : syntax.Open.Span.End;
+        var layer = new BoundLayer(kind, scope.Locate(TextSpan.FromBounds(syntax.Keyword.Span.Start, syntax.Keyword.Span.End)), syntax.Span,
+            scope.BlockPath, new Dictionary<string, object?>());
+        var markers = context.PendingMarkers.Count > 0 ? new List<InChannelsMarker>(context.PendingMarkers) : null;
+        for (var b = 0; b < syntax.Branches.Count; b++)
+        {
+            var pipeline = syntax.Branches[b];
+            var branch = new List<BoundLayer>();
+            if (pipeline.Elements.Count == 0 && !syntax.Open.IsMissing)
+            {
+                context.Diagnostics.ReportEmptyBranch(scope.Locate(pipeline.Elements.Count == 0 ? new TextSpan(pipeline.Position, 0) : pipeline.Span), syntax.Keyword.Text);
+            }
+
+            if (b > 0 && markers is not null)
+            {
+                // every branch starts from the same input: a block call at the start of each sees it
+                context.PendingMarkers.Clear();
+                context.PendingMarkers.AddRange(markers);
+            }
+
+            ExpandPipeline(pipeline, scope, branch, context);
+            layer.Branches.Add(branch);
+        }
+
+        _ = headerEnd;
         Add(layer, output, context, syntax.Keyword.Span, scope);
     }
 }

@@ -123,6 +123,20 @@ internal sealed partial class Binder
         var span = (parameter.Default ?? (SyntaxNode)parameter).Span;
         switch (value)
         {
+            case TypedShapeValue typed:
+                var valid = typed.Kind switch
+                {
+                    "signal" => typed.Dimensions.Length == 2,
+                    "image" => typed.Dimensions.Length is 2 or 3,
+                    _ => typed.Dimensions.Length == 1,
+                };
+                if (!valid || typed.Dimensions.Any(d => d <= 0))
+                {
+                    diagnostics.ReportBadInputKind(span, typed.Kind, typed.Dimensions);
+                    return null;
+                }
+
+                return typed.Kind == "image" && typed.Dimensions.Length == 2 ? new[] { 1, typed.Dimensions[0], typed.Dimensions[1] } : typed.Dimensions;
             case DimensionsValue dims when dims.Dimensions.Length is 2 or 3:
                 if (dims.Dimensions.Any(d => d <= 0))
                 {

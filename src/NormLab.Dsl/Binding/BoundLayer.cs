@@ -38,6 +38,15 @@ internal sealed class BoundLayer
 
     public bool Project { get; set; }
 
+    /// <summary>Layer-valued arguments bound to layers (<c>se</c>'s act and gate).</summary>
+    public Dictionary<string, BoundLayer> Inner { get; } = new(System.StringComparer.Ordinal);
+
+    /// <summary>Block calls whose <c>in_channels</c> is this layer's input channel count (the first layer of the call).</summary>
+    public List<InChannelsMarker>? EntryMarkers { get; set; }
+
+    /// <summary>Arguments that depend on <c>in_channels</c>, converted when the shape inference reaches the layer.</summary>
+    public List<(ArgumentSpec Spec, DeferredValue Value, TextSpan At)>? Deferred { get; set; }
+
     public int Int(string name) => Arguments.TryGetValue(name, out var v) && v is int i ? i : 0;
 
     public int? OptionalInt(string name) => Arguments.TryGetValue(name, out var v) && v is int i ? i : null;

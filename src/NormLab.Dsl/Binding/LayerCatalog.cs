@@ -9,6 +9,10 @@ public static class LayerCatalog
     /// <summary>The definition behind <c>residual { }</c> (a keyword, not a callable name).</summary>
     public static LayerDefinition Residual => LayerKind.Residual.Definitions[0];
 
+    public static LayerDefinition Concat => LayerKind.Concat.Definitions[0];
+
+    public static LayerDefinition Scale => LayerKind.Scale.Definitions[0];
+
     /// <summary>Every callable name, aliases included, sorted.</summary>
     public static IReadOnlyList<string> Names => LayerKind.Names;
 

@@ -34,6 +34,19 @@ internal sealed class Scope
 
     public void Define(string name, Value value) => _values[name] = value;
 
+    /// <summary>This scope with one more name (<c>X * n as i</c>'s index), for the repeated element only.</summary>
+    public Scope With(string name, Value value)
+    {
+        var scope = new Scope(Owner, Site, BlockPath, ReportsNames);
+        foreach (var pair in _values)
+        {
+            scope._values[pair.Key] = pair.Value;
+        }
+
+        scope._values[name] = value;
+        return scope;
+    }
+
     public bool TryLookup(string name, out Value value) => _values.TryGetValue(name, out value!);
 
     /// <summary>The span to report at: the site of the expansion, or the syntax itself.</summary>

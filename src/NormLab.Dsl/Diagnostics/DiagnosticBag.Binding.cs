@@ -44,6 +44,11 @@ internal sealed partial class DiagnosticBag
 
     public void ReportEmptyResidualBranch(TextSpan span) => Report(DiagnosticDescriptors.EmptyBody, span, "The residual branch");
 
+    public void ReportEmptyBranch(TextSpan span, string keyword) => Report(DiagnosticDescriptors.EmptyBody, span, keyword == "concat" ? "A concat branch (write 'identity' for the input itself)" : "The scale branch");
+
+    public void ReportBranchArguments(TextSpan span, string keyword) =>
+        ReportBadArgument(span, $"'{keyword}' takes no arguments", "an argument list");
+
     public void ReportDuplicateBlockParameter(TextSpan span, string block, string parameter) =>
         Report(DiagnosticDescriptors.DuplicateParameter, span, $"Block '{block}'", parameter);
 
@@ -197,6 +202,29 @@ internal sealed partial class DiagnosticBag
     public void ReportOperandNotNumber(TextSpan span, string op, Value operand) =>
         Report(DiagnosticDescriptors.OperandNotNumber, span, op, Describe(operand));
 
+    public void ReportFunctionArity(TextSpan span, string name, int arity) =>
+        ReportBadArgument(span, $"'{name}' takes {(arity == 1 ? "one number" : "two numbers")}, positionally", "another argument list");
+
+    public void ReportInChannelsInRepeat(TextSpan span) =>
+        ReportBadArgument(span, "a repeat count must be known before shapes are (it cannot depend on 'in_channels')", "a count computed from 'in_channels'");
+
+    public void ReportBadSymbol(TextSpan span, string layer, string argument, string allowed, Value value) =>
+        ReportBadArgument(span, $"'{layer}' takes {argument}: {allowed}", Describe(value));
+
+    public void ReportNotALayer(TextSpan span, string layer, string argument, Value value) =>
+        ReportBadArgument(span, $"'{layer}' takes a single activation as {argument} (relu, leakyrelu(0.2), a layer-valued parameter)", Describe(value));
+
+    public void ReportBadPair(TextSpan span, string layer, string argument, Value value) =>
+        ReportBadArgument(span, $"'{layer}' takes {argument} as a whole number at least {(argument == "padding" ? 0 : 1)}, or one per dimension (HxW)", Describe(value));
+
+    public void ReportBadInputKind(TextSpan span, string kind, int[] dimensions) =>
+        ReportBadArgument(span, kind switch
+        {
+            "signal" => "'signal' takes channels × length, both at least 1 (signal 12x1000)",
+            "image" => "'image' takes HxW or CxHxW, each at least 1 (image 3x32x32)",
+            _ => "'features' takes a count of at least 1 (features 784)",
+        }, kind + " " + string.Join("x", dimensions));
+
     private void ReportBadArgument(TextSpan span, string constraint, string value) =>
         Report(DiagnosticDescriptors.BadArgument, span, constraint, value);
 
@@ -210,6 +238,8 @@ internal sealed partial class DiagnosticBag
         SymbolValue symbol => "'" + symbol.Name + "'",
         DimensionsValue dims => "the shape " + dims,
         LayerValue layer => "the layer '" + layer + "'",
+        TypedShapeValue shape => "the shape " + shape,
+        DeferredValue deferred => "'" + deferred.Text + "'",
         _ => "an invalid value",
     };
 }

@@ -233,6 +233,12 @@ public static class DiagnosticDescriptors
         Ordering, DiagnosticSeverity.Error,
         "The softmax of one value is the constant 1.");
 
+    public static readonly DiagnosticDescriptor DropPathOutsideResidual = Create(
+        "NL1015", "droppath outside a residual branch",
+        "'droppath' outside a residual branch drops the whole signal for that sample; put it at the end of a residual branch",
+        Ordering, DiagnosticSeverity.Warning,
+        "Stochastic depth drops a residual branch per sample; outside a residual it drops the sample's whole signal.");
+
     // NL2xxx: shapes
     public static readonly DiagnosticDescriptor SpatialCollapse = Create(
         "NL2001", "Spatial size collapses", "{0}", Shape, DiagnosticSeverity.Error,
@@ -277,6 +283,26 @@ public static class DiagnosticDescriptors
         "'{0}' holds {1:N0} parameters (more than 10 million); reduce its width or the size of its input (pool or use gap)",
         Shape, DiagnosticSeverity.Warning,
         "A single huge layer usually means a missing down-sampling.");
+
+    public static readonly DiagnosticDescriptor ConcatMismatch = Create(
+        "NL2009", "concat branches disagree", "{0}", Shape, DiagnosticSeverity.Error,
+        "Concatenation joins on channels (or features); every other dimension, and the rank, must agree.");
+
+    public static readonly DiagnosticDescriptor ScaleMismatch = Create(
+        "NL2010", "scale branch is not a per-channel gate", "{0}", Shape, DiagnosticSeverity.Error,
+        "A scale branch must produce C features (or C×1×1, C×1 on a signal) for a C-channel input.");
+
+    public static readonly DiagnosticDescriptor ChannelsOutOfRange = Create(
+        "NL2011", "channels() outside the input", "{0}", Shape, DiagnosticSeverity.Error,
+        "channels(start, end) needs 0 <= start < end <= C.");
+
+    public static readonly DiagnosticDescriptor WrongRank = Create(
+        "NL2012", "Layer or argument for the wrong rank", "{0}", Shape, DiagnosticSeverity.Error,
+        "2-d names and HxW arguments are for images, 1-d names for signals.");
+
+    public static readonly DiagnosticDescriptor ShuffleGroups = Create(
+        "NL2013", "shuffle groups do not divide the channels", "{0}", Shape, DiagnosticSeverity.Error,
+        "A channel shuffle reshapes C into groups × C/groups.");
 
     // NL3xxx: binding to C# (reported by the analyzer)
     public static readonly DiagnosticDescriptor NotPartial = Create(

@@ -13,15 +13,15 @@ internal static class Arguments
 
     public static readonly ArgumentSpec[] ConvolutionOptions =
     {
-        Int("stride", 1, ArgumentRange.Positive, "The step between windows."),
-        new("padding", ArgumentType.Padding, "same", description: "same (keep the size at stride 1), valid (none) or a number of zeros on each side."),
-        Int("dilation", 1, ArgumentRange.Positive, "The spacing between kernel taps."),
+        Int("stride", 1, ArgumentRange.Positive, "The step between windows (or HxW).", pair: true),
+        new("padding", ArgumentType.Padding, "same", description: "same (keep the size at stride 1), valid (none) or a number of zeros on each side (or HxW).", pair: true),
+        Int("dilation", 1, ArgumentRange.Positive, "The spacing between kernel taps (or HxW).", pair: true),
         Int("groups", 1, ArgumentRange.Positive, "Channel groups; must divide the input and output channels."),
         Bias,
     };
 
-    public static ArgumentSpec Int(string name, int? value, ArgumentRange? range, string description, bool primary = false) =>
-        new(name, ArgumentType.Integer, value, range: range, description: description, primary: primary);
+    public static ArgumentSpec Int(string name, int? value, ArgumentRange? range, string description, bool primary = false, bool pair = false) =>
+        new(name, ArgumentType.Integer, value, range: range, description: description, primary: primary, pair: pair);
 
     public static ArgumentSpec Float(string name, double value, ArgumentRange? range, string description, bool primary = false) =>
         new(name, ArgumentType.Float, value, range: range, description: description, primary: primary);

@@ -7,41 +7,57 @@ namespace NormLab.Dsl.Layers;
 
 public sealed partial class LayerKind
 {
-    /// <summary><c>conv</c>, <c>conv1x1</c> … <c>conv7x7</c>: a 2-d convolution.</summary>
-    public static readonly LayerKind Conv = Define("conv", LayerCategory.Convolution, "A 2-d convolution: out channels, a square kernel, stride, padding (same keeps the size at stride 1), dilation and groups.")
+    /// <summary><c>conv</c>, <c>conv1x1</c> … <c>conv7x7</c>, <c>conv1d</c>: a convolution, 2-d on images, 1-d on signals.</summary>
+    public static readonly LayerKind Conv = Define("conv", LayerCategory.Convolution, "A convolution (2-d on images, 1-d on signals): out channels, a kernel (or HxW), stride, padding (same keeps the size at stride 1), dilation and groups.")
         .With(LayerTraits.LinearMap)
-        .Spelling("conv", new[] { OutChannels, Int("kernel", 3, ArgumentRange.Positive, "The kernel's side.", primary: true) }.Concat(ConvolutionOptions).ToArray(), "Conv")
-        .Spelling("conv1x1", new[] { OutChannels }.Concat(ConvolutionOptions).ToArray(), "Conv1x1", fixedKernel: 1)
-        .Spelling("conv3x3", new[] { OutChannels }.Concat(ConvolutionOptions).ToArray(), "Conv3x3", fixedKernel: 3)
-        .Spelling("conv5x5", new[] { OutChannels }.Concat(ConvolutionOptions).ToArray(), "Conv5x5", fixedKernel: 5)
-        .Spelling("conv7x7", new[] { OutChannels }.Concat(ConvolutionOptions).ToArray(), "Conv7x7", fixedKernel: 7)
+        .Spelling("conv", new[] { OutChannels, Int("kernel", 3, ArgumentRange.Positive, "The kernel's side (or HxW).", primary: true, pair: true) }.Concat(ConvolutionOptions).ToArray(), "Conv")
+        .Spelling("conv1x1", new[] { OutChannels }.Concat(ConvolutionOptions).ToArray(), "Conv1x1", fixedKernel: 1, onlySpatialRank: 2)
+        .Spelling("conv3x3", new[] { OutChannels }.Concat(ConvolutionOptions).ToArray(), "Conv3x3", fixedKernel: 3, onlySpatialRank: 2)
+        .Spelling("conv5x5", new[] { OutChannels }.Concat(ConvolutionOptions).ToArray(), "Conv5x5", fixedKernel: 5, onlySpatialRank: 2)
+        .Spelling("conv7x7", new[] { OutChannels }.Concat(ConvolutionOptions).ToArray(), "Conv7x7", fixedKernel: 7, onlySpatialRank: 2)
+        .Spelling("conv1d", new[] { OutChannels, Int("kernel", 3, ArgumentRange.Positive, "The kernel's length.", primary: true) }.Concat(ConvolutionOptions).ToArray(), "Conv1d", onlySpatialRank: 1)
         .Shape(InferConvolution)
-        .Module(l => TorchModule.Stock("Conv2d",
-            ("in_channels", (long)l.InFeatures), ("out_channels", (long)l.OutFeatures), ("kernel_size", (long)l.Kernel),
-            ("stride", (long)l.Stride), ("padding", (long)l.Padding), ("dilation", (long)l.Dilation), ("groups", (long)l.Groups), ("bias", l.Bias)))
+        .Module(ConvolutionModule)
         .Build();
+
+    /// <summary>Conv1d on a signal, Conv2d on an image; per-dimension values as pairs only when they differ between dimensions.</summary>
+    private static TorchModule ConvolutionModule(LayerModel l)
+    {
+        if (l.SpatialRank == 2 && !l.IsSquare)
+        {
+            return TorchModule.Stock("Conv2d",
+                ("in_channels", (long)l.InFeatures), ("out_channels", (long)l.OutFeatures), ("kernel_size", Pair(l.Kernels)),
+                ("stride", Pair(l.Strides)), ("padding", Pair(l.Paddings)), ("dilation", Pair(l.Dilations)), ("groups", (long)l.Groups), ("bias", l.Bias));
+        }
+
+        return TorchModule.Stock(l.SpatialRank == 1 ? "Conv1d" : "Conv2d",
+            ("in_channels", (long)l.InFeatures), ("out_channels", (long)l.OutFeatures), ("kernel_size", (long)l.Kernel),
+            ("stride", (long)l.Stride), ("padding", (long)l.Padding), ("dilation", (long)l.Dilation), ("groups", (long)l.Groups), ("bias", l.Bias));
+    }
+
+    private static (long, long) Pair(int[] values) => (values[0], values[values.Length - 1]);
 
     private static void InferConvolution(LayerInference c)
     {
         var model = c.Model;
-        model.Kernel = c.Int("kernel");
-        model.Stride = c.Int("stride");
-        model.Dilation = c.Int("dilation");
         model.Groups = c.Int("groups");
         model.OutFeatures = c.Int("out");
-        model.Padding = c.Argument("padding") switch
-        {
-            "same" => model.Dilation * (model.Kernel - 1) / 2,
-            int amount => amount,
-            _ => 0,
-        };
         model.Bias = c.ResolveBias();
         model.BiasExplicit = c.Layer.BiasExplicit;
         if (!c.RequireSpatial())
         {
+            model.Kernel = c.Int("kernel");
+            model.Stride = c.Int("stride");
+            model.Dilation = c.Int("dilation");
             return;
         }
 
+        SetWindow(c, c.Argument("padding") switch
+        {
+            "same" => null,
+            "valid" => 0,
+            _ => -1,
+        });
         var input = c.Input;
         model.InFeatures = input.Channels;
         if (model.Groups > 0 && (input.Channels % model.Groups != 0 || model.OutFeatures % model.Groups != 0))
@@ -51,7 +67,7 @@ public sealed partial class LayerKind
             return;
         }
 
-        var size = c.SlidingWindow(model.Kernel, model.Stride, model.Padding, model.Dilation);
+        var size = c.SlidingWindow(model.Kernels, model.Strides, model.Paddings, model.Dilations, ceil: false);
         if (size is null)
         {
             return;
@@ -59,12 +75,52 @@ public sealed partial class LayerKind
 
         model.OutputShape = Shapes.Shape.Of(model.OutFeatures, size);
         var perOutput = (long)(input.Channels / model.Groups);
-        for (var i = 0; i < size.Length; i++)
+        foreach (var k in model.Kernels)
         {
-            perOutput = Saturating.Multiply(perOutput, model.Kernel);
+            perOutput = Saturating.Multiply(perOutput, k);
         }
 
         model.Parameters = Saturating.Add(Saturating.Multiply(model.OutFeatures, perOutput), model.Bias ? model.OutFeatures : 0);
         model.Macs = Saturating.Multiply(model.OutputShape.ElementCount, perOutput);
+    }
+
+    /// <summary>
+    /// Kernel, stride, padding and dilation per spatial dimension (<paramref name="fixedPadding"/>: null for
+    /// <c>same</c>, 0 for <c>valid</c>, −1 to read the argument); the scalar properties keep the first dimension's value.
+    /// </summary>
+    private static void SetWindow(LayerInference c, int? fixedPadding)
+    {
+        var model = c.Model;
+        model.Kernels = c.PerDimension("kernel", 1);
+        model.Strides = c.Argument("stride") is null ? (int[])model.Kernels.Clone() : c.PerDimension("stride", 1);
+        model.Dilations = c.Definition.FindArgument("dilation") is null ? Ones(model.Kernels.Length) : c.PerDimension("dilation", 1);
+        if (fixedPadding is null)
+        {
+            model.Paddings = new int[model.Kernels.Length];
+            for (var i = 0; i < model.Paddings.Length; i++)
+            {
+                model.Paddings[i] = model.Dilations[i] * (model.Kernels[i] - 1) / 2;
+            }
+        }
+        else
+        {
+            model.Paddings = fixedPadding == 0 ? new int[model.Kernels.Length] : c.PerDimension("padding", 0);
+        }
+
+        model.Kernel = model.Kernels[0];
+        model.Stride = model.Strides[0];
+        model.Padding = model.Paddings[0];
+        model.Dilation = model.Dilations[0];
+    }
+
+    private static int[] Ones(int count)
+    {
+        var values = new int[count];
+        for (var i = 0; i < count; i++)
+        {
+            values[i] = 1;
+        }
+
+        return values;
     }
 }

@@ -55,6 +55,15 @@ public enum LayerTraits
 
     /// <summary>Holds other layers (residual); has no module of its own.</summary>
     Structure = 1 << 11,
+
+    /// <summary>Multiplies its input by a gate computed from it (<c>scale { }</c>, <c>se</c>).</summary>
+    Gate = 1 << 12,
+
+    /// <summary>Joins branches on channels (<c>concat { }</c>).</summary>
+    Join = 1 << 13,
+
+    /// <summary>A layer NormLab creates inside another (the pool of <c>se</c>); not a name of the language.</summary>
+    Internal = 1 << 14,
 }
 
 /// <summary>What the health probe measures on a layer's output.</summary>

@@ -17,6 +17,12 @@ public enum ArgumentType
 
     /// <summary><c>auto</c>, <c>true</c> or <c>false</c>.</summary>
     Bias,
+
+    /// <summary>A layer (an activation such as <c>relu</c> or <c>leakyrelu(0.2)</c>, or a layer-valued block parameter).</summary>
+    Layer,
+
+    /// <summary>A word from a fixed set (<c>ln</c>'s <c>over: all</c> or <c>channels</c>).</summary>
+    Symbol,
 }
 
 /// <summary>The values a numeric argument accepts: a lower and an optional upper bound, each inclusive or not.</summary>
@@ -68,8 +74,9 @@ public sealed class ArgumentRange
 /// <summary>One argument a layer accepts.</summary>
 public sealed class ArgumentSpec
 {
-    public ArgumentSpec(string name, ArgumentType type, object? defaultValue, bool required = false, ArgumentRange? range = null, string? description = null, bool primary = false, string? attributeName = null)
+    public ArgumentSpec(string name, ArgumentType type, object? defaultValue, bool required = false, ArgumentRange? range = null, string? description = null, bool primary = false, string? attributeName = null, bool pair = false)
     {
+        AllowsPair = pair;
         Name = name;
         Type = type;
         Default = defaultValue;
@@ -98,6 +105,9 @@ public sealed class ArgumentSpec
     /// <summary>Required, or the argument a call usually gives (<c>conv(32, 5)</c>'s kernel): a constructor parameter of the C# attribute.</summary>
     public bool Primary { get; }
 
+    /// <summary>True when the argument may also be written per spatial dimension, <c>HxW</c> (<c>kernel: 1x7</c>; images only).</summary>
+    public bool AllowsPair { get; }
+
     /// <summary>The C# attribute's parameter name (<c>outChannels</c> for <c>out</c>); the argument's name otherwise.</summary>
     public string AttributeName { get; }
 }
@@ -108,8 +118,9 @@ public sealed class ArgumentSpec
 /// </summary>
 public sealed class LayerDefinition
 {
-    internal LayerDefinition(string name, IReadOnlyList<ArgumentSpec> arguments, IReadOnlyList<string> aliases, int? fixedKernel, IReadOnlyList<string> attributes)
+    internal LayerDefinition(string name, IReadOnlyList<ArgumentSpec> arguments, IReadOnlyList<string> aliases, int? fixedKernel, IReadOnlyList<string> attributes, int? onlySpatialRank = null)
     {
+        OnlySpatialRank = onlySpatialRank;
         Name = name;
         Arguments = arguments;
         Aliases = aliases;
@@ -128,6 +139,9 @@ public sealed class LayerDefinition
     public IReadOnlyList<ArgumentSpec> Arguments { get; }
 
     public IReadOnlyList<string> Aliases { get; }
+
+    /// <summary>The only spatial rank this name is valid for: 2 for <c>conv3x3</c> and <c>dropout2d</c> (images), 1 for <c>conv1d</c> (signals); null: any (NL2012).</summary>
+    public int? OnlySpatialRank { get; }
 
     /// <summary>The kernel size of <c>conv1x1</c> … <c>conv7x7</c>.</summary>
     public int? FixedKernel { get; }

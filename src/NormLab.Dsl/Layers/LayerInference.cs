@@ -42,6 +42,9 @@ internal sealed class LayerInference
     /// <summary>The name the layer's messages use (<c>conv3x3</c>).</summary>
     public string Name => Layer.Definition.Name;
 
+    /// <summary>The catalog entry the layer was written with.</summary>
+    public LayerDefinition Definition => Layer.Definition;
+
     /// <summary>False once a shape error made later shapes meaningless (for the rest of the network).</summary>
     public bool Valid { get; set; } = true;
 
@@ -101,6 +104,95 @@ internal sealed class LayerInference
 
         Report(DiagnosticDescriptors.MissingFlatten, Name, Input);
         return Shape.Features((int)Math.Min(int.MaxValue, Input.ElementCount));
+    }
+
+    /// <summary>
+    /// An argument per spatial dimension: a number repeated, or an <c>HxW</c> pair (images only: on a signal a
+    /// pair is NL2012 and its first value is used).
+    /// </summary>
+    public int[] PerDimension(string name, int fallback = 0)
+    {
+        var rank = Math.Max(1, Input.SpatialRank);
+        var values = new int[rank];
+        switch (Argument(name))
+        {
+            case int[] pair when rank == pair.Length:
+                return (int[])pair.Clone();
+            case int[] pair:
+                Report(DiagnosticDescriptors.WrongRank, $"'{Name}' has {name}: {string.Join("x", pair)}, a value per dimension of an image, but its input {Input} is {(Input.SpatialRank == 1 ? "a signal" : "not an image")}; give one number");
+                for (var i = 0; i < rank; i++)
+                {
+                    values[i] = pair[0];
+                }
+
+                return values;
+            case int value:
+                for (var i = 0; i < rank; i++)
+                {
+                    values[i] = value;
+                }
+
+                return values;
+            default:
+                for (var i = 0; i < rank; i++)
+                {
+                    values[i] = fallback;
+                }
+
+                return values;
+        }
+    }
+
+    /// <summary>
+    /// The spatial output of a sliding window, each dimension with its own kernel, stride, padding and dilation,
+    /// libtorch's formula (with <c>ceil_mode</c> for pools: a last window may start inside the input or its left padding).
+    /// Null (NL2001 reported) when a size reaches zero.
+    /// </summary>
+    public int[]? SlidingWindow(int[] kernel, int[] stride, int[] padding, int[] dilation, bool ceil)
+    {
+        if (!ceil && Uniform(kernel) && Uniform(stride) && Uniform(padding) && Uniform(dilation))
+        {
+            return SlidingWindow(kernel[0], stride[0], padding[0], dilation[0]);
+        }
+
+        var input = Input;
+        var spatial = input.SpatialRank;
+        var output = new int[spatial];
+        for (var i = 0; i < spatial; i++)
+        {
+            var extent = ((long)dilation[i] * (kernel[i] - 1)) + 1;
+            long padded = input.Spatial(i) + (2L * padding[i]);
+            if (padded < extent || stride[i] < 1)
+            {
+                Fail(DiagnosticDescriptors.SpatialCollapse,
+                    $"'{Name}' receives {input.SpatialText} but its {string.Join("x", kernel)} kernel spans more than the (padded) input along dimension {i + 1}: the spatial size would reach zero; remove a down-sampling step or use a smaller kernel");
+                return null;
+            }
+
+            var span = padded - extent;
+            var size = (ceil ? (span + stride[i] - 1) / stride[i] : span / stride[i]) + 1;
+            if (ceil && (size - 1) * stride[i] >= input.Spatial(i) + padding[i])
+            {
+                size--; // libtorch: the last window must start inside the input or its left padding
+            }
+
+            output[i] = (int)size;
+        }
+
+        return output;
+    }
+
+    private static bool Uniform(int[] values)
+    {
+        for (var i = 1; i < values.Length; i++)
+        {
+            if (values[i] != values[0])
+            {
+                return false;
+            }
+        }
+
+        return true;
     }
 
     /// <summary>

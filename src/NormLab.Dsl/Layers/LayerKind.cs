@@ -121,9 +121,9 @@ public sealed partial class LayerKind
         var index = new Dictionary<string, LayerDefinition>(StringComparer.Ordinal);
         foreach (var kind in _all!)
         {
-            if (kind.Is(LayerTraits.Structure))
+            if (kind.Is(LayerTraits.Structure) || kind.Is(LayerTraits.Internal))
             {
-                continue; // residual is a keyword, not a callable name
+                continue; // residual, concat and scale are keywords, not callable names; internal kinds have no name
             }
 
             foreach (var definition in kind.Definitions)
@@ -140,7 +140,7 @@ public sealed partial class LayerKind
     }
 
     /// <summary>Touches a static member so that every kind's field initializer has run.</summary>
-    private static void EnsureInitialized() => _ = Residual;
+    private static void EnsureInitialized() => _ = (Residual, Concat, Scale, SqueezeExcitation, SqueezePool);
 
     /// <summary>Computes the layer's output shape, resolved arguments, parameters and MACs, reporting NL2xxx problems.</summary>
     internal void Infer(LayerInference context) => _infer(context);
@@ -188,15 +188,18 @@ public sealed partial class LayerKind
         }
 
         /// <summary>A callable name with its arguments, attribute classes, aliases and fixed kernel.</summary>
-        public Builder Spelling(string name, ArgumentSpec[] arguments, string? attribute, string[]? aliases = null, int? fixedKernel = null, string[]? moreAttributes = null)
+        public Builder Spelling(string name, ArgumentSpec[] arguments, string? attribute, string[]? aliases = null, int? fixedKernel = null, string[]? moreAttributes = null, int? onlySpatialRank = null)
         {
             var attributes = (attribute is null ? Array.Empty<string>() : new[] { attribute }).Concat(moreAttributes ?? Array.Empty<string>()).ToArray();
-            Definitions.Add(new LayerDefinition(name, arguments, aliases ?? Array.Empty<string>(), fixedKernel, attributes));
+            Definitions.Add(new LayerDefinition(name, arguments, aliases ?? Array.Empty<string>(), fixedKernel, attributes, onlySpatialRank));
             return this;
         }
 
         /// <summary>The kind's one spelling: its canonical name.</summary>
         public Builder Arguments(string? attribute, params ArgumentSpec[] arguments) => Spelling(Name, arguments, attribute);
+
+        /// <summary>The kind's one spelling, valid only at one spatial rank (<c>dropout2d</c>: images).</summary>
+        public Builder ArgumentsAtRank(int spatialRank, string? attribute, params ArgumentSpec[] arguments) => Spelling(Name, arguments, attribute, onlySpatialRank: spatialRank);
 
         public Builder Shape(Action<LayerInference> infer)
         {

@@ -18,20 +18,23 @@ public sealed partial class LayerKind
             c.Model.Momentum = c.Float("momentum");
             c.Model.Parameters = c.Model.Affine ? 2L * c.Input.Channels : 0;
         })
-        .Module(l => TorchModule.Stock(l.IsSpatial ? "BatchNorm2d" : "BatchNorm1d",
+        .Module(l => TorchModule.Stock(l.SpatialRank == 2 ? "BatchNorm2d" : "BatchNorm1d",
             ("num_features", (long)l.InFeatures), ("eps", l.Eps), ("momentum", l.Momentum), ("affine", l.Affine)))
         .Build();
 
-    /// <summary><c>ln</c> (<c>layernorm</c>): layer normalization over the whole sample.</summary>
-    public static readonly LayerKind LayerNorm = Define("ln", LayerCategory.Normalization, "Layer normalization over every value of one sample (C×H×W, or the features).")
+    /// <summary><c>ln</c> (<c>layernorm</c>): layer normalization over the whole sample, or over the channels at each position.</summary>
+    public static readonly LayerKind LayerNorm = Define("ln", LayerCategory.Normalization, "Layer normalization over every value of one sample (C×H×W, or the features); over: channels normalizes the C values at each position (ConvNeXt).")
         .With(LayerTraits.Normalization)
-        .Spelling("ln", new[] { Eps, Affine }, "LayerNorm", aliases: new[] { "layernorm" })
+        .Spelling("ln", new[] { Eps, Affine, new ArgumentSpec("over", ArgumentType.Symbol, "all", description: "all (every value of the sample) or channels (the C values at each position).") }, "LayerNorm", aliases: new[] { "layernorm" })
         .Shape(c =>
         {
             Norm(c);
-            c.Model.Parameters = c.Model.Affine ? Saturating.Multiply(2, c.Input.ElementCount) : 0;
+            c.Model.OverChannels = c.Layer.Symbol("over") == "channels";
+            c.Model.Parameters = !c.Model.Affine ? 0 : c.Model.OverChannels ? 2L * c.Input.Channels : Saturating.Multiply(2, c.Input.ElementCount);
         })
-        .Module(l => TorchModule.Stock("LayerNorm", ("normalized_shape", Longs(l.InputShape.Dimensions)), ("eps", l.Eps), ("elementwise_affine", l.Affine)))
+        .Module(l => l.OverChannels
+            ? TorchModule.Custom("ChannelLayerNorm", ("channels", (long)l.InFeatures), ("eps", l.Eps), ("affine", l.Affine))
+            : TorchModule.Stock("LayerNorm", ("normalized_shape", Longs(l.InputShape.Dimensions)), ("eps", l.Eps), ("elementwise_affine", l.Affine)))
         .Build();
 
     /// <summary><c>in</c> (<c>instancenorm</c>): instance normalization.</summary>
@@ -48,7 +51,7 @@ public sealed partial class LayerKind
             Norm(c);
             c.Model.Parameters = c.Model.Affine ? 2L * c.Input.Channels : 0;
         })
-        .Module(l => TorchModule.Stock("InstanceNorm2d", ("num_features", (long)l.InFeatures), ("eps", l.Eps), ("affine", l.Affine)))
+        .Module(l => TorchModule.Stock(l.SpatialRank == 1 ? "InstanceNorm1d" : "InstanceNorm2d", ("num_features", (long)l.InFeatures), ("eps", l.Eps), ("affine", l.Affine)))
         .Build();
 
     /// <summary><c>gn</c> (<c>groupnorm</c>): group normalization.</summary>

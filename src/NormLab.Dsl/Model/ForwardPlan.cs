@@ -14,6 +14,12 @@ public enum ForwardStepKind
 
     /// <summary><c>target = sources[0] + sources[1] + …</c>: a residual's branch and its (projected) input.</summary>
     Add,
+
+    /// <summary><c>target = cat(sources, dim: 1)</c>: a <c>concat</c>'s branches, joined on channels (or features).</summary>
+    Concat,
+
+    /// <summary><c>target = sources[0] * sources[1]</c>, the gate (<c>C</c> features) broadcast over the positions: <c>scale</c>, <c>se</c>.</summary>
+    Multiply,
 }
 
 /// <summary>One step of a <see cref="ForwardPlan"/>; slots are indexes into <see cref="ForwardPlan.Slots"/>.</summary>
@@ -74,6 +80,14 @@ public sealed class ForwardPlan
             {
                 AppendResidual(layer, slot);
             }
+            else if (layer.Kind == LayerKind.Concat)
+            {
+                AppendConcat(layer, slot);
+            }
+            else if (layer.Is(LayerTraits.Gate))
+            {
+                AppendGate(layer, slot);
+            }
         }
     }
 
@@ -103,6 +117,44 @@ public sealed class ForwardPlan
         Append(residual.Shortcut, shortcut);
         sums.Add(shortcut);
         _steps.Add(new ForwardStep(ForwardStepKind.Add, residual, slot, sums));
+    }
+
+    /// <summary>
+    /// <c>concat</c>: the input is kept in a slot of the concat's name; branch k runs in a slot of its own
+    /// (<c>concat1_b2</c>), the first in the running slot; the branches' outputs, in order, joined on dimension 1.
+    /// </summary>
+    private void AppendConcat(LayerModel concat, int slot)
+    {
+        var input = NewSlot(concat.Name);
+        _steps.Add(new ForwardStep(ForwardStepKind.Save, concat, input, new[] { slot }));
+        var outputs = new List<int>();
+        for (var b = 0; b < concat.Branches.Count; b++)
+        {
+            var branchSlot = slot;
+            if (b > 0)
+            {
+                branchSlot = NewSlot(concat.Name + "_b" + (b + 1).ToString(System.Globalization.CultureInfo.InvariantCulture));
+                _steps.Add(new ForwardStep(ForwardStepKind.Save, concat, branchSlot, new[] { input }));
+            }
+
+            Append(concat.Branches[b], branchSlot);
+            outputs.Add(branchSlot);
+        }
+
+        _steps.Add(new ForwardStep(ForwardStepKind.Concat, concat, slot, outputs));
+    }
+
+    /// <summary><c>scale</c> and <c>se</c>: the input kept, the branch run on it in the running slot, then input × gate.</summary>
+    private void AppendGate(LayerModel gate, int slot)
+    {
+        var input = NewSlot(gate.Name);
+        _steps.Add(new ForwardStep(ForwardStepKind.Save, gate, input, new[] { slot }));
+        foreach (var branch in gate.Branches)
+        {
+            Append(branch, slot);
+        }
+
+        _steps.Add(new ForwardStep(ForwardStepKind.Multiply, gate, slot, new[] { input, slot }));
     }
 
     private int NewSlot(string name)

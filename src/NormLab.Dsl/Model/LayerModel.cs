@@ -102,20 +102,63 @@ public sealed class LayerModel
 
     public int Pieces { get; internal set; }
 
-    /// <summary>For residuals: the branches (one today; concatenation will bring several).</summary>
+    /// <summary>The kernel per spatial dimension (<c>1x7</c> → [1, 7]); <see cref="Kernel"/> is its first value.</summary>
+    public int[] Kernels { get; internal set; } = Array.Empty<int>();
+
+    public int[] Strides { get; internal set; } = Array.Empty<int>();
+
+    public int[] Paddings { get; internal set; } = Array.Empty<int>();
+
+    public int[] Dilations { get; internal set; } = Array.Empty<int>();
+
+    /// <summary>True when <see cref="Kernels"/>, <see cref="Strides"/>, <see cref="Paddings"/> and <see cref="Dilations"/> are each the same on every spatial dimension.</summary>
+    public bool IsSquare => Same(Kernels) && Same(Strides) && Same(Paddings) && Same(Dilations);
+
+    /// <summary>Pools: libtorch's <c>ceil_mode</c>.</summary>
+    public bool Ceil { get; internal set; }
+
+    /// <summary><c>channels(start, end)</c>: the first channel kept.</summary>
+    public int Start { get; internal set; }
+
+    /// <summary><c>channels(start, end)</c>: one past the last channel kept.</summary>
+    public int End { get; internal set; }
+
+    /// <summary><c>ln(over: channels)</c>: normalizes the channels at each position (ConvNeXt's LayerNorm2d).</summary>
+    public bool OverChannels { get; internal set; }
+
+    /// <summary>For <c>se</c>: the squeeze width.</summary>
+    public int Squeeze { get; internal set; }
+
+    private static bool Same(int[] values)
+    {
+        for (var i = 1; i < values.Length; i++)
+        {
+            if (values[i] != values[0])
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    /// <summary>For residuals, <c>scale</c> and <c>se</c>: their branch; for <c>concat</c>: every branch, in order.</summary>
     public IReadOnlyList<IReadOnlyList<LayerModel>> Branches { get; internal set; } = Array.Empty<IReadOnlyList<LayerModel>>();
 
     /// <summary>For <c>residual(project)</c> when shapes differ: the projection (1x1 conv or linear, then bn).</summary>
     public IReadOnlyList<LayerModel> Shortcut { get; internal set; } = Array.Empty<LayerModel>();
 
-    /// <summary>True when the layer is a 2-d variant (<c>BatchNorm2d</c>, <c>Dropout2d</c>…): its input is <c>C×H×W</c>.</summary>
+    /// <summary>True when the layer's input has spatial dimensions (a signal <c>C×L</c> or an image <c>C×H×W</c>).</summary>
     public bool IsSpatial => InputShape.IsSpatial;
+
+    /// <summary>The spatial rank of the input: 0 (features), 1 (signal: the 1-d module), 2 (image: the 2-d module).</summary>
+    public int SpatialRank => InputShape.SpatialRank;
 
     /// <summary>
     /// <c>name:kind2d</c> (or <c>1d</c> for features): what a generated module was compiled for. A module built
     /// with other hyper-parameters must have the same signatures in the same order.
     /// </summary>
-    public string Signature => Name + ":" + KindName + (IsSpatial ? "2d" : "1d");
+    public string Signature => Name + ":" + KindName + (InputShape.SpatialRank == 2 ? "2d" : "1d");
 
     /// <summary>True when the layer has a module of its own (everything but structure such as a residual).</summary>
     public bool HasModule => Kind.HasModule;

@@ -298,3 +298,27 @@ internal sealed class SoftmaxSingleFeatureRule : Rule
         }
     }
 }
+
+/// <summary>NL1015: <c>droppath</c> in a sequence that is not a residual's branch (reported at the droppath).</summary>
+internal sealed class DropPathOutsideResidualRule : Rule
+{
+    public override DiagnosticDescriptor Descriptor => DiagnosticDescriptors.DropPathOutsideResidual;
+
+    public override void CheckNetwork(RuleContext context) => Check(context, context.Network.Layers, inResidual: false);
+
+    private void Check(RuleContext context, IReadOnlyList<LayerModel> sequence, bool inResidual)
+    {
+        foreach (var layer in sequence)
+        {
+            if (layer.Kind == LayerKind.DropPath && !inResidual)
+            {
+                context.Report(Descriptor, layer);
+            }
+
+            foreach (var branch in layer.Branches)
+            {
+                Check(context, branch, layer.Kind == LayerKind.Residual);
+            }
+        }
+    }
+}

@@ -22,6 +22,7 @@ internal static class RuleSet
         new BatchNormAfterResidualRule(),
         new DropoutBeforePoolingRule(),
         new SoftmaxSingleFeatureRule(),
+        new DropPathOutsideResidualRule(),
         new WideningFullyConnectedRule(),
         new NarrowingConvolutionRule(),
         new InconsistentStageRule(),

@@ -253,6 +253,13 @@ internal sealed class Parser
         {
             var star = NextToken();
             var count = ParseExpression();
+            if (Current.Kind == TokenKind.AsKeyword)
+            {
+                var asKeyword = NextToken();
+                var index = MatchToken(TokenKind.Identifier);
+                return new RepeatSyntax(element, star, count, asKeyword, index);
+            }
+
             return new RepeatSyntax(element, star, count);
         }
 
@@ -290,6 +297,8 @@ internal sealed class Parser
             }
 
             case TokenKind.ResidualKeyword:
+            case TokenKind.ConcatKeyword:
+            case TokenKind.ScaleKeyword:
             {
                 if (!Enter())
                 {
@@ -300,9 +309,22 @@ internal sealed class Parser
                 var arguments = Current.Kind == TokenKind.OpenParen ? ParseArgumentList() : null;
                 var open = MatchToken(TokenKind.OpenBrace);
                 var branches = new List<PipelineSyntax> { ParsePipeline() };
+                var separators = new List<SyntaxToken>();
+                while (Current.Kind == TokenKind.Pipe && !open.IsMissing)
+                {
+                    if (keyword.Kind != TokenKind.ConcatKeyword)
+                    {
+                        // only concat joins several branches; a '|' elsewhere is reported, and its branch still checked
+                        ReportUnexpected("'}' (only 'concat' takes several branches separated by '|')");
+                    }
+
+                    separators.Add(NextToken());
+                    branches.Add(ParsePipeline());
+                }
+
                 var close = MatchToken(TokenKind.CloseBrace);
                 _depth--;
-                return new BranchSyntax(keyword, arguments, open, branches, close);
+                return new BranchSyntax(keyword, arguments, open, branches, close, separators);
             }
 
             default:
@@ -442,6 +464,11 @@ internal sealed class Parser
                     return new CallExpressionSyntax(identifier, ParseArgumentList());
                 }
 
+                if (SyntaxFacts.IsShapeKind(identifier.Text) && Current.Kind is TokenKind.DimensionsLiteral or TokenKind.IntegerLiteral)
+                {
+                    return new ShapeExpressionSyntax(identifier, NextToken());
+                }
+
                 return new NameExpressionSyntax(identifier);
             }
 
@@ -482,7 +509,7 @@ internal sealed class Parser
         kind is TokenKind.IntegerLiteral or TokenKind.FloatLiteral or TokenKind.Identifier or TokenKind.DimensionsLiteral;
 
     private static bool IsElementStart(TokenKind kind) =>
-        kind is TokenKind.Identifier or TokenKind.OpenParen or TokenKind.ResidualKeyword;
+        kind is TokenKind.Identifier or TokenKind.OpenParen || SyntaxFacts.IsBranchKeyword(kind);
 
     private static bool IsMemberBoundary(TokenKind kind) =>
         kind is TokenKind.EndOfFile or TokenKind.NetworkKeyword or TokenKind.BlockKeyword or TokenKind.NamespaceKeyword;

@@ -10,10 +10,19 @@ public static class SyntaxFacts
         "network" => TokenKind.NetworkKeyword,
         "allow" => TokenKind.AllowKeyword,
         "residual" => TokenKind.ResidualKeyword,
+        "concat" => TokenKind.ConcatKeyword,
+        "scale" => TokenKind.ScaleKeyword,
+        "as" => TokenKind.AsKeyword,
         _ => TokenKind.Identifier,
     };
 
     public static bool IsKeyword(TokenKind kind) => kind >= TokenKind.NamespaceKeyword;
+
+    /// <summary>The keywords that open a layer with branches: <c>residual</c>, <c>concat</c>, <c>scale</c>.</summary>
+    public static bool IsBranchKeyword(TokenKind kind) => kind is TokenKind.ResidualKeyword or TokenKind.ConcatKeyword or TokenKind.ScaleKeyword;
+
+    /// <summary>The words that type an input shape: <c>input: signal 12x1000</c>, <c>image 3x32x32</c>, <c>features 784</c>.</summary>
+    public static bool IsShapeKind(string text) => text is "signal" or "image" or "features";
 
     /// <summary>How a kind reads in "expected X" messages.</summary>
     public static string Describe(TokenKind kind) => kind switch
@@ -44,6 +53,9 @@ public static class SyntaxFacts
         TokenKind.NetworkKeyword => "'network'",
         TokenKind.AllowKeyword => "'allow'",
         TokenKind.ResidualKeyword => "'residual'",
+        TokenKind.ConcatKeyword => "'concat'",
+        TokenKind.ScaleKeyword => "'scale'",
+        TokenKind.AsKeyword => "'as'",
         _ => kind.ToString(),
     };
 

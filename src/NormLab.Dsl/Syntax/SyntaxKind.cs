@@ -33,4 +33,7 @@ public enum TokenKind
     NetworkKeyword,
     AllowKeyword,
     ResidualKeyword,
+    ConcatKeyword,
+    ScaleKeyword,
+    AsKeyword,
 }

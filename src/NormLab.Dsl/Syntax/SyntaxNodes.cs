@@ -322,14 +322,16 @@ public sealed class GroupSyntax : ElementSyntax
     public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Open, Pipeline, Close);
 }
 
-/// <summary><c>element * count</c></summary>
+/// <summary><c>element * count</c>, or <c>element * count as i</c> (binds <c>i</c> = 0 … count − 1 inside the element).</summary>
 public sealed class RepeatSyntax : ElementSyntax
 {
-    public RepeatSyntax(ElementSyntax element, SyntaxToken star, ExpressionSyntax count)
+    public RepeatSyntax(ElementSyntax element, SyntaxToken star, ExpressionSyntax count, SyntaxToken? asKeyword = null, SyntaxToken? index = null)
     {
         Element = element;
         Star = star;
         Count = count;
+        AsKeyword = asKeyword;
+        Index = index;
     }
 
     public ElementSyntax Element { get; }
@@ -338,24 +340,30 @@ public sealed class RepeatSyntax : ElementSyntax
 
     public ExpressionSyntax Count { get; }
 
-    public override TextSpan Span => Cover(Element.Span, Count.Span);
+    public SyntaxToken? AsKeyword { get; }
 
-    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Element, Star, Count);
+    /// <summary>The index variable of <c>as i</c>; null without <c>as</c>.</summary>
+    public SyntaxToken? Index { get; }
+
+    public override TextSpan Span => Index is not null ? Cover(Element.Span, Index.Span) : Cover(Element.Span, Count.Span);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Element, Star, Count, AsKeyword, Index);
 }
 
 /// <summary>
-/// A layer with branches: <c>residual { … }</c> and <c>residual(project) { … }</c> today; the shape
-/// leaves room for <c>concat { a | b | c }</c> (several branches separated by <c>|</c>).
+/// A layer with branches: <c>residual { … }</c>, <c>residual(project) { … }</c>, <c>scale { … }</c> and
+/// <c>concat { a | b | c }</c> (several branches separated by <c>|</c>).
 /// </summary>
 public sealed class BranchSyntax : ElementSyntax
 {
-    public BranchSyntax(SyntaxToken keyword, ArgumentListSyntax? arguments, SyntaxToken open, IReadOnlyList<PipelineSyntax> branches, SyntaxToken close)
+    public BranchSyntax(SyntaxToken keyword, ArgumentListSyntax? arguments, SyntaxToken open, IReadOnlyList<PipelineSyntax> branches, SyntaxToken close, IReadOnlyList<SyntaxToken>? separators = null)
     {
         Keyword = keyword;
         Arguments = arguments;
         Open = open;
         Branches = branches;
         Close = close;
+        Separators = separators ?? System.Array.Empty<SyntaxToken>();
     }
 
     public SyntaxToken Keyword { get; }
@@ -366,11 +374,32 @@ public sealed class BranchSyntax : ElementSyntax
 
     public IReadOnlyList<PipelineSyntax> Branches { get; }
 
+    /// <summary>The <c>|</c> between branches (one fewer than the branches).</summary>
+    public IReadOnlyList<SyntaxToken> Separators { get; }
+
     public SyntaxToken Close { get; }
 
     public override TextSpan Span => Cover(Keyword, Close);
 
-    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Keyword, Arguments, Open, Branches, Close);
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren()
+    {
+        foreach (var child in Children(Keyword, Arguments, Open))
+        {
+            yield return child;
+        }
+
+        for (var i = 0; i < Branches.Count; i++)
+        {
+            if (i > 0 && i - 1 < Separators.Count)
+            {
+                yield return Separators[i - 1];
+            }
+
+            yield return Branches[i];
+        }
+
+        yield return Close;
+    }
 }
 
 /// <summary><c>( arg, name: arg )</c></summary>
@@ -432,6 +461,25 @@ public sealed class LiteralExpressionSyntax : ExpressionSyntax
     public override TextSpan Span => Token.Span;
 
     public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(Token);
+}
+
+/// <summary>A typed shape: <c>signal 12x1000</c>, <c>image 3x32x32</c>, <c>features 784</c>.</summary>
+public sealed class ShapeExpressionSyntax : ExpressionSyntax
+{
+    public ShapeExpressionSyntax(SyntaxToken kind, SyntaxToken literal)
+    {
+        KindToken = kind;
+        Literal = literal;
+    }
+
+    /// <summary><c>signal</c>, <c>image</c> or <c>features</c>.</summary>
+    public SyntaxToken KindToken { get; }
+
+    public SyntaxToken Literal { get; }
+
+    public override TextSpan Span => Cover(KindToken, Literal);
+
+    public override IEnumerable<SyntaxNodeOrToken> GetChildren() => Children(KindToken, Literal);
 }
 
 /// <summary>A parameter, a symbol (<c>same</c>, <c>true</c>) or a layer used as a value (<c>act = relu</c>).</summary>

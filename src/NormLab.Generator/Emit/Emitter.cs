@@ -213,6 +213,12 @@ internal static class Emitter
                 case "Save":
                     writer.Line($"var {step.Target} = {step.Sources[0]};");
                     break;
+                case "Concat":
+                    writer.Line($"{step.Target} = global::NormLab.Runtime.Modules.Joins.Concat({string.Join(", ", step.Sources)});");
+                    break;
+                case "Multiply":
+                    writer.Line($"{step.Target} = global::NormLab.Runtime.Modules.Joins.Multiply({step.Sources[0]}, {step.Sources[1]});");
+                    break;
                 default:
                     writer.Line($"{step.Target} = {string.Join(" + ", step.Sources)};");
                     break;

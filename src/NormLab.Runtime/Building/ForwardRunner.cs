@@ -46,6 +46,28 @@ internal static class ForwardRunner
                     slots[step.Target] = sum;
                     break;
                 }
+
+                case ForwardStepKind.Concat:
+                {
+                    var parts = new Tensor[step.Sources.Count];
+                    for (var s = 0; s < parts.Length; s++)
+                    {
+                        parts[s] = slots[step.Sources[s]];
+                    }
+
+                    var joined = NormLab.Runtime.Modules.Joins.Concat(parts);
+                    observe?.Invoke(step.Layer, parts[parts.Length - 1], joined);
+                    slots[step.Target] = joined;
+                    break;
+                }
+
+                case ForwardStepKind.Multiply:
+                {
+                    var product = NormLab.Runtime.Modules.Joins.Multiply(slots[step.Sources[0]], slots[step.Sources[1]]);
+                    observe?.Invoke(step.Layer, slots[step.Sources[1]], product);
+                    slots[step.Target] = product;
+                    break;
+                }
             }
         }
 

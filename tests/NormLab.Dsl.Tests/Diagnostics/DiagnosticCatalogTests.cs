@@ -75,6 +75,12 @@ public class DiagnosticCatalogTests
         // directly before pooling, and with only an activation between (gelu: not monotone, so no NL1009)
         { "NL1013", Info, "network A(input: 1x28x28) { conv3x3(8) > relu > [|dropout|] > avgpool > conv3x3(8) > [|dropout2d|] > gelu > maxpool > flatten > linear(10) }", None },
         { "NL1014", Error, "network A(input: 1x28x28) { conv3x3(8) > relu > flatten > linear(1) > [|softmax|] }", ["NL1007"] },
+        { "NL1015", Warning, "network A(input: 1x28x28) { conv3x3(8) > bn > relu > [|droppath(0.1)|] > concat { identity | conv3x3(8) > [|droppath|] } > gap > linear(10) }", None },
+        // the second release's rules hold inside branches and on signals
+        { "NL1001", Warning, "network A(input: 1x28x28) { conv3x3(8) > concat { relu > [|bn|] | identity } > gap > linear(10) }", None },
+        { "NL1002", Info, "network A(input: 1x28x28) { conv3x3(8) > concat { [|conv3x3(8, bias: true)|] > bn | identity } > relu > gap > linear(10) }", None },
+        { "NL1013", Info, "network A(input: signal 1x100) { conv(8) > relu > [|dropout|] > maxpool1d > gap > linear(10) }", None },
+        { "NL2002", Error, "network A(input: signal 2x50) { conv(8) > relu > [|linear(10)|] }", None },
 
         // ---- NL2xxx: shapes ----
         // 4 -> 2 -> 1, and a 2x2 window does not fit in 1x1
@@ -91,6 +97,13 @@ public class DiagnosticCatalogTests
         { "NL2007", Error, "network A(input: 1x28x28) { conv3x3(8) > relu > [|residual|] { conv3x3(16) > relu } > flatten > linear(10) }", None },
         // Linear(150528, 1000): 3*224*224 = 150528; 150528*1000 + 1000 = 150,529,000 > 10 million
         { "NL2008", Warning, "network A(input: 3x224x224) { flatten > [|linear(1000)|] }", None },
+        { "NL2009", Error, "network A(input: 1x28x28) { conv3x3(8) > [|concat|] { identity | maxpool } > gap > linear(10) }", None },
+        { "NL2010", Error, "network A(input: 1x28x28) { conv3x3(8) > [|scale|] { gap > linear(4) > sigmoid } > gap > linear(10) }", None },
+        { "NL2011", Error, "network A(input: 1x28x28) { conv3x3(8) > [|channels(4, 12)|] > gap > linear(10) }", None },
+        { "NL2012", Error, "network A(input: signal 2x50) { [|conv3x3(8)|] > relu > gap > linear(10) }", None },
+        { "NL2012", Error, "network A(input: 1x28x28) { conv(8, kernel: 1x3, padding: 0x1) > relu > [|maxpool1d|] > gap > linear(10) }", None },
+        { "NL2012", Error, "network A(input: signal 2x50) { [|conv(8, kernel: 1x3)|] > relu > gap > linear(10) }", None },
+        { "NL2013", Error, "network A(input: 1x28x28) { conv3x3(6) > [|shuffle(4)|] > gap > linear(10) }", None },
 
         // ---- NL4xxx: architecture hints (hidden) ----
         { "NL4001", Hidden, "network A(input: 784) { linear(64) > relu > [|linear(128)|] > relu > linear(10) }", None },
@@ -156,6 +169,10 @@ public class DiagnosticCatalogTests
         { "NL1012", "network A(input: 8x28x28) { residual { conv3x3(8) > bn > relu > conv3x3(8) > bn } > relu > flatten > linear(10) }" },
         { "NL1013", "network A(input: 1x28x28) { conv3x3(8) > relu > avgpool > dropout > flatten > linear(10) }" },
         { "NL1014", "network A(input: 1x28x28) { conv3x3(8) > relu > flatten > linear(2) > softmax }" },
+        { "NL1015", "network A(input: 1x28x28) { conv3x3(8) > bn > relu > residual { conv3x3(8) > bn > droppath(0.1) } > gap > linear(10) }" },
+        // conv > concat { bn | … }: the branch's bn follows the conv on the data's path
+        { "NL1001", "network A(input: 1x28x28) { conv3x3(8) > concat { bn > relu | identity } > gap > linear(10) }" },
+        { "NL1013", "network A(input: signal 1x100) { conv(8) > relu > maxpool1d > dropout > gap > linear(10) }" },
 
         { "NL2001", "network A(input: 1x4x4) { conv3x3(8) > relu > avgpool > avgpool > flatten > linear(10) }" },
         { "NL2002", "network A(input: 1x28x28) { conv3x3(8) > relu > flatten > linear(10) }" },
@@ -168,6 +185,12 @@ public class DiagnosticCatalogTests
         { "NL2006", "network A(input: 1x28x28) { conv3x3(6) > relu > conv(8, groups: 2) > relu > flatten > linear(10) }" },
         { "NL2007", "network A(input: 1x28x28) { conv3x3(8) > relu > residual(project) { conv3x3(16) > relu } > flatten > linear(10) }" },
         { "NL2008", "network A(input: 3x224x224) { conv3x3(64) > relu > gap > linear(1000) }" },
+        { "NL2009", "network A(input: 1x28x28) { conv3x3(8) > concat { identity | maxpool(kernel: 3, stride: 1, padding: 1) > conv1x1(4) } > gap > linear(10) }" },
+        { "NL2010", "network A(input: 1x28x28) { conv3x3(8) > scale { gap > linear(4) > relu > linear(8) > sigmoid } > se(2) > gap > linear(10) }" },
+        { "NL2011", "network A(input: 1x28x28) { conv3x3(8) > concat { channels(0, 4) | channels(4, 8) } > gap > linear(10) }" },
+        { "NL2012", "network A(input: signal 2x50) { conv(8, kernel: 3) > conv1d(8) > maxpool1d > maxpool > dropout1d(0.1) > gap > linear(10) }" },
+        { "NL2012", "network A(input: 1x28x28) { conv(8, kernel: 1x3, padding: 0x1) > maxpool(kernel: 2x1) > dropout2d(0.1) > gap > linear(10) }" },
+        { "NL2013", "network A(input: 1x28x28) { conv3x3(8) > shuffle(4) > gap > linear(10) }" },
 
         { "NL4001", "network A(input: 784) { linear(128) > relu > linear(64) > relu > linear(10) }" },
         { "NL4002", "network A(input: 1x28x28) { conv3x3(32) > relu > conv3x3(64) > relu > flatten > linear(10) }" },
@@ -217,8 +240,9 @@ public class DiagnosticCatalogTests
             "NL0021", "NL0022", "NL0023", "NL0024", "NL0025", "NL0026", "NL0027", "NL0028", "NL0029", "NL0030",
             "NL0031",
             "NL1001", "NL1002", "NL1003", "NL1004", "NL1005", "NL1006", "NL1007", "NL1008", "NL1009", "NL1010",
-            "NL1011", "NL1012", "NL1013", "NL1014",
+            "NL1011", "NL1012", "NL1013", "NL1014", "NL1015",
             "NL2001", "NL2002", "NL2003", "NL2004", "NL2005", "NL2006", "NL2007", "NL2008",
+            "NL2009", "NL2010", "NL2011", "NL2012", "NL2013",
             "NL3001", "NL3002", "NL3003", "NL3004", "NL3005",
             "NL4001", "NL4002", "NL4003", "NL4004", "NL4005",
         ];

@@ -296,8 +296,50 @@ public class LayerShapeTests
             .Where(name => !data.Any(text => System.Text.RegularExpressions.Regex.IsMatch(text, $@"(?<![\w.]){System.Text.RegularExpressions.Regex.Escape(name)}(?![\w])")))
             .ToArray();
         Assert.True(untested.Length == 0, "layers without a shape test: " + string.Join(", ", untested));
-        Assert.All(LayerKind.All, kind => Assert.Contains(kind, LayerCatalog.Names.Select(n => LayerCatalog.Find(n)!.Kind).Append(LayerKind.Residual)));
+        Assert.All(LayerKind.All, kind => Assert.Contains(kind, LayerCatalog.Names.Select(n => LayerCatalog.Find(n)!.Kind)
+            .Append(LayerKind.Residual).Append(LayerKind.Concat).Append(LayerKind.Scale).Append(LayerKind.SqueezePool)));
     }
+
+    [Theory]
+    // Conv1d(12, 32, 7, stride=2, padding=3): 32*12*7 + 32 = 2720; out = floor((1000 + 6 - 6 - 1)/2) + 1 = 500; MACs = 32*500 * 12*7 = 1344000
+    [InlineData("signal 12x1000", "conv(32, kernel: 7, stride: 2)", "conv1", "32x500", 2720, 1344000)]
+    // Conv1d(4, 8, 5): 8*4*5 + 8 = 168; out = 100 - 4 = 96; MACs = 8*96 * 20 = 15360
+    [InlineData("signal 4x100", "conv1d(8, kernel: 5, padding: valid)", "conv1", "8x96", 168, 15360)]
+    // Conv2d(3, 8, (1, 7), padding=(0, 3)): 8*3*1*7 + 8 = 176; out 17x17; MACs = 8*17*17 * 21 = 48552
+    [InlineData("3x17x17", "conv(8, kernel: 1x7, padding: 0x3)", "conv1", "8x17x17", 176, 48552)]
+    // Conv2d(3, 4, (3, 5), stride=(2, 1), dilation=(1, 2)): 4*3*15 + 4 = 184; H = floor((9 - 2 - 1)/2) + 1 = 4, W = floor((11 - 8 - 1)/1) + 1 = 3; MACs = 4*4*3 * 45 = 2160
+    [InlineData("3x9x11", "conv(4, kernel: 3x5, stride: 2x1, dilation: 1x2, padding: valid)", "conv1", "4x4x3", 184, 2160)]
+    // MaxPool1d(3): floor((100 - 3)/3) + 1 = 33
+    [InlineData("signal 4x100", "maxpool1d(kernel: 3)", "maxpool1", "4x33", 0, 0)]
+    // AvgPool1d(4, 2): floor((100 - 4)/2) + 1 = 49
+    [InlineData("signal 4x100", "avgpool1d(kernel: 4, stride: 2)", "avgpool1", "4x49", 0, 0)]
+    // MaxPool2d(3, 2, ceil_mode=True): ceil((112 - 3)/2) + 1 = 56; (56 - 1)*2 = 110 < 112, so the last window starts inside
+    [InlineData("8x112x112", "maxpool(kernel: 3, stride: 2, ceil: true)", "maxpool1", "8x56x56", 0, 0)]
+    // AvgPool2d(2, ceil_mode=True): ceil((7 - 2)/2) + 1 = 4
+    [InlineData("4x7x7", "avgpool(kernel: 2, ceil: true)", "avgpool1", "4x4x4", 0, 0)]
+    // Hardswish, Hardsigmoid: element-wise, no parameters
+    [InlineData("8x7x7", "hardswish", "hardswish1", "8x7x7", 0, 0)]
+    [InlineData("8x7x7", "hardsigmoid", "hardsigmoid1", "8x7x7", 0, 0)]
+    // stochastic depth: no parameters, the shape kept
+    [InlineData("8x7x7", "residual { conv3x3(8) > droppath(0.2) }", "droppath1", "8x7x7", 0, 0)]
+    // layer scale: C parameters; ln(over: channels): weight and bias of C
+    [InlineData("8x7x7", "layerscale", "layerscale1", "8x7x7", 8, 0)]
+    [InlineData("8x7x7", "ln(over: channels)", "ln1", "8x7x7", 16, 0)]
+    [InlineData("8x7x7", "channels(2, 6)", "channels1", "4x7x7", 0, 0)]
+    [InlineData("8x7x7", "shuffle(4)", "shuffle1", "8x7x7", 0, 0)]
+    [InlineData("signal 4x10", "dropout1d(0.1)", "dropout1d1", "4x10", 0, 0)]
+    // se(4) on 16 channels: Conv2d(16, 4, 1) = 16*4 + 4 = 68 with 16*4 MACs; Conv2d(4, 16, 1) = 4*16 + 16 = 80
+    [InlineData("16x7x7", "se(4)", "se1_fc1", "4x1x1", 68, 64)]
+    [InlineData("16x7x7", "se(4)", "se1_fc2", "16x1x1", 80, 64)]
+    [InlineData("16x7x7", "se(4)", "se1", "16x7x7", 0, 0)]
+    [InlineData("signal 16x9", "se(4)", "se1_pool", "16x1", 0, 0)]
+    // concat: 8 + 4 channels; the branch's Conv2d(8, 4, 1): 4*8 + 4 = 36, MACs 4*49*8 = 1568
+    [InlineData("8x7x7", "concat { identity | conv1x1(4) }", "concat1", "12x7x7", 0, 0)]
+    [InlineData("8x7x7", "concat { identity | conv1x1(4) }", "concat1_b2_conv1", "4x7x7", 36, 1568)]
+    [InlineData("8x7x7", "scale { gap > linear(8) > sigmoid }", "scale1", "8x7x7", 0, 0)]
+    [InlineData("8", "concat { identity | linear(3) } > scale { linear(11) > sigmoid }", "concat1", "11", 0, 0)]
+    public void Second_release_layers(string input, string pipeline, string name, string output, long parameters, long macs) =>
+        AssertLayer(input, pipeline, name, output, parameters, macs);
 
     private static LayerModel AssertLayer(string input, string pipeline, string name, string output, long parameters, long macs)
     {

@@ -51,6 +51,9 @@ public class LexerTests
         (TokenKind.NetworkKeyword, "network"),
         (TokenKind.AllowKeyword, "allow"),
         (TokenKind.ResidualKeyword, "residual"),
+        (TokenKind.ConcatKeyword, "concat"),
+        (TokenKind.ScaleKeyword, "scale"),
+        (TokenKind.AsKeyword, "as"),
     ];
 
     public static TheoryData<TokenKind, string> Tokens()

@@ -16,9 +16,9 @@ public class SyntaxNodeChildrenTests
     private const string Sample = """
         namespace Lab.Nets
         block Unit(c, act = relu) = conv3x3(c) > bn > act
-        network Net(input: 1x28x28, classes: 10, width: 8) allow NL1001 {
-            Unit(width, act: leakyrelu(0.2)) > (conv3x3(-width) > relu) * 2
-            > residual(project) { conv3x3((width * 2) + 1) > bn } > gap > linear(classes)
+        network Net(input: image 1x28x28, classes: 10, width: 8) allow NL1001 {
+            Unit(width, act: leakyrelu(0.2)) > (conv3x3(-width) > relu) * 2 as i
+            > residual(project) { conv3x3((width * 2) + 1) > bn } > concat { identity | conv1x1(round(width / 3)) } > gap > linear(classes)
         }
         """;
 

@@ -120,6 +120,17 @@ public sealed class AgreementTests(ITestOutputHelper output)
     [InlineData("residual(project) { maxout(3) } > softmax", "6")]
     [InlineData("flatten > linear(3) > residual { bn > relu > dense(3) } > flatten", "10")]
     [InlineData("gmp > residual(project) { linear(5) > prelu } > bn(affine: false) > ln(affine: false)", "3x1x1")]
+    [InlineData("concat { identity | conv1x1(3) > bn > relu | maxpool(kernel: 3, stride: 1, padding: 1) > conv1x1(2) }", "4x5x5")]
+    [InlineData("concat { concat { conv3x3(2) | identity } | residual { conv3x3(4) > bn } } > shuffle(2)", "4x6x6")]
+    [InlineData("scale { gap > linear(2) > relu > linear(4) > sigmoid } > se(2, act: leakyrelu(0.2), gate: hardsigmoid)", "4x3x5")]
+    [InlineData("conv(4, kernel: 1x7, padding: 0x3) > conv(4, kernel: 7x1, padding: 3x0) > conv(4, kernel: 3x5, stride: 2x1, dilation: 1x2, padding: valid)", "2x9x11")]
+    [InlineData("maxpool(kernel: 3, stride: 2, ceil: true) > avgpool(kernel: 3, stride: 2, ceil: true) > maxpool(kernel: 2x3, stride: 1x2, ceil: true)", "2x14x17")]
+    [InlineData("maxpool(kernel: 3, stride: 2, padding: 1, ceil: true, dilation: 2)", "1x10x10")]
+    [InlineData("ln(over: channels) > layerscale(0.5) > droppath(0.3) > hardswish > channels(1, 3) > concat { identity | channels(0, 1) }", "4x3x3")]
+    [InlineData("conv(8, kernel: 5, stride: 2) > bn > relu > maxpool1d(kernel: 3) > in(affine: true) > gn(groups: 2) > ln > ln(over: channels) > dropout1d(0.1)", "signal 3x50")]
+    [InlineData("conv1d(6, kernel: 3, stride: 2, dilation: 2) > avgpool1d(kernel: 3, ceil: true) > se(2) > residual(project) { conv(8, stride: 2) > bn } > gap > linear(3)", "signal 2x41")]
+    [InlineData("concat { conv(3, kernel: 1) | avgpool(kernel: 3, stride: 1, padding: 1) } > scale { gmp > linear(5) > sigmoid } > layerscale > flatten", "signal 2x9")]
+    [InlineData("concat { linear(3) | identity } > scale { linear(7) > sigmoid } > ln", "4")]
     public void Corner_cases_agree_with_libtorch(string pipeline, string input)
     {
         using var threads = LibTorchAgreement.OneThread();

@@ -145,6 +145,27 @@ internal static class LibTorchAgreement
                 continue;
             }
 
+            if (layer.Kind == LayerKind.Concat)
+            {
+                var input = x;
+                var outputs = layer.Branches.Select(b => Walk(b, input, modules, observe, entering)).ToArray();
+                entering(layer);
+                x = cat(outputs, 1);
+                observe(layer, x);
+                continue;
+            }
+
+            if (layer.Kind.Is(LayerTraits.Gate))
+            {
+                var gate = Walk(layer.Branches[0], x, modules, observe, entering);
+                entering(layer);
+                // the gate's C values, one per channel, over every position of the input
+                var shape = x.shape.Select((d, i) => i < 2 ? d : 1L).ToArray();
+                x = x * gate.reshape(shape);
+                observe(layer, x);
+                continue;
+            }
+
             var shortcut = x;
             var branch = Walk(layer.Branches[0], x, modules, observe, entering);
             foreach (var projection in layer.Shortcut)
