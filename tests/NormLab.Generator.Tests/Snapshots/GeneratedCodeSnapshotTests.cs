@@ -113,6 +113,55 @@ public sealed class GeneratedCodeSnapshotTests(ITestOutputHelper output)
         """);
 
     [Fact]
+    public Task Branches() => VerifyFile("Branches", "networks/branches.normlab", """
+        namespace Snapshots.Branches
+
+        block BasicConv(c, kernel = 1, padding = 0) = conv(c, kernel: kernel, padding: padding) > bn > relu
+
+        // an Inception module, a DenseNet layer and a ShuffleNet split, nested
+        network Branches(input: 3x32x32, classes: 10) {
+            BasicConv(16, kernel: 3, padding: 1)
+            > concat {
+                  BasicConv(8)
+                | BasicConv(8) > BasicConv(16, kernel: 3, padding: 1)
+                | maxpool(kernel: 3, stride: 1, padding: 1, ceil: true) > BasicConv(8)
+              }
+            > concat { identity | bn > relu > conv1x1(16) > concat { identity | conv3x3(8) } }
+            > concat { channels(0, 28) | channels(28, 56) > conv1x1(28) > bn > relu } > shuffle(2)
+            > gap > linear(classes)
+        }
+        """);
+
+    [Fact]
+    public Task Gates() => VerifyFile("Gates", "networks/gates.normlab", """
+        namespace Snapshots.Gates
+
+        // scale, se with arguments, ConvNeXt's block and factorized kernels
+        network Gates(input: 3x32x32, classes: 10) {
+            conv3x3(16) > bn > relu
+            > scale { gap > linear(4) > relu > linear(16) > sigmoid }
+            > se(4, act: leakyrelu(0.2), gate: hardsigmoid)
+            > residual { conv(16, kernel: 7, groups: 16) > ln(over: channels) > conv1x1(64) > gelu > conv1x1(16) > layerscale > droppath(0.1) }
+            > conv(16, kernel: 1x7, padding: 0x3) > bn > hardswish
+            > gap > linear(classes)
+        }
+        """);
+
+    [Fact]
+    public Task Signals() => VerifyFile("Signals", "networks/signals.normlab", """
+        namespace Snapshots.Signals
+
+        block ResBlock(c, stride = 1) = residual(project) { conv(c, kernel: 7, stride: stride) > bn > relu > dropout(0.2) > conv(c, kernel: 7) > bn } > relu
+
+        network Signals(input: signal 12x1000, classes: 5) {
+            conv1d(32, kernel: 15, stride: 2) > bn > relu > maxpool1d(kernel: 3)
+            > ResBlock(32) > ResBlock(64, stride: 2)
+            > se(16) > avgpool1d(kernel: 2, ceil: true) > dropout1d(0.1)
+            > gap > linear(classes)
+        }
+        """);
+
+    [Fact]
     public Task HyperParameters() => VerifyFile("HyperParameters", "networks/hyper.normlab", """
         namespace Snapshots.Hyper
 
