@@ -40,6 +40,9 @@ public sealed class GrammarCatalogTests
     [InlineData("network", "storage.type.$1.normlab")]
     [InlineData("allow", "keyword.control.allow.normlab")]
     [InlineData("residual", "keyword.control.residual.normlab")]
+    [InlineData("concat", "keyword.control.branch.normlab")]
+    [InlineData("scale", "keyword.control.branch.normlab")]
+    [InlineData("as", "keyword.other.as.normlab")]
     public void EveryKeywordHasAScope(string keyword, string scope)
     {
         Assert.NotEqual(NormLab.Dsl.Syntax.TokenKind.Identifier, NormLab.Dsl.Syntax.SyntaxFacts.KeywordKind(keyword));

@@ -141,3 +141,27 @@ test('inline samples: block comments, floats, signs, named arguments, symbols', 
   assert.equal(scopeOf(tokens, 'conv7x7'), 'support.function.layer.normlab');
   assert.equal(scopeOf(tokens, 'depth', 1), 'variable.other.normlab');
 });
+
+test('the second release: branches, gates, signals, in_channels, as, math', async () => {
+  const grammar = await grammarPromise;
+  const tokens = tokenize(grammar, [
+    'block Half = conv1x1(in_channels / 2) > avgpool',
+    'network Ecg(input: signal 12x1000, classes: 5) {',
+    '    conv1d(32, kernel: 7) > concat { identity | conv(8) > se(4, gate: hardsigmoid) }',
+    '    > scale { gap > linear(round(8 * 0.5)) > sigmoid } > Half * 2 as i',
+    '    > ln(over: all) > gap > linear(classes)',
+    '}',
+  ].join('\n'));
+  assert.equal(scopeOf(tokens, 'concat'), 'keyword.control.branch.normlab');
+  assert.equal(scopeOf(tokens, 'scale'), 'keyword.control.branch.normlab');
+  assert.equal(scopeOf(tokens, '|'), 'keyword.operator.branch.normlab');
+  assert.equal(scopeOf(tokens, 'as'), 'keyword.other.as.normlab');
+  assert.equal(scopeOf(tokens, 'in_channels'), 'variable.language.in-channels.normlab');
+  assert.equal(scopeOf(tokens, 'round'), 'support.function.math.normlab');
+  assert.equal(scopeOf(tokens, 'signal'), 'storage.type.shape.normlab');
+  assert.equal(scopeOf(tokens, '12x1000'), 'constant.numeric.dimensions.normlab');
+  assert.equal(scopeOf(tokens, 'conv1d'), 'support.function.layer.normlab');
+  assert.equal(scopeOf(tokens, 'se'), 'support.function.layer.normlab');
+  assert.equal(scopeOf(tokens, 'hardsigmoid'), 'support.function.layer.normlab');
+  assert.equal(scopeOf(tokens, 'all'), 'constant.language.normlab');
+});

@@ -53,9 +53,17 @@ internal static class SummaryFormatter
         writer.WriteEndObject();
     });
 
-    private static void WriteLayers(Utf8JsonWriter writer, string name, IEnumerable<LayerModel> layers)
+    private static void WriteLayers(Utf8JsonWriter writer, string? name, IEnumerable<LayerModel> layers)
     {
-        writer.WriteStartArray(name);
+        if (name is null)
+        {
+            writer.WriteStartArray();
+        }
+        else
+        {
+            writer.WriteStartArray(name);
+        }
+
         foreach (var layer in layers)
         {
             writer.WriteStartObject();
@@ -68,6 +76,17 @@ internal static class SummaryFormatter
             {
                 WriteLayers(writer, "layers", layer.Branches.SelectMany(b => b));
                 WriteLayers(writer, "shortcut", layer.Shortcut);
+            }
+            else if (layer.Branches.Count > 0)
+            {
+                // concat, scale, se: one array of layers per branch, in order
+                writer.WriteStartArray("branches");
+                foreach (var branch in layer.Branches)
+                {
+                    WriteLayers(writer, null, branch);
+                }
+
+                writer.WriteEndArray();
             }
 
             writer.WriteEndObject();

@@ -110,7 +110,9 @@ internal sealed class RedundantActivationRule : Rule
 
 /// <summary>
 /// NL1006: two linear maps (conv, linear) with only bn, dropout, average pooling, flatten or identity
-/// between and no non-linearity (reported at the second).
+/// between and no non-linearity (reported at the second). A grouped (depthwise) convolution next to a
+/// convolution is a factorized convolution on purpose (MobileNet, ShuffleNet, Xception: it costs a fraction
+/// of the full one it composes to), so it is not reported.
 /// </summary>
 internal sealed class CollapsingLinearMapsRule : Rule
 {
@@ -131,7 +133,7 @@ internal sealed class CollapsingLinearMapsRule : Rule
                 j--;
             }
 
-            if (j >= 0 && IsLinearMap(sequence[j]))
+            if (j >= 0 && IsLinearMap(sequence[j]) && !IsFactorized(sequence[j], sequence[i]))
             {
                 context.Report(Descriptor, sequence[i], sequence[j].WrittenName, sequence[i].WrittenName);
             }
@@ -139,6 +141,9 @@ internal sealed class CollapsingLinearMapsRule : Rule
     }
 
     private static bool IsAffine(LayerModel layer) => layer.Is(LayerTraits.Affine);
+
+    private static bool IsFactorized(LayerModel first, LayerModel second) =>
+        first.Kind == LayerKind.Conv && second.Kind == LayerKind.Conv && (first.Groups > 1 || second.Groups > 1);
 }
 
 /// <summary>NL1007: an activation as the network's last layer.</summary>

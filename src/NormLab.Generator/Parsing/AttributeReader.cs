@@ -23,7 +23,7 @@ internal static class AttributeReader
     public const string NetworkAttributeName = "NormLab.NetworkAttribute";
     public const string LayerAttributeBaseName = "NormLab.LayerAttribute";
 
-    private static readonly Regex InputPattern = new(@"^\s*[0-9]+(\s*[xX]\s*[0-9]+){0,2}\s*$", RegexOptions.CultureInvariant);
+    private static readonly Regex InputPattern = new(@"^\s*(?:(?<kind>signal|image|features)\s+)?(?<dims>[0-9]+(\s*[xX]\s*[0-9]+){0,2})\s*$", RegexOptions.CultureInvariant);
     private static readonly Regex IdPattern = new(@"^[A-Za-z0-9_]+$", RegexOptions.CultureInvariant);
     private static readonly Regex PaddingPattern = new(@"^(same|valid|[0-9]+)$", RegexOptions.CultureInvariant);
 
@@ -48,12 +48,16 @@ internal static class AttributeReader
         else if (!InputPattern.IsMatch(input))
         {
             Report(result, DslDescriptors.BadInput, inputLocation,
-                $"Input \"{input}\" is not a shape; use CxHxW (\"1x28x28\"), HxW (\"28x28\") or a feature count (\"784\")");
+                $"Input \"{input}\" is not a shape; use CxHxW (\"1x28x28\"), HxW (\"28x28\"), a feature count (\"784\") or a signal (\"signal 12x1000\")");
             input = "1";
         }
 
+        var match = InputPattern.Match(input);
+        var inputText = match.Groups["kind"].Success
+            ? match.Groups["kind"].Value + " " + match.Groups["dims"].Value.Replace(" ", string.Empty).ToLowerInvariant()
+            : input.Replace(" ", string.Empty).ToLowerInvariant();
         var inputStart = text.Length + "input: ".Length;
-        text.Append("input: ").Append(input.Replace(" ", string.Empty).ToLowerInvariant());
+        text.Append("input: ").Append(inputText);
         result.AddSegment(DslSpan.FromBounds(inputStart, text.Length), inputLocation);
 
         // classes

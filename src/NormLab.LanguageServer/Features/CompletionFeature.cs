@@ -302,6 +302,24 @@ internal static class CompletionFeature
             InsertTextFormat = 2,
             SortText = "2residual",
         });
+        list.Items.Add(new CompletionItem
+        {
+            Label = "concat",
+            Kind = CompletionItemKindCode.Keyword,
+            Detail = "concat { a | b }: every branch on the input, outputs joined on channels",
+            InsertText = "concat { $1 | $0 }",
+            InsertTextFormat = 2,
+            SortText = "2concat",
+        });
+        list.Items.Add(new CompletionItem
+        {
+            Label = "scale",
+            Kind = CompletionItemKindCode.Keyword,
+            Detail = "scale { pipeline }: the input times the branch's per-channel gate",
+            InsertText = "scale { gap > linear($1) > relu > linear($2) > sigmoid }$0",
+            InsertTextFormat = 2,
+            SortText = "2scale",
+        });
     }
 
     private static void AddBlocks(CompletionList list, DocumentAnalysis analysis, Chunk? current)

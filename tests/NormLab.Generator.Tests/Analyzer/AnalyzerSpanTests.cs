@@ -58,6 +58,23 @@ public sealed class AnalyzerSpanTests
         public partial record Net;
         """);
 
+    [Fact]
+    public Task NL1001_InAConcatBranch_InARegularLiteral() => AssertSpan("NL1001", """
+        using NormLab;
+        [Network("conv3x3(32) > concat { identity | relu > [|bn|] } > gap > linear(10)", Input = "3x32x32")]
+        public partial record Net;
+        """);
+
+    [Fact]
+    public Task NL2012_OnASignal_InARawLiteral() => AssertSpan("NL2012", "using NormLab;\n[Network(\"\"\"\n    [|conv3x3(8)|] > relu > gap > linear(5)\n    \"\"\", Input = \"signal 12x100\")]\npublic partial record Net;\n");
+
+    [Fact]
+    public Task NL2009_InANestedBranch_OfANormlabFile() => AssertSpan("NL2009", """
+        using NormLab;
+        [Network("conv3x3(8) > residual(project) { conv3x3(8) > [|concat|] { identity | maxpool } } > gap > linear(10)", Input = "3x32x32")]
+        public partial record Net;
+        """);
+
     [Theory]
     [InlineData(@"conv3x3(32)\t> relu > [|bn|] > gap > linear(10)")]
     [InlineData(@"conv3x3(32) > relu >\u0020[|bn|] > gap > linear(10)")]

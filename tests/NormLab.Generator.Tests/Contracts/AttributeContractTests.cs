@@ -160,6 +160,7 @@ public sealed class AttributeContractTests
         ArgumentType.Boolean => clr == typeof(bool),
         ArgumentType.Bias => clr == typeof(bool),
         ArgumentType.Padding => clr == typeof(string) || clr == typeof(int),
+        ArgumentType.Symbol or ArgumentType.Layer => clr == typeof(string),
         _ => false,
     };
 
@@ -170,6 +171,9 @@ public sealed class AttributeContractTests
                                       name.Equals("padding", StringComparison.OrdinalIgnoreCase) ? "1" : "2",
         _ when type == typeof(double) => "0.25",
         _ when type == typeof(bool) => "true",
+        _ when type == typeof(string) && name.Equals("over", StringComparison.OrdinalIgnoreCase) => "\"channels\"",
+        _ when type == typeof(string) && name.Equals("act", StringComparison.OrdinalIgnoreCase) => "\"leakyrelu(0.2)\"",
+        _ when type == typeof(string) && name.Equals("gate", StringComparison.OrdinalIgnoreCase) => "\"hardsigmoid\"",
         _ when type == typeof(string) => "\"same\"",
         _ => throw new NotSupportedException($"No sample for {type}"),
     };

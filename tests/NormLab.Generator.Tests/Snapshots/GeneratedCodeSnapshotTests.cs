@@ -127,7 +127,7 @@ public sealed class GeneratedCodeSnapshotTests(ITestOutputHelper output)
                 | maxpool(kernel: 3, stride: 1, padding: 1, ceil: true) > BasicConv(8)
               }
             > concat { identity | bn > relu > conv1x1(16) > concat { identity | conv3x3(8) } }
-            > concat { channels(0, 32) | channels(32, 64) > conv1x1(32) > bn > relu } > shuffle(2)
+            > concat { channels(0, 28) | channels(28, 56) > conv1x1(28) > bn > relu } > shuffle(2)
             > gap > linear(classes)
         }
         """);
