@@ -26,6 +26,10 @@ internal sealed class Lexer
         _diagnostics = diagnostics;
     }
 
+    /// <summary>A lexer that starts at <paramref name="start"/>: a token's start in the whole text's tokenization gives the same tokens from there on.</summary>
+    public Lexer(SourceText source, DiagnosticBag diagnostics, int start)
+        : this(source, diagnostics) => _position = System.Math.Max(0, System.Math.Min(start, source.Length));
+
     public static List<SyntaxToken> Tokenize(SourceText source, DiagnosticBag diagnostics)
     {
         var lexer = new Lexer(source, diagnostics);
