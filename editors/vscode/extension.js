@@ -18,6 +18,10 @@ function serverCommand(configuration) {
   return { command: server, args: ['lsp'] };
 }
 
+function debounceOptions(debounceMs) {
+  return Number.isInteger(debounceMs) && debounceMs >= 0 ? { debounceMs } : {};
+}
+
 async function start(context) {
   const configuration = vscode.workspace.getConfiguration('normlab');
   const { command, args } = serverCommand(configuration);
@@ -28,7 +32,8 @@ async function start(context) {
     { run: executable, debug: executable },
     {
       documentSelector: [{ language: 'normlab' }],
-      initializationOptions: { debounceMs: configuration.get('server.debounceMs', 150) },
+      // no debounceMs unless the user set one: the server then waits for typing to pause only when checking is slow
+      initializationOptions: debounceOptions(configuration.get('server.debounceMs')),
       synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.normlab') },
     });
   try {

@@ -52,7 +52,25 @@ internal sealed class TextDocument
     }
 
     /// <summary>The analysis of the current version; the previous one's pieces and networks are reused.</summary>
-    public DocumentAnalysis Analysis => _analysis ??= _analyzer.Analyze(Source);
+    public DocumentAnalysis Analysis
+    {
+        get
+        {
+            if (_analysis is null)
+            {
+                _analysis = _analyzer.Analyze(Source);
+                LastAnalysisTime = _analysis.Elapsed;
+            }
+
+            return _analysis;
+        }
+    }
+
+    /// <summary>The JSON of the diagnostics last published for this document, reused for those that did not move.</summary>
+    public DiagnosticFeature.JsonCache PublishedJson { get; } = new();
+
+    /// <summary>How long the latest analysis took (zero before the first): whether diagnostics should wait for typing to pause.</summary>
+    public TimeSpan LastAnalysisTime { get; private set; }
 
     /// <summary>True when the current version has been analyzed.</summary>
     public bool IsAnalyzed => _analysis is not null;
@@ -107,5 +125,6 @@ internal sealed class DocumentStore
 
     public TextDocument? Find(string uri) => _documents.TryGetValue(uri, out var document) ? document : null;
 
-    public TextDocument Get(string uri) => Find(uri) ?? throw new InvalidOperationException($"The document {uri} is not open.");
+    /// <summary>An open document; for another, the protocol's invalid params (-32602): a request about a document the client did not open.</summary>
+    public TextDocument Get(string uri) => Find(uri) ?? throw new StreamJsonRpc.LocalRpcException($"The document {uri} is not open.") { ErrorCode = -32602 };
 }
