@@ -317,7 +317,7 @@ public sealed class HostileInputTests
         await using var client = new RawClient();
         await client.Initialize();
         var before = GC.GetTotalAllocatedBytes(precise: true);
-        await client.Notify("textDocument/didOpen", Open(string.Concat(Enumerable.Repeat("@ ", 50_000))));
+        await client.Notify("textDocument/didOpen", Open(string.Concat(Enumerable.Repeat("@x ", 50_000)))); // each '@' a diagnostic (a run of them is one)
         var diagnostics = (await client.NextNotification("textDocument/publishDiagnostics")).GetProperty("params").GetProperty("diagnostics");
         Assert.Equal(1000, diagnostics.GetArrayLength());
         Assert.Contains("more problems are not shown", diagnostics[999].GetProperty("message").GetString(), StringComparison.Ordinal);
