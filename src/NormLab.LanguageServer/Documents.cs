@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
+using System.Threading;
 using NormLab.LanguageServer.Analysis;
 using NormLab.LanguageServer.Features;
 using NormLab.LanguageServer.Protocol;
@@ -20,8 +21,11 @@ internal sealed class TextDocument
     private readonly DocumentAnalyzer _analyzer = new();
     private DocumentAnalysis? _analysis;
 
-    public TextDocument(string uri, int version, string text)
+    private readonly CancellationToken _ending;
+
+    public TextDocument(string uri, int version, string text, CancellationToken ending = default)
     {
+        _ending = ending;
         Uri = uri;
         Version = version;
         Source = SourceText.From(text, PathOf(uri));
@@ -58,7 +62,7 @@ internal sealed class TextDocument
         {
             if (_analysis is null)
             {
-                _analysis = _analyzer.Analyze(Source);
+                _analysis = _analyzer.Analyze(Source, _ending);
                 LastAnalysisTime = _analysis.Elapsed;
             }
 
@@ -119,7 +123,10 @@ internal sealed class DocumentStore
 
     public int Count => _documents.Count;
 
-    public TextDocument Open(string uri, int version, string text) => _documents[uri] = new TextDocument(uri, version, text);
+    /// <summary>Cancelled when the server ends: analyses stop between pieces and networks.</summary>
+    public CancellationToken Ending { get; set; }
+
+    public TextDocument Open(string uri, int version, string text) => _documents[uri] = new TextDocument(uri, version, text, Ending);
 
     public bool Close(string uri) => _documents.Remove(uri);
 

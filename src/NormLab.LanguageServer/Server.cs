@@ -37,6 +37,7 @@ internal sealed class Server : IDisposable
 
     private const int InternalError = -32603;
     private const int InvalidParams = -32602;
+    private const int RequestCancelled = -32800;
     private const int ServerNotInitialized = -32002;
     private const int InvalidRequest = -32600;
 
@@ -52,7 +53,28 @@ internal sealed class Server : IDisposable
     internal static string Version { get; } =
         (typeof(Server).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
 
-    public Server(TextWriter log) => _log = log;
+    private readonly CancellationTokenSource _ending = new();
+
+    public Server(TextWriter log)
+    {
+        _log = log;
+        _documents.Ending = _ending.Token;
+    }
+
+    /// <summary>
+    /// Stops the work in flight and to come (analyses end between pieces and networks): on shutdown, exit and when the
+    /// connection ends, so that the end never waits for the first check of a large document.
+    /// </summary>
+    public void StopWork()
+    {
+        try
+        {
+            _ending.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
 
     /// <summary>The exit code once <c>exit</c> arrives: 0 after <c>shutdown</c>, 1 without.</summary>
     public Task<int> Exited => _exit.Task;
@@ -106,6 +128,7 @@ internal sealed class Server : IDisposable
     [JsonRpcMethod("shutdown")]
     public object? Shutdown() => Guard<object?>("shutdown", () =>
     {
+        StopWork();
         lock (_gate)
         {
             ShutdownRequested = true;
@@ -121,7 +144,11 @@ internal sealed class Server : IDisposable
     }, requiresInitialize: false);
 
     [JsonRpcMethod("exit")]
-    public void Exit() => _exit.TrySetResult(ShutdownRequested ? 0 : 1);
+    public void Exit()
+    {
+        StopWork();
+        _exit.TrySetResult(ShutdownRequested ? 0 : 1);
+    }
 
     // ---- documents -----------------------------------------------------------------------------
 
@@ -468,6 +495,10 @@ internal sealed class Server : IDisposable
         {
             throw;
         }
+        catch (OperationCanceledException) when (_ending.IsCancellationRequested)
+        {
+            throw new LocalRpcException("The server is ending.") { ErrorCode = RequestCancelled };
+        }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
             Log(1, $"{method} failed: {e}");
@@ -480,6 +511,10 @@ internal sealed class Server : IDisposable
         try
         {
             handler();
+        }
+        catch (OperationCanceledException) when (_ending.IsCancellationRequested)
+        {
+            // the server is ending: the analysis stopped on purpose
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -542,6 +577,7 @@ internal sealed class Server : IDisposable
 
     public void Dispose()
     {
+        StopWork();
         lock (_gate)
         {
             foreach (var pending in _pending.Values)

@@ -311,6 +311,27 @@ public sealed class HostileInputTests
         Assert.All(published.GetProperty("params").GetProperty("diagnostics").EnumerateArray(), d => Assert.Equal("NL0001", d.GetProperty("code").GetString()));
     }
 
+    /// <summary>
+    /// When the input ends while the first check of a large document runs, the server ends cleanly (the check stops
+    /// between networks: see IncrementalAnalysisTests for the analyzer's side; the fuzzer saw slow ends under load).
+    /// </summary>
+    [Fact]
+    public async Task TheEndOfTheInputStopsACheckInFlight()
+    {
+        var client = new RawClient();
+        await client.Initialize();
+        var text = new StringBuilder();
+        for (var i = 0; text.Length < 3_500_000; i++)
+        {
+            text.Append("network N").Append(i).Append("(input: 1x28x28) { conv3x3(8) > bn > relu > maxpool > flatten > linear(10) }\n");
+        }
+
+        await client.Notify("textDocument/didOpen", Open(text.ToString()));
+        await client.DisposeAsync(); // the end of the input, while the server checks the 3.5 MB document
+        Assert.Equal(1, await client.Server.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.DoesNotContain("failed", client.Log.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AtMostAThousandDiagnosticsArePublishedForADocument()
     {

@@ -169,6 +169,17 @@ public sealed class IncrementalAnalysisTests
     }
 
     [Fact]
+    public void ACancelledAnalysisStopsAndTheNextOneIsComplete()
+    {
+        var text = Documents.Large(200);
+        var analyzer = new DocumentAnalyzer();
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.Throws<OperationCanceledException>(() => analyzer.Analyze(SourceText.From(text), cancelled.Token));
+        Compare(analyzer.Analyze(SourceText.From(text)), text);
+    }
+
+    [Fact]
     public void OrderDependentFilesAreCheckedWhole()
     {
         var analyzer = new DocumentAnalyzer();

@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Text;
+using System.Threading;
 using NormLab.Dsl;
 using NormLab.Dsl.Diagnostics;
 using NormLab.Dsl.Model;
@@ -32,6 +33,7 @@ internal sealed class DocumentAnalyzer
     private const string MissingInputId = "NL0009";
 
     private readonly CheckOptions? _options;
+    private CancellationToken _cancellation;
     private string? _text;
     private List<Chunk> _chunks = new();
     private string? _prelude;
@@ -49,8 +51,13 @@ internal sealed class DocumentAnalyzer
     /// <summary>How many characters the last analysis read with the lexer to find the pieces (for tests and measurements).</summary>
     internal int ScannedChars { get; private set; }
 
-    public DocumentAnalysis Analyze(SourceText source)
+    /// <summary>
+    /// Analyses a version of the document. <paramref name="cancellation"/> is looked at between pieces and between
+    /// networks (the server cancels when it ends, so that a large document's first check does not hold up the end).
+    /// </summary>
+    public DocumentAnalysis Analyze(SourceText source, CancellationToken cancellation = default)
     {
+        _cancellation = cancellation;
         var stopwatch = Stopwatch.StartNew();
         var (chunks, parsed) = SplitAndParse(source);
         _text = source.Text;
@@ -83,6 +90,7 @@ internal sealed class DocumentAnalyzer
             var count = 0;
             for (var i = 0; i < all.Count; i++)
             {
+                _cancellation.ThrowIfCancellationRequested();
                 var (kind, start, end) = all[i];
                 var piece = text.Substring(start, end - start);
                 var following = i + 1 < all.Count ? Keyword(all[i + 1].Kind) : string.Empty;
@@ -170,6 +178,7 @@ internal sealed class DocumentAnalyzer
         var parsed = 0;
         for (var i = 0; i < pieces.Count; i++)
         {
+            _cancellation.ThrowIfCancellationRequested();
             var (kind, start, end) = pieces[i];
             var piece = text.Substring(start, end - start);
             var following = i + 1 < pieces.Count ? Keyword(pieces[i + 1].Kind)
@@ -356,6 +365,7 @@ internal sealed class DocumentAnalyzer
             }
             else
             {
+                _cancellation.ThrowIfCancellationRequested();
                 check = NetworkCheck.Run(preludeText, chunk.Text, name, _options);
                 chunk.Parsed.NetworkCheck = (preludeText, check);
                 checkedNetworks++;
