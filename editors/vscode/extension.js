@@ -30,6 +30,10 @@ async function explain(message) {
   }
 }
 
+function debounceOptions(debounceMs) {
+  return Number.isInteger(debounceMs) && debounceMs >= 0 ? { debounceMs } : {};
+}
+
 async function start(context) {
   const configuration = vscode.workspace.getConfiguration('normlab');
   const resolved = serverCommand(configuration);
@@ -47,7 +51,8 @@ async function start(context) {
     { run: executable, debug: executable },
     {
       documentSelector: [{ language: 'normlab' }],
-      initializationOptions: { debounceMs: configuration.get('server.debounceMs', 150) },
+      // no debounceMs unless the user set one: the server then waits for typing to pause only when checking is slow
+      initializationOptions: debounceOptions(configuration.get('server.debounceMs')),
       synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.normlab') },
     });
   try {

@@ -93,6 +93,10 @@ public sealed class IncrementalAnalysisTests
 
     private static void Compare(DocumentAnalysis analysis, string text)
     {
+        // the pieces found around the edit are the pieces of a split of the whole text
+        Assert.Equal(
+            Chunk.Split(text).Select(p => (p.Kind, p.Start, text.Substring(p.Start, p.End - p.Start))),
+            analysis.Chunks.Select(c => (c.Kind, c.Start, c.Text)));
         var whole = NormLabCompiler.Check(text);
         Assert.Equal(
             whole.Diagnostics.Select(d => $"{d.Id} {d.Severity} {d.Span} {d.LineSpan.Start} {d.Message}"),
@@ -126,7 +130,21 @@ public sealed class IncrementalAnalysisTests
         var second = analyzer.Analyze(SourceText.From(edited));
         Assert.Equal(1, second.ParsedChunks);
         Assert.Equal(1, second.CheckedNetworks);
+        // the lexer reads the edited network and the one before it, not the file
+        Assert.InRange(analyzer.ScannedChars, 1, 1_000);
         Compare(second, edited);
+
+        // a line break typed into a network moves every later line: still one network checked, the lexer reads little
+        var third = analyzer.Analyze(SourceText.From(edited.Insert(at, "\n")));
+        Assert.Equal(1, third.CheckedNetworks);
+        Assert.InRange(analyzer.ScannedChars, 1, 1_000);
+        Compare(third, edited.Insert(at, "\n"));
+
+        // an edit that opens a comment reads on to the end of the text: the pieces after it change
+        var commented = edited.Insert(at, "/*");
+        var fourth = analyzer.Analyze(SourceText.From(commented));
+        Assert.True(analyzer.ScannedChars > commented.Length - at - 10);
+        Compare(fourth, commented);
     }
 
     /// <summary>
@@ -179,6 +197,17 @@ public sealed class IncrementalAnalysisTests
         var median = times[times.Count / 2];
         _output.WriteLine($"{lines} lines, {Documents.Large(1000).Split("network ").Length - 1} networks: re-check after a keystroke: median {median:F2} ms, 90th percentile {times[(int)(times.Count * 0.9)]:F2} ms, max {times[^1]:F2} ms; whole text: median {wholeTimes[wholeTimes.Count / 2]:F2} ms");
         Assert.True(median < 200, $"a keystroke's re-check took {median:F1} ms (median)");
+    }
+
+    [Fact]
+    public void ACancelledAnalysisStopsAndTheNextOneIsComplete()
+    {
+        var text = Documents.Large(200);
+        var analyzer = new DocumentAnalyzer();
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.Throws<OperationCanceledException>(() => analyzer.Analyze(SourceText.From(text), cancelled.Token));
+        Compare(analyzer.Analyze(SourceText.From(text)), text);
     }
 
     [Fact]
