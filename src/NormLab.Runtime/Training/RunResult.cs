@@ -276,6 +276,15 @@ public sealed record LayerHealth
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? DeadFraction { get; init; }
 
+    /// <summary>
+    /// ReLU and ReLU6: the fraction of channels (of a [B, C, ...] output; features of a [B, F] one) that are 0 at every
+    /// position for every example of the batch. Unlike <see cref="DeadFraction"/>, a channel is not dead because the
+    /// image's constant border leaves some of its positions at 0.
+    /// </summary>
+    [JsonPropertyName("deadChannelFraction")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? DeadChannelFraction { get; init; }
+
     /// <summary>Sigmoid (below 0.01 or above 0.99) and tanh (|y| above 0.99): the fraction of saturated outputs.</summary>
     [JsonPropertyName("saturatedFraction")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
