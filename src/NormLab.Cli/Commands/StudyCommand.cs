@@ -51,7 +51,8 @@ internal static class StudyCommand
         int BatchSize = 64,
         string Schedule = "none",
         int? LimitTrain = null,
-        int? LimitTest = null);
+        int? LimitTest = null,
+        int? EvaluateEvery = null);
 
     public static Command Create(CliContext context)
     {
@@ -102,6 +103,12 @@ internal static class StudyCommand
         OptionRules.WholeNumber(threads, 1, OptionRules.MaxThreads);
         OptionRules.WholeNumber(limitTrain, 1, int.MaxValue);
         OptionRules.WholeNumber(limitTest, 1, int.MaxValue);
+        var evaluateEvery = new Option<int?>("--eval-every")
+        {
+            Description = "Also measure test accuracy every K steps, so that 'steps to a target accuracy' (convergence speed) is counted finely; slower.",
+            HelpName = "K",
+        };
+        OptionRules.WholeNumber(evaluateEvery, 1, int.MaxValue);
         OptionRules.PositiveNumber(learningRate, OptionRules.MaxLearningRate);
         OptionRules.NotEmpty(networks, "network names, comma-separated");
         OptionRules.NotEmpty(output, "a folder");
@@ -136,7 +143,7 @@ internal static class StudyCommand
         var command = new Command("study", "Train networks × seeds on the same data, write every run as it finishes, and report means, confidence intervals and comparisons against a baseline (exit code 1: the file has errors; 2: bad usage, unknown network, unreadable data or a folder holding another study; 130: stopped by Ctrl+C).")
         {
             file, networks, seeds, epochs, output, shard, name, baseline, data, parameters, device, threads, learningRate, optimizer, batchSize, schedule,
-            limitTrain, limitTest,
+            limitTrain, limitTest, evaluateEvery,
         };
         command.Subcommands.Add(CreateMerge(context));
         command.SetAction(parseResult =>
@@ -159,7 +166,8 @@ internal static class StudyCommand
                 parseResult.GetValue(batchSize),
                 parseResult.GetValue(schedule) ?? "none",
                 parseResult.GetValue(limitTrain),
-                parseResult.GetValue(limitTest));
+                parseResult.GetValue(limitTest),
+                parseResult.GetValue(evaluateEvery));
             return CommandHelpers.WithCtrlC(token => Execute(context, arguments, token));
         });
         return command;
@@ -266,6 +274,7 @@ internal static class StudyCommand
                 Schedule = arguments.Schedule switch { "step" => LearningRateSchedule.Step, "cosine" => LearningRateSchedule.Cosine, _ => LearningRateSchedule.None },
                 Device = arguments.Device switch { "cpu" => DeviceChoice.Cpu, "cuda" => DeviceChoice.Cuda, _ => DeviceChoice.Auto },
                 Threads = arguments.Threads,
+                EvaluateEvery = arguments.EvaluateEvery,
             },
             DataName = dataName,
             LoadData = () => StudyData.Load(dataFolder, arguments.LimitTrain, arguments.LimitTest),
