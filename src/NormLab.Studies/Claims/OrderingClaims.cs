@@ -201,7 +201,7 @@ public sealed class OrderingClaims : IClaimSet
                 var fast = StepsTo(network, ConvergenceTarget);
                 if (slow.Reached * 2 <= slow.Steps.Count || fast.Reached * 2 <= fast.Steps.Count)
                 {
-                    notes.Add($"{usual.Name} vs {network.Name}: most runs never reached {Percent(ConvergenceTarget, 0)}; not compared");
+                    notes.Add($"{usual.Name} vs {network.Name}: at most half the runs of one of them reached {Percent(ConvergenceTarget, 0)}; not compared");
                     continue;
                 }
                 var seeds = slow.Steps.Keys.Intersect(fast.Steps.Keys).Order().ToArray();
@@ -216,7 +216,11 @@ public sealed class OrderingClaims : IClaimSet
         string granularity = c.Analysis.Definition.Training.EvaluateEvery is int k
             ? $"steps counted at evaluations every {k} steps and at epoch ends"
             : "steps counted at epoch ends only (evaluate every K steps for a finer count)";
-        return result with { Evidence = result.Evidence.Concat(notes).Append(granularity).ToArray(), Declared = declared + "; " + granularity };
+        return result with
+        {
+            Evidence = parts.Count == 0 ? result.Evidence : result.Evidence.Concat(notes).Append(granularity).ToArray(),
+            Declared = declared + "; " + granularity,
+        };
     }
 
     private ClaimResult DepthCrossover(Context c, Group[] groups)
