@@ -132,3 +132,20 @@ public sealed class ClaimStatisticsTests
         Assert.Null(Statistics.SeedsToDetect(0.001, 0));
     }
 }
+
+/// <summary>How differences are written: an interval that excludes 0 never prints a bound as 0.00.</summary>
+public sealed class ReportFormatTests
+{
+    [Theory]
+    [InlineData(0.0045, "+0.45 pp")]
+    [InlineData(0.00000004, "+0.0000 pp")]
+    [InlineData(0.0000004, "+0.0000 pp")]
+    [InlineData(0.000004, "+0.0004 pp")]
+    [InlineData(0.00004, "+0.004 pp")]
+    [InlineData(-0.00004, "−0.004 pp")]
+    [InlineData(0.0, "0.00 pp")]
+    public void Points_keep_the_sign_and_enough_digits(double fraction, string expected)
+    {
+        Assert.Equal(expected, Reports.ReportFormat.Points(fraction));
+    }
+}
