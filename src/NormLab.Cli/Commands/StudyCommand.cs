@@ -446,6 +446,16 @@ internal static class StudyCommand
         }
         foreach (var comparison in analysis.Comparisons.Where(c => c.Metric == StudyMetric.TestAccuracy))
             context.Output.WriteLine(MarkdownReport.VerdictLine(comparison).Replace("**", string.Empty, StringComparison.Ordinal));
+        foreach (var set in NormLab.Studies.Claims.ClaimSets.Default)
+        {
+            var claims = set.Evaluate(analysis);
+            if (claims.All(c => c.Verdict == NormLab.Studies.Claims.ClaimVerdict.NotTested))
+                continue;
+            context.Output.WriteLine();
+            context.Output.WriteLine($"{set.Title} (tests declared before the runs, Holm within each claim; details in {MarkdownReport.FileName}):");
+            foreach (var claim in claims)
+                context.Output.WriteLine(TerminalText.Escape($"{claim.Id}: {MarkdownReport.ClaimWord(claim)}: {claim.Summary}"));
+        }
         context.Output.WriteLine();
         if (report.MissingRuns > 0)
             context.Output.WriteLine($"Incomplete: {report.MissingRuns} runs are missing from the report.");
