@@ -62,7 +62,7 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
         string folder = Path.Combine(straight.Folder.Path, "straight");
 
         Assert.Equal(new[] { "seed-1.json", "seed-2.json", "seed-3.json" }, Directory.GetFiles(Path.Combine(folder, "runs", "Conv")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
-        foreach (var file in new[] { "study.json", "summary.json", "runs.csv", "report.md", "plots/test-accuracy.png", "plots/final-accuracy.svg", "plots/health-dead-relu.png" })
+        foreach (var file in new[] { "study.json", "summary.json", "runs.csv", "report.md", "plots/test-accuracy.png", "plots/final-accuracy.svg", "plots/health-dead-channels.png" })
             Assert.True(new FileInfo(Path.Combine(folder, file)).Length > 100, file);
         using var summary = JsonDocument.Parse(straight.Summary);
         Assert.Equal("nets", summary.RootElement.GetProperty("study").GetString());

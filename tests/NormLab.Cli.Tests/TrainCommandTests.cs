@@ -137,7 +137,7 @@ public sealed class TrainCommandTests
 
         Assert.Equal(2, result.ExitCode);
         var line = Assert.Single(result.StderrLines);
-        Assert.StartsWith("normlab: error: no data folder no/such/folder (--data takes mnist-sample or a folder holding ", line, StringComparison.Ordinal);
+        Assert.StartsWith("normlab: error: no data folder no/such/folder (--data takes mnist-sample, mnist, fashion-mnist, kmnist or a folder holding ", line, StringComparison.Ordinal);
     }
 
     [Fact]

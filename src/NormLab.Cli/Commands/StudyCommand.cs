@@ -51,7 +51,8 @@ internal static class StudyCommand
         int BatchSize = 64,
         string Schedule = "none",
         int? LimitTrain = null,
-        int? LimitTest = null);
+        int? LimitTest = null,
+        int? EvaluateEvery = null);
 
     public static Command Create(CliContext context)
     {
@@ -73,9 +74,9 @@ internal static class StudyCommand
         var baseline = new Option<string?>("--baseline") { Description = "The network the others are compared with (default: the first).", HelpName = "NAME" };
         var data = new Option<string>("--data")
         {
-            Description = "The data: the embedded MNIST sample, or a folder holding the four IDX files of MNIST, Fashion-MNIST or KMNIST.",
+            Description = TrainCommand.DataDescription,
             DefaultValueFactory = _ => TrainCommand.SampleData,
-            HelpName = "mnist-sample|DIR",
+            HelpName = TrainCommand.DataHelpName,
         };
         var parameters = new Option<string[]>("--param")
         {
@@ -102,6 +103,12 @@ internal static class StudyCommand
         OptionRules.WholeNumber(threads, 1, OptionRules.MaxThreads);
         OptionRules.WholeNumber(limitTrain, 1, int.MaxValue);
         OptionRules.WholeNumber(limitTest, 1, int.MaxValue);
+        var evaluateEvery = new Option<int?>("--eval-every")
+        {
+            Description = "Also measure test accuracy every K steps, so that 'steps to a target accuracy' (convergence speed) is counted finely; slower.",
+            HelpName = "K",
+        };
+        OptionRules.WholeNumber(evaluateEvery, 1, int.MaxValue);
         OptionRules.PositiveNumber(learningRate, OptionRules.MaxLearningRate);
         OptionRules.NotEmpty(networks, "network names, comma-separated");
         OptionRules.NotEmpty(output, "a folder");
@@ -136,7 +143,7 @@ internal static class StudyCommand
         var command = new Command("study", "Train networks × seeds on the same data, write every run as it finishes, and report means, confidence intervals and comparisons against a baseline (exit code 1: the file has errors; 2: bad usage, unknown network, unreadable data or a folder holding another study; 130: stopped by Ctrl+C).")
         {
             file, networks, seeds, epochs, output, shard, name, baseline, data, parameters, device, threads, learningRate, optimizer, batchSize, schedule,
-            limitTrain, limitTest,
+            limitTrain, limitTest, evaluateEvery,
         };
         command.Subcommands.Add(CreateMerge(context));
         command.SetAction(parseResult =>
@@ -159,7 +166,8 @@ internal static class StudyCommand
                 parseResult.GetValue(batchSize),
                 parseResult.GetValue(schedule) ?? "none",
                 parseResult.GetValue(limitTrain),
-                parseResult.GetValue(limitTest));
+                parseResult.GetValue(limitTest),
+                parseResult.GetValue(evaluateEvery));
             return CommandHelpers.WithCtrlC(token => Execute(context, arguments, token));
         });
         return command;
@@ -223,18 +231,32 @@ internal static class StudyCommand
         string studyName = arguments.Name ?? Path.GetFileNameWithoutExtension(file.FullPath);
 
         string dataFolder = arguments.Data;
-        if (arguments.Data != TrainCommand.SampleData)
+        bool named = arguments.Data == TrainCommand.SampleData || DataCatalog.Find(arguments.Data) is not null;
+        if (DataCatalog.Find(arguments.Data) is { } known)
+        {
+            // resolved (and verified) now, so that a missing data set is one line before any work
+            try
+            {
+                DataCatalog.Resolve(known);
+            }
+            catch (DataSetException e)
+            {
+                context.ReportError(e.Message);
+                return ExitCodes.UsageError;
+            }
+        }
+        else if (arguments.Data != TrainCommand.SampleData)
         {
             dataFolder = Path.GetFullPath(arguments.Data, context.CurrentDirectory);
             if (!Directory.Exists(dataFolder))
             {
                 context.ReportError(File.Exists(dataFolder)
                     ? $"--data expects {TrainCommand.SampleData} or a folder, and {arguments.Data} is a file"
-                    : $"no data folder {arguments.Data} (--data takes {TrainCommand.SampleData} or a folder holding {string.Join(", ", DataSets.FolderFiles)})");
+                    : $"no data folder {arguments.Data} (--data takes {TrainCommand.SampleData}, mnist, fashion-mnist, kmnist or a folder holding {string.Join(", ", DataSets.FolderFiles)})");
                 return ExitCodes.UsageError;
             }
         }
-        var dataName = StudyData.Name(arguments.Data == TrainCommand.SampleData ? TrainCommand.SampleData : InputFiles.ToForwardSlashes(arguments.Data),
+        var dataName = StudyData.Name(named ? arguments.Data : InputFiles.ToForwardSlashes(arguments.Data),
             arguments.LimitTrain, arguments.LimitTest);
 
         var options = new StudyOptions
@@ -252,6 +274,7 @@ internal static class StudyCommand
                 Schedule = arguments.Schedule switch { "step" => LearningRateSchedule.Step, "cosine" => LearningRateSchedule.Cosine, _ => LearningRateSchedule.None },
                 Device = arguments.Device switch { "cpu" => DeviceChoice.Cpu, "cuda" => DeviceChoice.Cuda, _ => DeviceChoice.Auto },
                 Threads = arguments.Threads,
+                EvaluateEvery = arguments.EvaluateEvery,
             },
             DataName = dataName,
             LoadData = () => StudyData.Load(dataFolder, arguments.LimitTrain, arguments.LimitTest),
@@ -423,6 +446,16 @@ internal static class StudyCommand
         }
         foreach (var comparison in analysis.Comparisons.Where(c => c.Metric == StudyMetric.TestAccuracy))
             context.Output.WriteLine(MarkdownReport.VerdictLine(comparison).Replace("**", string.Empty, StringComparison.Ordinal));
+        foreach (var set in NormLab.Studies.Claims.ClaimSets.Default)
+        {
+            var claims = set.Evaluate(analysis);
+            if (claims.All(c => c.Verdict == NormLab.Studies.Claims.ClaimVerdict.NotTested))
+                continue;
+            context.Output.WriteLine();
+            context.Output.WriteLine($"{set.Title} (tests declared before the runs, Holm within each claim; details in {MarkdownReport.FileName}):");
+            foreach (var claim in claims)
+                context.Output.WriteLine(TerminalText.Escape($"{claim.Id}: {MarkdownReport.ClaimWord(claim)}: {claim.Summary}"));
+        }
         context.Output.WriteLine();
         if (report.MissingRuns > 0)
             context.Output.WriteLine($"Incomplete: {report.MissingRuns} runs are missing from the report.");

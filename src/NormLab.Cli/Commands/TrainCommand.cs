@@ -29,6 +29,15 @@ internal static class TrainCommand
     /// <summary>The embedded MNIST sample's name for <c>--data</c>.</summary>
     public const string SampleData = "mnist-sample";
 
+    /// <summary>What <c>--data</c> takes, for the help of train and study.</summary>
+    internal const string DataDescription =
+        "The data: the embedded MNIST sample (8,000 train / 2,000 test images); mnist, fashion-mnist or kmnist, the full data set " +
+        "(60,000 / 10,000), looked for in $NORMLAB_DATA/NAME, ~/.local/share/normlab/data/NAME and, for Fashion-MNIST, " +
+        "/usr/share/datasets/fashion-mnist, and MD5-verified; or a folder holding the four IDX files of MNIST, Fashion-MNIST or KMNIST " +
+        "(write ./mnist for a folder named like a data set).";
+
+    internal const string DataHelpName = "mnist-sample|mnist|fashion-mnist|kmnist|DIR";
+
     public const string RunFileName = "run.json";
 
     public const string WeightsFileName = "model.bin";
@@ -74,9 +83,9 @@ internal static class TrainCommand
         };
         var data = new Option<string>("--data")
         {
-            Description = "The data: the embedded MNIST sample (8,000 train / 2,000 test images), or a folder holding the four IDX files of MNIST, Fashion-MNIST or KMNIST.",
+            Description = DataDescription,
             DefaultValueFactory = _ => SampleData,
-            HelpName = "mnist-sample|DIR",
+            HelpName = DataHelpName,
         };
         var epochs = new Option<int>("--epochs")
         {
@@ -355,6 +364,12 @@ internal static class TrainCommand
             return DataSets.MnistSample();
         }
 
+        if (DataCatalog.Find(data) is { } known)
+        {
+            // a full data set by name: found in NORMLAB_DATA, the user's data folder or a system folder, MD5-verified
+            return DataCatalog.Load(known);
+        }
+
         string folder;
         try
         {
@@ -370,7 +385,7 @@ internal static class TrainCommand
         {
             context.ReportError(File.Exists(folder)
                 ? $"--data expects {SampleData} or a folder, and {data} is a file"
-                : $"no data folder {data} (--data takes {SampleData} or a folder holding {string.Join(", ", DataSets.FolderFiles)})");
+                : $"no data folder {data} (--data takes {SampleData}, mnist, fashion-mnist, kmnist or a folder holding {string.Join(", ", DataSets.FolderFiles)})");
             return null;
         }
 

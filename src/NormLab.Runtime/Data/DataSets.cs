@@ -50,9 +50,10 @@ public static class DataSets
     /// A folder holding <c>train-images-idx3-ubyte</c>, <c>train-labels-idx1-ubyte</c>, <c>t10k-images-idx3-ubyte</c>
     /// and <c>t10k-labels-idx1-ubyte</c> (each raw or <c>.gz</c>), as MNIST, Fashion-MNIST and KMNIST ship them:
     /// train is the train files, test the t10k files. Pixels are normalized with <paramref name="normalization"/>,
-    /// or by default with the mean and standard deviation of the train images.
+    /// or by default with the mean and standard deviation of the train images. The sets are named
+    /// <paramref name="title"/><c>/train</c> and <c>/test</c>, by default after the folder.
     /// </summary>
-    public static DataSplit FromFolder(string folder, Normalization? normalization = null, int classCount = 10)
+    public static DataSplit FromFolder(string folder, Normalization? normalization = null, int classCount = 10, string? title = null)
     {
         if (!Directory.Exists(folder))
             throw new DataSetException(folder, File.Exists(folder) ? "is a file, not a folder" : "folder not found");
@@ -86,7 +87,7 @@ public static class DataSets
                 $"images are {testImages.Rows}×{testImages.Columns} but those of {trainImagesPath} are {trainImages.Rows}×{trainImages.Columns}");
 
         Normalization norm = normalization ?? Normalization.FromPixels(trainImages.Pixels);
-        string title = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
+        title ??= Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
         DataSet train = DataSet.FromBytes(title + "/train", trainImages.Pixels, trainImages.Rows, trainImages.Columns, trainLabels, norm, classCount);
         try
         {

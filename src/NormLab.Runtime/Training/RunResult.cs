@@ -56,6 +56,43 @@ public sealed record RunResult
     /// <summary>Activation and gradient health on the fixed batch: before training (epoch 0) and after each epoch.</summary>
     [JsonPropertyName("health")] public IReadOnlyList<HealthSnapshot> Health { get; init; } = Array.Empty<HealthSnapshot>();
 
+    /// <summary>
+    /// The predicted class of each test image (in the test set's order) after the last epoch, one character per image:
+    /// <c>0</c>–<c>9</c>, then <c>a</c>–<c>z</c> for classes 10–35 (<see cref="EncodePredictions"/>). Left out when not
+    /// saved (a diverged run, more than 36 classes, or <see cref="TrainingOptions.SavePredictions"/> off).
+    /// </summary>
+    [JsonPropertyName("testPredictions")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TestPredictions { get; init; }
+
+    /// <summary>Classes 0–35 as <see cref="TestPredictions"/> writes them; null when a class is outside 0..35.</summary>
+    public static string? EncodePredictions(IReadOnlyList<int> classes)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        var text = new StringBuilder(classes.Count);
+        foreach (int c in classes)
+        {
+            if (c is < 0 or > 35)
+                return null;
+            text.Append((char)(c < 10 ? '0' + c : 'a' + c - 10));
+        }
+        return text.ToString();
+    }
+
+    /// <summary>The classes of <see cref="TestPredictions"/>; throws <see cref="FormatException"/> on a character outside 0–9, a–z.</summary>
+    public static int[] DecodePredictions(string predictions)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        var classes = new int[predictions.Length];
+        for (int i = 0; i < predictions.Length; i++)
+        {
+            char c = predictions[i];
+            classes[i] = c is >= '0' and <= '9' ? c - '0' : c is >= 'a' and <= 'z' ? c - 'a' + 10
+                : throw new FormatException($"prediction {i} is '{c}', not 0-9 or a-z");
+        }
+        return classes;
+    }
+
     /// <summary>Null, or where and why the run stopped on a NaN or infinity.</summary>
     [JsonPropertyName("diverged")] public DivergenceInfo? Diverged { get; init; }
 
@@ -275,6 +312,15 @@ public sealed record LayerHealth
     [JsonPropertyName("deadFraction")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? DeadFraction { get; init; }
+
+    /// <summary>
+    /// ReLU and ReLU6: the fraction of channels (of a [B, C, ...] output; features of a [B, F] one) that are 0 at every
+    /// position for every example of the batch. Unlike <see cref="DeadFraction"/>, a channel is not dead because the
+    /// image's constant border leaves some of its positions at 0.
+    /// </summary>
+    [JsonPropertyName("deadChannelFraction")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? DeadChannelFraction { get; init; }
 
     /// <summary>Sigmoid (below 0.01 or above 0.99) and tanh (|y| above 0.99): the fraction of saturated outputs.</summary>
     [JsonPropertyName("saturatedFraction")]

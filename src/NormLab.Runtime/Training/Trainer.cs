@@ -224,6 +224,9 @@ public static class Trainer
         }
 
         module.eval();
+        string? predictions = diverged is null && epochs.Count > 0 && options.SavePredictions && test.ClassCount <= 36
+            ? RunResult.EncodePredictions(Predict(module, test, options.EvaluationBatchSize, device, cancellationToken))
+            : null;
         string? weights = null;
         if (diverged is null && options.WeightsPath is { } path)
         {
@@ -249,6 +252,7 @@ public static class Trainer
             Convergence = targets.Select((t, i) => new ConvergencePoint { Target = t, Epoch = reachedEpoch[i], Step = reachedStep[i] }).ToArray(),
             Evaluations = evaluations,
             Health = health,
+            TestPredictions = predictions,
             Diverged = diverged,
             ElapsedSeconds = clock.Elapsed.TotalSeconds,
             ImagesPerSecond = PerSecond(trainedImages, trainSecondsTotal),
@@ -276,6 +280,28 @@ public static class Trainer
             }
         }
         return (lossSum / data.Count, (double)correct / data.Count);
+    }
+
+    /// <summary>The predicted class (arg max of the logits) of every example of <paramref name="data"/>, in its order, in eval mode.</summary>
+    public static int[] Predict(nn.Module<Tensor, Tensor> module, DataSet data, int batchSize = 500, Device? device = null,
+        CancellationToken cancellationToken = default)
+    {
+        module.eval();
+        var classes = new int[data.Count];
+        int next = 0;
+        using (no_grad())
+        {
+            foreach (Batch produced in data.InOrder(batchSize, device))
+            {
+                using var scope = NewDisposeScope();
+                Batch batch = produced.MoveTo(scope);
+                cancellationToken.ThrowIfCancellationRequested();
+                long[] predicted = module.call(batch.Images).argmax(1).to(CPU).data<long>().ToArray();
+                foreach (long p in predicted)
+                    classes[next++] = (int)p;
+            }
+        }
+        return classes;
     }
 
     private static Evaluation Evaluate(nn.Module<Tensor, Tensor> module, DataSet test, int batchSize, Device device, int epoch, long step,

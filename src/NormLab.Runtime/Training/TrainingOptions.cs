@@ -92,6 +92,12 @@ public sealed record TrainingOptions
     /// <summary>Size of the fixed health batch: train examples spread evenly over the train set.</summary>
     public int HealthBatchSize { get; init; } = 256;
 
+    /// <summary>
+    /// Save the predicted class of every test image after the last epoch in <see cref="RunResult.TestPredictions"/>
+    /// (one character per image), so that the test set's own sampling error can be bootstrapped across runs.
+    /// </summary>
+    public bool SavePredictions { get; init; } = true;
+
     /// <summary>Where to save the trained weights (atomically); null: not saved. Not saved when the run diverged.</summary>
     public string? WeightsPath { get; init; }
 

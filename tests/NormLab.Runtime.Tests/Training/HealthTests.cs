@@ -236,4 +236,18 @@ public sealed class HealthTests
         Assert.Equal(0.5, sigmoid.SaturatedFraction!.Value, 1e-6);
         Assert.Null(sigmoid.DeadFraction);
     }
+
+    [Fact]
+    public void Dead_channel_fraction_ignores_positions_that_are_always_0()
+    {
+        using var scope = NewDisposeScope();
+        // 2 examples x 3 channels x 2 positions: channel 0 is 0 at position 0 only (a black border), channel 1 is 0
+        // everywhere (dead), channel 2 is active in one example only
+        Tensor output = tensor(new float[] { 0, 1, 0, 0, 0, 0, 0, 2, 0, 0, 3, 0 }).reshape(2, 3, 2);
+
+        Assert.Equal(4.0 / 6, HealthProbe.DeadFraction(output)!.Value, 6);
+        Assert.Equal(1.0 / 3, HealthProbe.DeadChannelFraction(output)!.Value, 6);
+        // a [B, F] output: features are channels
+        Assert.Equal(0.5, HealthProbe.DeadChannelFraction(tensor(new float[] { 0, 0, 0, 1, 0, 2, 0, 1, 0, 0, 0, 3 }).reshape(3, 4)));
+    }
 }

@@ -50,6 +50,25 @@ public sealed class TrainerTests(ITestOutputHelper output)
     }
 
     [Fact]
+    public void Each_run_saves_its_test_predictions_which_give_its_test_accuracy()
+    {
+        var network = TrainingFixtures.Synthetic("Tiny");
+        using var data = TrainingFixtures.SyntheticSplit();
+
+        var result = Trainer.Train(network, data, TrainingFixtures.Fast());
+        var off = Trainer.Train(network, data, TrainingFixtures.Fast() with { SavePredictions = false });
+
+        int[] predicted = RunResult.DecodePredictions(result.TestPredictions!);
+        Assert.Equal(data.Test.Count, predicted.Length);
+        double accuracy = Enumerable.Range(0, predicted.Length).Count(i => predicted[i] == data.Test.LabelAt(i)) / (double)predicted.Length;
+        Assert.Equal(result.TestAccuracy!.Value, accuracy, 12);
+        Assert.Equal(result.TestPredictions, RunResult.FromJson(result.ToJson()).TestPredictions);
+        Assert.Null(off.TestPredictions);
+        Assert.Equal("09az", RunResult.EncodePredictions(new[] { 0, 9, 10, 35 }));
+        Assert.Null(RunResult.EncodePredictions(new[] { 36 }));
+    }
+
+    [Fact]
     public void A_small_cnn_learns_mnist_digits()
     {
         var network = TrainingFixtures.Mnist("SmallCnn");
