@@ -111,6 +111,39 @@ public sealed class DataSet : IDisposable
     /// <summary>The label of example <paramref name="index"/>, without touching the tensor.</summary>
     public int LabelAt(int index) => labelBytes[index];
 
+    /// <summary>
+    /// A new data set of the examples at <paramref name="indices"/> (in that order), with the same image size, class
+    /// count and normalization; it owns fresh copies of the tensors, so disposing this set does not affect it.
+    /// </summary>
+    public DataSet Subset(string name, ReadOnlySpan<int> indices)
+    {
+        ObjectDisposedException.ThrowIf(disposed, this);
+        if (indices.IsEmpty)
+            throw new ArgumentException("a subset needs at least one example", nameof(indices));
+        long[] index = new long[indices.Length];
+        byte[] labels = new byte[indices.Length];
+        for (int i = 0; i < indices.Length; i++)
+        {
+            if ((uint)indices[i] >= (uint)Count)
+                throw new ArgumentOutOfRangeException(nameof(indices), indices[i], $"index outside 0..{Count - 1}");
+            index[i] = indices[i];
+            labels[i] = labelBytes[indices[i]];
+        }
+
+        using (NewDisposeScope())
+        {
+            using Tensor indexTensor = tensor(index, dtype: ScalarType.Int64);
+            Tensor images = Images.index_select(0, indexTensor);
+            Tensor labelTensor = Labels.index_select(0, indexTensor);
+            images.DetachFromDisposeScope();
+            labelTensor.DetachFromDisposeScope();
+            return new DataSet(name, images, labelTensor, labels, Height, Width, ClassCount, Normalization);
+        }
+    }
+
+    /// <summary>The labels of every example, in order (a copy).</summary>
+    public byte[] LabelBytes() => (byte[])labelBytes.Clone();
+
     /// <summary>Number of batches per epoch.</summary>
     public int BatchCount(int batchSize, bool dropLast = false)
     {
@@ -208,21 +241,81 @@ public sealed class DataSet : IDisposable
     public override string ToString() => $"{Name}: {Count} images of {Height}×{Width}, {ClassCount} classes, {Normalization}";
 }
 
-/// <summary>A train set and a test set; disposing the split disposes both.</summary>
+/// <summary>
+/// A train set, a test set and, optionally, a validation set carved from the training data
+/// (<see cref="CarveValidation"/>). Disposing the split disposes all of them.
+/// </summary>
+/// <remarks>
+/// The test set is only ever reported; choices made during training (keeping the best weights, stopping early) look
+/// at the validation set.
+/// </remarks>
 public sealed class DataSplit : IDisposable
 {
-    public DataSplit(DataSet train, DataSet test)
+    public DataSplit(DataSet train, DataSet test, DataSet? validation = null)
     {
         Train = train;
         Test = test;
+        Validation = validation;
     }
 
-    public DataSet Train { get; }
+    public DataSet Train { get; private set; }
+
     public DataSet Test { get; }
+
+    /// <summary>Null until <see cref="CarveValidation"/> (or the constructor) gives one.</summary>
+    public DataSet? Validation { get; private set; }
+
+    /// <summary>
+    /// Moves <paramref name="count"/> training examples into <see cref="Validation"/>: a stratified split of the train
+    /// set (each class gives its share, chosen by a shuffle seeded with <paramref name="seed"/>; see
+    /// <see cref="StratifiedSplit"/>). The split depends only on the train labels and <paramref name="seed"/>, never on
+    /// a run's seed, so every run of a study validates on the same examples. The remaining examples keep their order.
+    /// Throws <see cref="ArgumentOutOfRangeException"/> when the count is not between 1 and the train count minus 1,
+    /// and <see cref="InvalidOperationException"/> when the split already has a validation set.
+    /// </summary>
+    public void CarveValidation(int count, long seed = StratifiedSplit.DefaultValidationSeed)
+    {
+        if (Validation is not null)
+            throw new InvalidOperationException("the split already has a validation set");
+        DataSet train = Train;
+        if (count < 1 || count >= train.Count)
+            throw new ArgumentOutOfRangeException(nameof(count), count,
+                $"the validation set must hold between 1 and {train.Count - 1} of the {train.Count} training examples");
+        (int[] rest, int[] validation) = StratifiedSplit.Indices(train.LabelBytes(), count, seed);
+        string stem = train.Name.EndsWith("/train", StringComparison.Ordinal) ? train.Name[..^"/train".Length] : train.Name;
+        DataSet validationSet = train.Subset(stem + "/validation", validation);
+        try
+        {
+            Train = train.Subset(train.Name, rest);
+        }
+        catch
+        {
+            validationSet.Dispose();
+            throw;
+        }
+        Validation = validationSet;
+        train.Dispose();
+    }
+
+    /// <summary>
+    /// The number of validation examples that <paramref name="size"/> asks for out of <paramref name="trainCount"/>: a
+    /// fraction in (0, 1) (rounded to the nearest example), or a whole number of examples (1 or more).
+    /// </summary>
+    public static int ValidationCount(double size, int trainCount)
+    {
+        if (!double.IsFinite(size) || size <= 0)
+            throw new ArgumentOutOfRangeException(nameof(size), size, "the validation size must be a fraction in (0, 1) or a number of examples");
+        if (size < 1)
+            return (int)Math.Max(1, Math.Round(size * trainCount, MidpointRounding.AwayFromZero));
+        if (size != Math.Floor(size))
+            throw new ArgumentOutOfRangeException(nameof(size), size, "a validation size of 1 or more is a whole number of examples");
+        return (int)Math.Min(size, int.MaxValue);
+    }
 
     public void Dispose()
     {
         Train.Dispose();
         Test.Dispose();
+        Validation?.Dispose();
     }
 }

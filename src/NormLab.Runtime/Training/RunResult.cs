@@ -27,6 +27,11 @@ public sealed record RunResult
 
     [JsonPropertyName("testExamples")] public int TestExamples { get; init; }
 
+    /// <summary>Examples of the validation set carved from the training data; left out when the run had none.</summary>
+    [JsonPropertyName("validationExamples")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ValidationExamples { get; init; }
+
     [JsonPropertyName("seed")] public long Seed { get; init; }
 
     /// <summary><c>cpu</c> or <c>cuda</c>.</summary>
@@ -176,6 +181,15 @@ public sealed record EpochMetrics
     [JsonPropertyName("testLoss")] public double TestLoss { get; init; }
 
     [JsonPropertyName("testAccuracy")] public double TestAccuracy { get; init; }
+
+    /// <summary>Mean cross-entropy on the validation set after the epoch, in eval mode; left out without a validation set.</summary>
+    [JsonPropertyName("validationLoss")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ValidationLoss { get; init; }
+
+    [JsonPropertyName("validationAccuracy")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ValidationAccuracy { get; init; }
 
     /// <summary>Wall-clock seconds of the epoch: training, evaluation and health.</summary>
     [JsonPropertyName("seconds")] public double Seconds { get; init; }

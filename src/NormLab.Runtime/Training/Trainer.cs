@@ -187,6 +187,10 @@ public static class Trainer
                     break;
                 }
 
+                (double Loss, double Accuracy)? validation = data.Validation is { } validationSet
+                    ? Evaluate(module, validationSet, options.EvaluationBatchSize, device, cancellationToken)
+                    : null;
+
                 Reach(targets, reachedStep, epochEvaluation);
                 for (int i = 0; i < targets.Length; i++)
                 {
@@ -209,6 +213,8 @@ public static class Trainer
                     TrainAccuracy = (double)correct / seen,
                     TestLoss = epochEvaluation.TestLoss,
                     TestAccuracy = epochEvaluation.TestAccuracy,
+                    ValidationLoss = validation?.Loss,
+                    ValidationAccuracy = validation?.Accuracy,
                     Seconds = epochClock.Elapsed.TotalSeconds,
                     TrainSeconds = trainClock.Elapsed.TotalSeconds,
                     ImagesPerSecond = PerSecond(seen, trainClock.Elapsed.TotalSeconds),
@@ -238,6 +244,7 @@ public static class Trainer
             Data = DataName(train),
             TrainExamples = train.Count,
             TestExamples = test.Count,
+            ValidationExamples = data.Validation?.Count,
             Seed = options.Seed,
             Device = Devices.Name(device),
             Threads = threads,
