@@ -64,6 +64,32 @@ public sealed record RunResult
     /// <summary>Null, or where and why the run stopped on a NaN or infinity.</summary>
     [JsonPropertyName("diverged")] public DivergenceInfo? Diverged { get; init; }
 
+    /// <summary>
+    /// The epoch whose validation figure was best (the monitored metric, <see cref="TrainingOptions.Monitor"/>); left out
+    /// without a validation set.
+    /// </summary>
+    [JsonPropertyName("best")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BestEpoch? Best { get; init; }
+
+    /// <summary>The epoch after which early stopping ended the run; left out when it ran all its epochs.</summary>
+    [JsonPropertyName("stoppedEarly")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? StoppedEarly { get; init; }
+
+    /// <summary>
+    /// The test set's confusion matrix after the last finished epoch: row = true class, column = predicted class, each
+    /// cell a count of images. Left out when no epoch finished.
+    /// </summary>
+    [JsonPropertyName("confusionMatrix")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<IReadOnlyList<long>>? ConfusionMatrix { get; init; }
+
+    /// <summary>The epoch of the checkpoint this run resumed from; left out for a run that trained from the start.</summary>
+    [JsonPropertyName("resumedAfterEpoch")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ResumedAfterEpoch { get; init; }
+
     /// <summary>Wall-clock seconds of the whole run (building, training, evaluation, health, saving).</summary>
     [JsonPropertyName("elapsedSeconds")] public double ElapsedSeconds { get; init; }
 
@@ -159,6 +185,26 @@ public sealed record RunSettings
         AccuracyTargets = options.AccuracyTargets,
         EvaluateEvery = options.EvaluateEvery,
     };
+}
+
+/// <summary>The epoch of a run whose monitored validation figure was best.</summary>
+public sealed record BestEpoch
+{
+    [JsonPropertyName("epoch")] public int Epoch { get; init; }
+
+    /// <summary><c>validationLoss</c> or <c>validationAccuracy</c>.</summary>
+    [JsonPropertyName("monitor")] public MonitorMetric Monitor { get; init; }
+
+    /// <summary>The monitored figure at that epoch.</summary>
+    [JsonPropertyName("value")] public double Value { get; init; }
+
+    /// <summary>The test accuracy at that epoch: reported, never used to choose.</summary>
+    [JsonPropertyName("testAccuracy")] public double TestAccuracy { get; init; }
+
+    /// <summary>Where that epoch's weights were kept (<see cref="TrainingOptions.BestWeightsPath"/>), or null.</summary>
+    [JsonPropertyName("weights")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Weights { get; init; }
 }
 
 /// <summary>One finished epoch.</summary>
