@@ -516,9 +516,13 @@ internal static class StudyCommand
                 case StudyEvent.Training when interactive && value.Training is { Phase: TrainingPhase.Step } t:
                     if (_sinceDraw.ElapsedMilliseconds < 100 && _drawn > 0)
                         return;
-                    var filled = (int)((long)t.Step * BarWidth / Math.Max(1, t.StepsPerEpoch));
-                    var line = string.Format(Invariant, "{0}: epoch {1}/{2} [{3}{4}] loss {5:0.0000}  accuracy {6:0.00}%",
-                        prefix, t.Epoch, t.Epochs, new string('#', filled), new string('.', BarWidth - filled), t.TrainLoss, t.TrainAccuracy * 100);
+                    var line = ProgressLine.Fit(
+                        ProgressLine.TerminalWidth(),
+                        TerminalText.Escape(prefix) + ":",
+                        (double)t.Step / Math.Max(1, t.StepsPerEpoch),
+                        string.Format(Invariant, "epoch {0}/{1}", t.Epoch, t.Epochs),
+                        new[] { string.Format(Invariant, "loss {0:0.0000}", t.TrainLoss), string.Format(Invariant, "accuracy {0:0.00}%", t.TrainAccuracy * 100) },
+                        maxBar: BarWidth);
                     output.Write("\r" + line.PadRight(_drawn));
                     output.Flush();
                     _drawn = line.Length;
