@@ -13,6 +13,7 @@ using NormLab.Dsl.Model;
 using NormLab.Runtime.Building;
 using NormLab.Runtime.Data;
 using NormLab.Runtime.Training;
+using NormLab.Studies.Reports;
 
 namespace NormLab.Cli.Commands;
 
@@ -32,6 +33,14 @@ internal static class TrainCommand
     public const string RunFileName = "run.json";
 
     public const string WeightsFileName = "model.bin";
+
+    /// <summary>The checkpoint written after every epoch, which <c>--resume</c> goes on from.</summary>
+    public const string CheckpointFileName = "last.ckpt";
+
+    /// <summary>The weights of the best epoch by the monitored validation figure (with <c>--validation</c>).</summary>
+    public const string BestWeightsFileName = "best.bin";
+
+    public static readonly string[] MonitorNames = { "val-loss", "val-accuracy" };
 
     /// <summary>The exit code of a run stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int Cancelled = 130;
@@ -58,7 +67,12 @@ internal static class TrainCommand
         int BatchSize = 64,
         string Schedule = "none",
         int? EvaluateEvery = null,
-        int? Threads = null);
+        int? Threads = null,
+        double? Validation = null,
+        bool Resume = false,
+        int? Patience = null,
+        double MinDelta = 0,
+        string Monitor = "val-loss");
 
     public static Command Create(CliContext context)
     {
@@ -135,8 +149,39 @@ internal static class TrainCommand
             HelpName = "N",
         };
 
+        var validation = new Option<double?>("--validation")
+        {
+            Description = "Carve a validation set from the training data: a fraction (0.1) or a number of images (5000); stratified by class, the same for every seed. Early stopping and keeping the best weights look at it, never at the test set.",
+            HelpName = "F|N",
+        };
+
+        var resume = new Option<bool>("--resume")
+        {
+            Description = $"Go on from the checkpoint ({CheckpointFileName}) that a stopped or killed run with the same settings left in the output folder; without one, start from epoch 1. The run ends with the numbers and weights of a run never stopped.",
+        };
+        var patience = new Option<int?>("--patience")
+        {
+            Description = "Early stopping: end the run when the monitored validation figure has not improved for N epochs (needs --validation).",
+            HelpName = "N",
+        };
+        var minDelta = new Option<double?>("--min-delta")
+        {
+            Description = "Early stopping: the smallest change of the monitored figure that counts as an improvement (default 0).",
+            HelpName = "X",
+        };
+        var monitor = new Option<string>("--monitor")
+        {
+            Description = $"The validation figure that early stopping and {BestWeightsFileName} follow.",
+            DefaultValueFactory = _ => "val-loss",
+            HelpName = "val-loss|val-accuracy",
+        };
+
         file.Validators.Add(result => InputFiles.RejectUnknownOptions(result, context));
         OptionRules.OneOf(device, DeviceNames);
+        OptionRules.OneOf(monitor, MonitorNames);
+        OptionRules.PositiveNumber(validation, int.MaxValue);
+        OptionRules.WholeNumber(patience, 1, OptionRules.MaxEpochs);
+        OptionRules.PositiveNumber(minDelta, 1e6);
         OptionRules.OneOf(optimizer, OptimizerNames);
         OptionRules.OneOf(schedule, ScheduleNames);
         OptionRules.WholeNumber(epochs, 1, OptionRules.MaxEpochs, 5);
@@ -164,6 +209,11 @@ internal static class TrainCommand
             schedule,
             evaluateEvery,
             threads,
+            validation,
+            resume,
+            patience,
+            minDelta,
+            monitor,
         };
         command.SetAction(parseResult =>
         {
@@ -180,7 +230,12 @@ internal static class TrainCommand
                 parseResult.GetValue(batchSize),
                 parseResult.GetValue(schedule) ?? "none",
                 parseResult.GetValue(evaluateEvery),
-                parseResult.GetValue(threads));
+                parseResult.GetValue(threads),
+                parseResult.GetValue(validation),
+                parseResult.GetValue(resume),
+                parseResult.GetValue(patience),
+                parseResult.GetValue(minDelta) ?? 0,
+                parseResult.GetValue(monitor) ?? "val-loss");
             return CommandHelpers.WithCtrlC(token => Execute(context, arguments, token));
         });
         return command;
@@ -245,7 +300,17 @@ internal static class TrainCommand
             },
             EvaluateEvery = arguments.EvaluateEvery,
             Threads = arguments.Threads,
+            Patience = arguments.Patience,
+            MinDelta = arguments.MinDelta,
+            Monitor = arguments.Monitor == "val-accuracy" ? MonitorMetric.ValidationAccuracy : MonitorMetric.ValidationLoss,
+            Resume = arguments.Resume,
         };
+
+        if ((arguments.Patience is not null || arguments.MinDelta != 0) && arguments.Validation is null)
+        {
+            context.ReportError("--patience and --min-delta watch a validation set: add --validation (a fraction such as 0.1, or a number of images); the test set is never used to choose");
+            return ExitCodes.UsageError;
+        }
 
         // before any work: a folder that cannot be written to is refused now, not after the training
         var folder = OutputFolder.Prepare(arguments.Out, Path.Combine("runs", $"{network.Name}-seed{arguments.Seed.ToString(Invariant)}"), "--out", context);
@@ -275,13 +340,19 @@ internal static class TrainCommand
                 return ExitCodes.UsageError;
             }
 
+            if (arguments.Validation is double validationSize && !CarveValidation(context, data, validationSize))
+            {
+                return ExitCodes.UsageError;
+            }
+
             Trainer.CheckFits(network, data.Train);
             var dataName = arguments.Data == SampleData ? SampleData : InputFiles.ToForwardSlashes(arguments.Data);
             context.Output.WriteLine(TerminalText.Escape(string.Format(
                 Invariant,
-                "Training {0} on {1} ({2:N0} train / {3:N0} test images): seed {4}, {5}, {6} lr {7}, batch size {8}, {9} epoch{10}",
+                "Training {0} on {1} ({2:N0} train{11} / {3:N0} test images): seed {4}, {5}, {6} lr {7}, batch size {8}, {9} epoch{10}",
                 network.Name, dataName, data.Train.Count, data.Test.Count, options.Seed, Devices.Name(device),
-                arguments.Optimizer, options.InitialLearningRate, options.BatchSize, options.Epochs, options.Epochs == 1 ? string.Empty : "s")));
+                arguments.Optimizer, options.InitialLearningRate, options.BatchSize, options.Epochs, options.Epochs == 1 ? string.Empty : "s",
+                data.Validation is { } validationSet ? string.Format(Invariant, " / {0:N0} validation", validationSet.Count) : string.Empty)));
             context.Output.Flush();
 
             // the weights go to a temporary file; RunFiles.Commit then replaces run.json and model.bin as a set (a
@@ -293,13 +364,32 @@ internal static class TrainCommand
             {
                 // what a train killed in this folder left: temporary files of the weights or of run.json
                 AtomicFile.DeleteTemporaryFiles(outFolder);
-                result = Trainer.Train(network, data, options with { WeightsPath = weightsTemporary }, reporter, cancellationToken);
-                result = RunFiles.Commit(outFolder, result with { Data = dataName }, result.Weights is null ? null : weightsTemporary, RunFileName, WeightsFileName);
+                string checkpoint = Path.Combine(outFolder, CheckpointFileName);
+                if (options.Resume && !File.Exists(checkpoint))
+                {
+                    context.Output.WriteLine($"No checkpoint in {TerminalText.Escape(displayOut)}: starting from epoch 1");
+                }
+
+                result = Trainer.Train(network, data, options with
+                {
+                    WeightsPath = weightsTemporary,
+                    CheckpointPath = checkpoint,
+                    LogFolder = outFolder,
+                    BestWeightsPath = data.Validation is null ? null : Path.Combine(outFolder, BestWeightsFileName),
+                }, reporter, cancellationToken);
+                result = result with { Data = dataName, Best = result.Best is { } best ? best with { Weights = best.Weights is null ? null : BestWeightsFileName } : null };
+                result = RunFiles.Commit(outFolder, result, result.Weights is null ? null : weightsTemporary, RunFileName, WeightsFileName);
+                if (result.ConfusionMatrix is { } confusion)
+                {
+                    ConfusionPlot.Write(confusion, string.Format(Invariant, "{0} on {1}: test set after epoch {2}", network.Name, dataName, result.Epochs.Count), outFolder);
+                }
             }
             catch (OperationCanceledException)
             {
                 reporter.Clear();
-                context.ReportError("training cancelled; nothing was written");
+                context.ReportError(File.Exists(Path.Combine(outFolder, CheckpointFileName))
+                    ? $"training cancelled; run.json and model.bin were not written; the same command with --resume goes on after the last finished epoch ({displayOut}/{CheckpointFileName})"
+                    : "training cancelled; nothing was written");
                 return Cancelled;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -314,6 +404,11 @@ internal static class TrainCommand
             }
 
             WriteSummary(context.Output, result);
+            var written = new[] { RunLog.MetricsFileName, RunLog.TensorBoardFolderName, ConfusionPlot.Name + ".png", BestWeightsFileName, CheckpointFileName }
+                .Where(name => File.Exists(Path.Combine(outFolder, name)) || Directory.Exists(Path.Combine(outFolder, name)))
+                .Select(name => Directory.Exists(Path.Combine(outFolder, name)) ? name + "/" : name)
+                .ToArray();
+            context.Output.WriteLine(TerminalText.Escape($"Also in {displayOut}: {string.Join(", ", written)}"));
             context.Output.WriteLine(TerminalText.Escape(result.Weights is null
                 ? $"Wrote {displayOut}/{RunFileName} (no weights: the run diverged)"
                 : $"Wrote {displayOut}/{RunFileName} and {displayOut}/{WeightsFileName}"));
@@ -334,6 +429,30 @@ internal static class TrainCommand
             context.ReportError($"cannot read the data {arguments.Data}: {e.Message}");
             return ExitCodes.UsageError;
         }
+    }
+
+    /// <summary>Moves the validation images out of the train set; false after one error line when the size does not fit.</summary>
+    internal static bool CarveValidation(CliContext context, DataSplit data, double size)
+    {
+        int count;
+        try
+        {
+            count = DataSplit.ValidationCount(size, data.Train.Count);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            context.ReportError(string.Format(Invariant, "--validation {0}: give a fraction below 1 (0.1) or a whole number of images (5000)", size));
+            return false;
+        }
+
+        if (count >= data.Train.Count)
+        {
+            context.ReportError(string.Format(Invariant, "--validation {0} asks for {1:N0} of the {2:N0} training images; leave at least one to train on", size, count, data.Train.Count));
+            return false;
+        }
+
+        data.CarveValidation(count);
+        return true;
     }
 
     private static void DeleteQuietly(string path)
@@ -406,6 +525,23 @@ internal static class TrainCommand
             output.WriteLine(string.Format(Invariant, "Test accuracy: {0} (loss {1:0.0000})", Percent(accuracy), result.TestLoss));
         }
 
+        if (result.StoppedEarly is int stopped)
+        {
+            output.WriteLine(string.Format(Invariant, "Stopped early after epoch {0}: the validation figure stopped improving", stopped));
+        }
+
+        if (result.Best is { } best)
+        {
+            output.WriteLine(string.Format(
+                Invariant,
+                "Best epoch by {0}: {1} ({2}; test accuracy then {3}){4}",
+                best.Monitor == MonitorMetric.ValidationAccuracy ? "validation accuracy" : "validation loss",
+                best.Epoch,
+                best.Monitor == MonitorMetric.ValidationAccuracy ? Percent(best.Value) : best.Value.ToString("0.0000", Invariant),
+                Percent(best.TestAccuracy),
+                best.Weights is null ? string.Empty : ", weights in " + best.Weights));
+        }
+
         var targets = result.Convergence.Select(c => c.Reached
             ? string.Format(Invariant, "{0}: epoch {1} (step {2})", Target(c.Target), c.Epoch?.ToString(Invariant) ?? "-", c.Step)
             : string.Format(Invariant, "{0}: not reached", Target(c.Target)));
@@ -418,8 +554,11 @@ internal static class TrainCommand
 
     internal static string EpochLine(EpochMetrics epoch, int epochs) => string.Format(
         Invariant,
-        "epoch {0}/{1}: train loss {2:0.0000}, accuracy {3} | test loss {4:0.0000}, accuracy {5} | {6:0.0} s, {7:N0} images/s",
-        epoch.Epoch, epochs, epoch.TrainLoss, Percent(epoch.TrainAccuracy), epoch.TestLoss, Percent(epoch.TestAccuracy), epoch.Seconds, epoch.ImagesPerSecond);
+        "epoch {0}/{1}: train loss {2:0.0000}, accuracy {3} |{8} test loss {4:0.0000}, accuracy {5} | {6:0.0} s, {7:N0} images/s",
+        epoch.Epoch, epochs, epoch.TrainLoss, Percent(epoch.TrainAccuracy), epoch.TestLoss, Percent(epoch.TestAccuracy), epoch.Seconds, epoch.ImagesPerSecond,
+        epoch.ValidationLoss is double loss && epoch.ValidationAccuracy is double accuracy
+            ? string.Format(Invariant, " validation loss {0:0.0000}, accuracy {1} |", loss, Percent(accuracy))
+            : string.Empty);
 
     private static string Percent(double fraction) => (fraction * 100).ToString("0.00", Invariant) + "%";
 
@@ -429,14 +568,22 @@ internal static class TrainCommand
     /// Prints each finished epoch as one line; on a terminal, also a bar for the running epoch, redrawn in place at
     /// most ten times a second.
     /// </summary>
-    private sealed class ProgressReporter(TextWriter output, bool interactive) : IProgress<TrainingProgress>
+    private sealed class ProgressReporter(TextWriter output, bool interactive, Func<int>? width = null) : IProgress<TrainingProgress>
     {
-        private const int BarWidth = 24;
         private readonly Stopwatch _sinceDraw = Stopwatch.StartNew();
+        private readonly Func<int> _width = width ?? ProgressLine.TerminalWidth;
         private int _drawn;
 
         public void Report(TrainingProgress value)
         {
+            if (value.Phase == TrainingPhase.Resumed)
+            {
+                Clear();
+                output.WriteLine(string.Format(Invariant, "Resumed after epoch {0}/{1} from the checkpoint", value.Epoch, value.Epochs));
+                output.Flush();
+                return;
+            }
+
             if (value.Phase == TrainingPhase.EpochEnd && value.Metrics is { } metrics)
             {
                 Clear();
@@ -451,12 +598,17 @@ internal static class TrainCommand
                 return;
             }
 
-            var filled = (int)((long)value.Step * BarWidth / Math.Max(1, value.StepsPerEpoch));
-            var line = string.Format(
-                Invariant,
-                "epoch {0}/{1} [{2}{3}] {4}/{5}  loss {6:0.0000}  accuracy {7}  {8:N0} images/s",
-                value.Epoch, value.Epochs, new string('#', filled), new string('.', BarWidth - filled), value.Step, value.StepsPerEpoch,
-                value.TrainLoss, Percent(value.TrainAccuracy), value.ImagesPerSecond);
+            var line = ProgressLine.Fit(
+                _width(),
+                string.Format(Invariant, "epoch {0}/{1}", value.Epoch, value.Epochs),
+                (double)value.Step / Math.Max(1, value.StepsPerEpoch),
+                string.Format(Invariant, "{0}/{1}", value.Step, value.StepsPerEpoch),
+                new[]
+                {
+                    string.Format(Invariant, "loss {0:0.0000}", value.TrainLoss),
+                    "accuracy " + Percent(value.TrainAccuracy),
+                    string.Format(Invariant, "{0:N0} images/s", value.ImagesPerSecond),
+                });
             output.Write("\r" + line.PadRight(_drawn));
             output.Flush();
             _drawn = line.Length;
