@@ -38,7 +38,7 @@ public static class ConfusionPlot
                 double share = (double)matrix[t][p] / total;
                 double y = n - 1 - t;
                 var cell = plot.Add.Rectangle(p - 0.5, p + 0.5, y - 0.5, y + 0.5);
-                cell.FillStyle.Color = new ScottPlot.Colormaps.Blues().GetColor(share);
+                cell.FillStyle.Color = new ScottPlot.Colormaps.Blues().GetColor(1 - share); // this colormap runs from dark blue (0) to white (1)
                 cell.LineStyle.Width = 0;
                 if (n <= 20)
                 {
