@@ -31,7 +31,7 @@ public readonly record struct Batch(Tensor Images, Tensor Labels) : IDisposable
 }
 
 /// <summary>
-/// A labelled image set held as two tensors: <see cref="Images"/> float32 [N, 1, H, W], normalized with
+/// A labelled image set held as two tensors: <see cref="Images"/> float32 [N, C, H, W] (C = 1 grayscale, 3 colour), normalized with
 /// <see cref="Normalization"/>, and <see cref="Labels"/> int64 [N]. The data set owns these two tensors and
 /// disposes them in <see cref="Dispose"/>; every tensor a batch method returns is a fresh one owned by the caller.
 /// </summary>
@@ -40,16 +40,18 @@ public sealed class DataSet : IDisposable
     private readonly byte[] labelBytes;
     private bool disposed;
 
-    private DataSet(string name, Tensor images, Tensor labels, byte[] labelBytes, int height, int width, int classCount, Normalization normalization)
+    private DataSet(string name, Tensor images, Tensor labels, byte[] labelBytes, int channels, int height, int width, int classCount,
+        IReadOnlyList<Normalization> normalizations)
     {
         Name = name;
         Images = images;
         Labels = labels;
         this.labelBytes = labelBytes;
+        Channels = channels;
         Height = height;
         Width = width;
         ClassCount = classCount;
-        Normalization = normalization;
+        ChannelNormalizations = normalizations.ToArray();
         ClassCounts = Enumerable.Range(0, classCount).Select(c => labelBytes.Count(l => l == c)).ToArray();
     }
 
@@ -59,35 +61,47 @@ public sealed class DataSet : IDisposable
     /// <paramref name="classCount"/>. The tensors are created on the CPU, outside any dispose scope.
     /// </summary>
     public static DataSet FromBytes(string name, ReadOnlySpan<byte> pixels, int height, int width, ReadOnlySpan<byte> labels,
-        Normalization normalization, int classCount = 10)
+        Normalization normalization, int classCount = 10) =>
+        FromBytes(name, pixels, 1, height, width, labels, new[] { normalization }, classCount);
+
+    /// <summary>
+    /// Builds a data set of <paramref name="channels"/>-channel images: <paramref name="pixels"/> holds, for each image,
+    /// its channels one after the other (channel-major, as CIFAR-10 stores them), each <paramref name="height"/> ×
+    /// <paramref name="width"/> bytes, row-major. Channel c is normalized with <paramref name="normalizations"/>[c].
+    /// </summary>
+    public static DataSet FromBytes(string name, ReadOnlySpan<byte> pixels, int channels, int height, int width, ReadOnlySpan<byte> labels,
+        IReadOnlyList<Normalization> normalizations, int classCount = 10)
     {
-        if (height <= 0 || width <= 0)
-            throw new ArgumentOutOfRangeException(nameof(height), $"image size {height}×{width} is not positive");
+        if (height <= 0 || width <= 0 || channels <= 0)
+            throw new ArgumentOutOfRangeException(nameof(height), $"image size {channels}×{height}×{width} is not positive");
+        if (normalizations.Count != channels)
+            throw new ArgumentException($"{normalizations.Count} normalizations for {channels} channels", nameof(normalizations));
         if (labels.IsEmpty)
             throw new ArgumentException("a data set needs at least one example", nameof(labels));
-        if (pixels.Length != (long)labels.Length * height * width)
-            throw new ArgumentException($"{pixels.Length} pixel bytes for {labels.Length} images of {height}×{width}", nameof(pixels));
+        if (pixels.Length != (long)labels.Length * channels * height * width)
+            throw new ArgumentException($"{pixels.Length} pixel bytes for {labels.Length} images of {channels}×{height}×{width}", nameof(pixels));
         for (int i = 0; i < labels.Length; i++)
         {
             if (labels[i] >= classCount)
                 throw new ArgumentException($"label {labels[i]} at index {i} is outside 0..{classCount - 1}", nameof(labels));
         }
 
-        float[] table = normalization.Table();
+        float[][] tables = normalizations.Select(n => n.Table()).ToArray();
         float[] values = new float[pixels.Length];
+        int plane = height * width;
         for (int i = 0; i < pixels.Length; i++)
-            values[i] = table[pixels[i]];
+            values[i] = tables[i / plane % channels][pixels[i]];
         long[] targets = new long[labels.Length];
         for (int i = 0; i < labels.Length; i++)
             targets[i] = labels[i];
 
         using (NewDisposeScope())
         {
-            Tensor images = tensor(values, new long[] { labels.Length, 1, height, width }, dtype: ScalarType.Float32);
+            Tensor images = tensor(values, new long[] { labels.Length, channels, height, width }, dtype: ScalarType.Float32);
             Tensor labelTensor = tensor(targets, new long[] { labels.Length }, dtype: ScalarType.Int64);
             images.DetachFromDisposeScope();
             labelTensor.DetachFromDisposeScope();
-            return new DataSet(name, images, labelTensor, labels.ToArray(), height, width, classCount, normalization);
+            return new DataSet(name, images, labelTensor, labels.ToArray(), channels, height, width, classCount, normalizations);
         }
     }
 
@@ -100,10 +114,18 @@ public sealed class DataSet : IDisposable
     public Tensor Labels { get; }
 
     public int Count => labelBytes.Length;
+
+    /// <summary>1 for grayscale images, 3 for colour (RGB).</summary>
+    public int Channels { get; }
     public int Height { get; }
     public int Width { get; }
     public int ClassCount { get; }
-    public Normalization Normalization { get; }
+
+    /// <summary>The normalization of the first channel (the only one of a grayscale set).</summary>
+    public Normalization Normalization => ChannelNormalizations[0];
+
+    /// <summary>One normalization per channel.</summary>
+    public IReadOnlyList<Normalization> ChannelNormalizations { get; }
 
     /// <summary>Examples per class, indexed by label.</summary>
     public IReadOnlyList<int> ClassCounts { get; }
@@ -137,7 +159,7 @@ public sealed class DataSet : IDisposable
             Tensor labelTensor = Labels.index_select(0, indexTensor);
             images.DetachFromDisposeScope();
             labelTensor.DetachFromDisposeScope();
-            return new DataSet(name, images, labelTensor, labels, Height, Width, ClassCount, Normalization);
+            return new DataSet(name, images, labelTensor, labels, Channels, Height, Width, ClassCount, ChannelNormalizations);
         }
     }
 
@@ -238,7 +260,9 @@ public sealed class DataSet : IDisposable
         Labels.Dispose();
     }
 
-    public override string ToString() => $"{Name}: {Count} images of {Height}×{Width}, {ClassCount} classes, {Normalization}";
+    public override string ToString() => Channels == 1
+        ? $"{Name}: {Count} images of {Height}×{Width}, {ClassCount} classes, {Normalization}"
+        : $"{Name}: {Count} images of {Channels}×{Height}×{Width}, {ClassCount} classes, {string.Join("; ", ChannelNormalizations)}";
 }
 
 /// <summary>

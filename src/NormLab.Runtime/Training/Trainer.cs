@@ -98,7 +98,7 @@ public static class Trainer
     {
         if (network.Input is not { } input || network.Output is not { } output)
             throw new TrainingException($"network '{network.Name}' has no valid input or output shape");
-        var imageShape = new[] { 1, data.Height, data.Width };
+        var imageShape = new[] { data.Channels, data.Height, data.Width };
         if (!input.Dimensions.SequenceEqual(imageShape))
             throw new TrainingException(
                 $"network '{network.Name}' takes {input} input but {DataName(data)} has {string.Join("x", imageShape)} images");
