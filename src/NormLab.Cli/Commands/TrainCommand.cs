@@ -88,7 +88,7 @@ internal static class TrainCommand
         };
         var data = new Option<string>("--data")
         {
-            Description = "The data: the embedded MNIST sample (8,000 train / 2,000 test images), or a folder holding the four IDX files of MNIST, Fashion-MNIST or KMNIST.",
+            Description = "The data: the embedded MNIST sample (8,000 train / 2,000 test images), or a folder holding the four IDX files of MNIST, Fashion-MNIST or KMNIST, CIFAR-10's binary files, or images in train/<class>/ and test/<class>/ (PNG or JPEG).",
             DefaultValueFactory = _ => SampleData,
             HelpName = "mnist-sample|DIR",
         };
@@ -334,7 +334,7 @@ internal static class TrainCommand
         {
             // before loading any data: a missing CUDA is the quickest thing to report
             var device = Devices.Resolve(options.Device);
-            using var data = LoadData(arguments.Data, context);
+            using var data = LoadData(arguments.Data, context, network);
             if (data is null)
             {
                 return ExitCodes.UsageError;
@@ -467,7 +467,7 @@ internal static class TrainCommand
     }
 
     /// <summary>The embedded sample, or a data set folder (relative to the current directory); null after one error line.</summary>
-    private static DataSplit? LoadData(string data, CliContext context)
+    private static DataSplit? LoadData(string data, CliContext context, NetworkModel network)
     {
         if (data == SampleData)
         {
@@ -493,7 +493,10 @@ internal static class TrainCommand
             return null;
         }
 
-        return DataSets.FromFolder(folder);
+        // an image folder is read as the network's input: its channels (1: grayscale, 3: RGB) and, for a clear error, its size
+        var input = network.Input is { Rank: 3 } shape ? shape.Dimensions : null;
+        int channels = input is not null && input[0] is 1 or 3 ? input[0] : 3;
+        return DataSets.Open(folder, channels, input is null ? null : (input[1], input[2]));
     }
 
     /// <summary>The per-epoch table, the final figures and the convergence targets.</summary>
