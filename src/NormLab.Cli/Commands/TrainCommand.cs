@@ -20,9 +20,12 @@ namespace NormLab.Cli.Commands;
 /// <summary>
 /// <c>normlab train FILE --network NAME [--data mnist-sample|DIR] [--epochs N] [--seed S] [--device auto|cpu|cuda]
 /// [--out DIR] [--lr X] [--optimizer adam|sgd] [--batch-size N] [--schedule none|step|cosine] [--eval-every K]
-/// [--threads N]</c>: builds the network with the run-time builder, trains it, prints one line per epoch and a final
-/// table, and writes <c>run.json</c> and <c>model.bin</c> into the output folder. Nothing is written before the run
-/// ends, so Ctrl+C leaves no partial files; the two files are committed as a set (<see cref="RunFiles"/>), and the
+/// [--threads N] [--validation F|N] [--patience N] [--min-delta X] [--monitor val-loss|val-accuracy] [--resume]</c>:
+/// builds the network with the run-time builder, trains it, prints one line per epoch and a final table, and writes
+/// <c>run.json</c> and <c>model.bin</c> into the output folder, committed as a set at the end (<see cref="RunFiles"/>),
+/// so Ctrl+C or a kill never leaves a <c>run.json</c> beside weights that are not its own. During the run it writes a
+/// checkpoint after every epoch (<c>last.ckpt</c>, atomically; <c>--resume</c> goes on from it), <c>metrics.csv</c>
+/// and TensorBoard event files, and at the end the confusion matrix plot; with a validation set, <c>best.bin</c>. The
 /// temporary files of a killed run are deleted when the next one starts in the folder.
 /// </summary>
 internal static class TrainCommand
