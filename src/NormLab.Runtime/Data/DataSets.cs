@@ -101,6 +101,27 @@ public static class DataSets
         }
     }
 
+    /// <summary>
+    /// A data folder of any format this project reads, told apart by its files: the IDX files of MNIST, Fashion-MNIST or
+    /// KMNIST (<see cref="FromFolder"/>), CIFAR-10's binary files (<see cref="Cifar10"/>), or an image folder with
+    /// <c>train/</c> and <c>test/</c> class folders (<see cref="ImageFolder"/>, read with <paramref name="channels"/>
+    /// channels and, when given, <paramref name="size"/> as the required image size).
+    /// </summary>
+    public static DataSplit Open(string folder, int channels = 1, (int Height, int Width)? size = null)
+    {
+        if (!Directory.Exists(folder))
+            throw new DataSetException(folder, File.Exists(folder) ? "is a file, not a folder" : "folder not found");
+        if (Cifar10.IsCifarFolder(folder))
+            return Cifar10.Load(folder);
+        if (ImageFolder.IsImageFolder(folder))
+            return ImageFolder.Load(folder, channels, size);
+        if (FolderFiles.Any(f => File.Exists(Path.Combine(folder, f)) || File.Exists(Path.Combine(folder, f + ".gz"))))
+            return FromFolder(folder);
+        throw new DataSetException(folder,
+            "is not a data folder: expected the IDX files of MNIST, Fashion-MNIST or KMNIST (train-images-idx3-ubyte[.gz], ...), " +
+            "CIFAR-10's binary files (data_batch_1.bin ... test_batch.bin), or an image folder (train/<class>/*.png and test/<class>/*.png)");
+    }
+
     private static void CheckLabels(byte[] labels, string path, int classCount)
     {
         for (int i = 0; i < labels.Length; i++)

@@ -27,6 +27,11 @@ public sealed record RunResult
 
     [JsonPropertyName("testExamples")] public int TestExamples { get; init; }
 
+    /// <summary>Examples of the validation set carved from the training data; left out when the run had none.</summary>
+    [JsonPropertyName("validationExamples")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ValidationExamples { get; init; }
+
     [JsonPropertyName("seed")] public long Seed { get; init; }
 
     /// <summary><c>cpu</c> or <c>cuda</c>.</summary>
@@ -95,6 +100,32 @@ public sealed record RunResult
 
     /// <summary>Null, or where and why the run stopped on a NaN or infinity.</summary>
     [JsonPropertyName("diverged")] public DivergenceInfo? Diverged { get; init; }
+
+    /// <summary>
+    /// The epoch whose validation figure was best (the monitored metric, <see cref="TrainingOptions.Monitor"/>); left out
+    /// without a validation set.
+    /// </summary>
+    [JsonPropertyName("best")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BestEpoch? Best { get; init; }
+
+    /// <summary>The epoch after which early stopping ended the run; left out when it ran all its epochs.</summary>
+    [JsonPropertyName("stoppedEarly")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? StoppedEarly { get; init; }
+
+    /// <summary>
+    /// The test set's confusion matrix after the last finished epoch: row = true class, column = predicted class, each
+    /// cell a count of images. Left out when no epoch finished.
+    /// </summary>
+    [JsonPropertyName("confusionMatrix")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<IReadOnlyList<long>>? ConfusionMatrix { get; init; }
+
+    /// <summary>The epoch of the checkpoint this run resumed from; left out for a run that trained from the start.</summary>
+    [JsonPropertyName("resumedAfterEpoch")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ResumedAfterEpoch { get; init; }
 
     /// <summary>Wall-clock seconds of the whole run (building, training, evaluation, health, saving).</summary>
     [JsonPropertyName("elapsedSeconds")] public double ElapsedSeconds { get; init; }
@@ -193,6 +224,26 @@ public sealed record RunSettings
     };
 }
 
+/// <summary>The epoch of a run whose monitored validation figure was best.</summary>
+public sealed record BestEpoch
+{
+    [JsonPropertyName("epoch")] public int Epoch { get; init; }
+
+    /// <summary><c>validationLoss</c> or <c>validationAccuracy</c>.</summary>
+    [JsonPropertyName("monitor")] public MonitorMetric Monitor { get; init; }
+
+    /// <summary>The monitored figure at that epoch.</summary>
+    [JsonPropertyName("value")] public double Value { get; init; }
+
+    /// <summary>The test accuracy at that epoch: reported, never used to choose.</summary>
+    [JsonPropertyName("testAccuracy")] public double TestAccuracy { get; init; }
+
+    /// <summary>Where that epoch's weights were kept (<see cref="TrainingOptions.BestWeightsPath"/>), or null.</summary>
+    [JsonPropertyName("weights")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Weights { get; init; }
+}
+
 /// <summary>One finished epoch.</summary>
 public sealed record EpochMetrics
 {
@@ -213,6 +264,15 @@ public sealed record EpochMetrics
     [JsonPropertyName("testLoss")] public double TestLoss { get; init; }
 
     [JsonPropertyName("testAccuracy")] public double TestAccuracy { get; init; }
+
+    /// <summary>Mean cross-entropy on the validation set after the epoch, in eval mode; left out without a validation set.</summary>
+    [JsonPropertyName("validationLoss")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ValidationLoss { get; init; }
+
+    [JsonPropertyName("validationAccuracy")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ValidationAccuracy { get; init; }
 
     /// <summary>Wall-clock seconds of the epoch: training, evaluation and health.</summary>
     [JsonPropertyName("seconds")] public double Seconds { get; init; }

@@ -25,7 +25,7 @@ public sealed class RunResultTests
             new[]
             {
                 "format", "network", "data", "trainExamples", "testExamples", "seed", "device", "threads", "parameters", "options", "epochs",
-                "testAccuracy", "testLoss", "convergence", "evaluations", "health", "testPredictions", "diverged", "elapsedSeconds", "imagesPerSecond", "weights",
+                "testAccuracy", "testLoss", "convergence", "evaluations", "health", "testPredictions", "diverged", "confusionMatrix", "elapsedSeconds", "imagesPerSecond", "weights",
             },
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("Tiny", root.GetProperty("network").GetString());
