@@ -366,14 +366,15 @@ internal sealed class DocumentAnalyzer
             else
             {
                 _cancellation.ThrowIfCancellationRequested();
-                check = NetworkCheck.Run(preludeText, chunk.Text, name, _options);
-                if (check is null)
+                var run = NetworkCheck.Run(preludeText, chunk.Text, name, _options);
+                if (run is null)
                 {
                     // the prelude swallows the network (a block comment a block leaves open at the end of the file):
                     // only the file's own order gives its meaning
                     return AnalyzeWhole(source, chunks, parsed);
                 }
 
+                check = run;
                 chunk.Parsed.NetworkCheck = (preludeText, check);
                 checkedNetworks++;
             }
