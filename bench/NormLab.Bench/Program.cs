@@ -20,6 +20,8 @@ namespace NormLab.Bench;
 /// Generates a deterministic file of 1,000 networks (random valid networks of the robustness generator, plus
 /// ResNet-style networks built from blocks, a few of them with mistakes), warms up, then measures on one thread
 /// NormLabCompiler.Check (parse + bind + shapes + rules) and NormLabCompiler.Parse; reports the median.
+///
+/// With --lsp: the language server's latency from a keystroke to its diagnostics, through the protocol (see LspLatency).
 /// </summary>
 public static class Program
 {
@@ -31,6 +33,16 @@ public static class Program
         var iterations = 21;
         var warmup = 40;
         string? outPath = null;
+        if (args.Length == 1 && args[0] == "--serve")
+        {
+            return LspLatency.Serve();
+        }
+
+        if (args.Contains("--lsp"))
+        {
+            return RunLsp(args);
+        }
+
         for (var i = 0; i < args.Length; i++)
         {
             string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
@@ -95,6 +107,45 @@ public static class Program
         }
 
         return 0;
+    }
+
+    private static int RunLsp(string[] args)
+    {
+        var keystrokes = 300;
+        var warmupKeystrokes = 300;
+        var lines = 1000;
+        var busy = false;
+        var pause = 5;
+        for (var i = 0; i < args.Length; i++)
+        {
+            string Value() => i + 1 < args.Length ? args[++i] : throw new ArgumentException($"{args[i]} needs a value");
+            switch (args[i])
+            {
+                case "--lsp":
+                    break;
+                case "--keystrokes":
+                    keystrokes = int.Parse(Value(), CultureInfo.InvariantCulture);
+                    break;
+                case "--warmup":
+                    warmupKeystrokes = int.Parse(Value(), CultureInfo.InvariantCulture);
+                    break;
+                case "--lines":
+                    lines = int.Parse(Value(), CultureInfo.InvariantCulture);
+                    break;
+                case "--pause-ms":
+                    pause = int.Parse(Value(), CultureInfo.InvariantCulture);
+                    break;
+                case "--busy":
+                    busy = true;
+                    break;
+                default:
+                    Console.Error.WriteLine($"unknown option '{args[i]}'; usage: NormLab.Bench --lsp [--keystrokes 300] [--warmup 300] [--lines 1000] [--pause-ms 5] [--busy]");
+                    return 2;
+            }
+        }
+
+        PrintMachine();
+        return LspLatency.Run(keystrokes, warmupKeystrokes, lines, busy, pause);
     }
 
     /// <summary>The benchmark file: deterministic for a network count.</summary>

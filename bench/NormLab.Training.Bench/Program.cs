@@ -24,6 +24,8 @@ namespace NormLab.Training.Bench;
 /// (G H, H G, G H, …) for several repetitions of the same number of steps; medians and their ratio (target ≥ 0.97);</item>
 /// <item>the share of step time spent producing the batch (<c>DataSet.Batches</c>: a seeded permutation and
 /// <c>index_select</c>; target &lt; 5%);</item>
+/// <item>when /usr/bin/python3 has torch (Debian's python3-torch), the same network in PyTorch, in a process of its
+/// own, in the same repetitions (before or after the generated module, alternately): its images/s and the ratio;</item>
 /// <item>the achieved GFLOP/s of a training step (forward multiply-accumulates from NormLab's model × 2 FLOP × 3 for
 /// forward and backward, over the step time) next to the machine's peak, estimated from a large <c>torch.mm</c>.</item>
 /// </list>
@@ -85,13 +87,28 @@ public static class Program
                           $"(G H, H G, …), after {warmupSteps} warm-up steps each; {threads} thread(s).");
         Console.WriteLine("  img/s: images per second of wall-clock time; img/cpu-s: images per second of CPU time the process got");
         Console.WriteLine("  (on a loaded machine the second is the steadier one).");
+        using var pytorch = PyTorch.Start(data.Train, threads, BatchSize, steps);
+        if (pytorch is not null)
+        {
+            pytorch.Run(warmupSteps, epoch: 1000);
+            Console.WriteLine($"  PyTorch: the same network in {pytorch.Version} ({PyTorch.Python}), its own process, {threads} thread(s), in the same repetitions");
+        }
+        else
+        {
+            Console.WriteLine($"  PyTorch: skipped ({PyTorch.Missing})");
+        }
+
         var wall = Stopwatch.StartNew();
         double cpuStart = CpuClock.ProcessSeconds();
         for (int rep = 0; rep < reps; rep++)
         {
             var order = rep % 2 == 0 ? contenders : contenders.Reverse().ToArray();
+            if (pytorch is not null && rep % 2 == 1)
+                pytorch.Samples.Add(pytorch.Run(steps, rep));
             foreach (var contender in order)
                 contender.Samples.Add(Measure(contender, data.Train, steps, epoch: rep));
+            if (pytorch is not null && rep % 2 == 0)
+                pytorch.Samples.Add(pytorch.Run(steps, rep));
             Console.WriteLine("  rep " + (rep + 1).ToString(Invariant).PadLeft(2) + ": " + string.Join("   ",
                 contenders.Select(c => string.Create(Invariant,
                     $"{c.Name} {c.Samples[^1].ImagesPerSecond,6:N0} img/s {c.Samples[^1].ImagesPerCpuSecond,6:N0} img/cpu-s (data {c.Samples[^1].DataShare * 100:0.0}%)"))));
@@ -124,6 +141,17 @@ public static class Program
         Console.WriteLine(string.Create(Invariant, $"  generated BenchCnnModule              {genRate,9:N0} img/s  {genCpuRate,9:N0} img/cpu-s"));
         Console.WriteLine(string.Create(Invariant, $"  hand-written HandWrittenCnn           {handRate,9:N0} img/s  {handCpuRate,9:N0} img/cpu-s"));
         Console.WriteLine(string.Create(Invariant, $"  ratio generated / hand-written (pairs) {ratio,8:0.000} wall   {cpuRatio,9:0.000} cpu      target ≥ {TargetRatio:0.00}: wall {Verdict(ratio >= TargetRatio)}, cpu {Verdict(cpuRatio >= TargetRatio)}"));
+        if (pytorch is not null)
+        {
+            // each repetition runs PyTorch next to the generated module (before or after it, alternately)
+            double torchRate = Median(pytorch.Samples.Select(s => s.ImagesPerSecond));
+            double torchCpuRate = Median(pytorch.Samples.Select(s => s.ImagesPerCpuSecond));
+            double torchRatio = Median(gen.Samples.Zip(pytorch.Samples, (g, p) => g.ImagesPerSecond / p.ImagesPerSecond));
+            double torchCpuRatio = Median(gen.Samples.Zip(pytorch.Samples, (g, p) => g.ImagesPerCpuSecond / p.ImagesPerCpuSecond));
+            Console.WriteLine(string.Create(Invariant, $"  PyTorch {pytorch.Version,-10} (python3)       {torchRate,9:N0} img/s  {torchCpuRate,9:N0} img/cpu-s"));
+            Console.WriteLine(string.Create(Invariant, $"  ratio generated / PyTorch (pairs)     {torchRatio,8:0.000} wall   {torchCpuRatio,9:0.000} cpu"));
+        }
+
         Console.WriteLine(string.Create(Invariant, $"  data loading share of a step          {dataShare * 100,8:0.00}%                          target < {TargetDataShare * 100:0}%: {Verdict(dataShare < TargetDataShare)}"));
         Console.WriteLine(string.Create(Invariant, $"    (median batch production {Median(all.Select(s => s.DataMilliseconds)):0.000} ms of a {Median(all.Select(s => s.StepMilliseconds)):0.00} ms step)"));
         Console.WriteLine(string.Create(Invariant, $"  forward MACs per image (NormLab)      {model.Macs,9:N0}        training FLOP per image = MACs × 2 × 3 = {flopPerImage / 1e6:0.0} M"));
@@ -136,6 +164,95 @@ public static class Program
         foreach (var contender in contenders)
             contender.Optimizer.Dispose();
         return 0;
+    }
+
+    /// <summary>
+    /// The same network in PyTorch (pytorch_bench.py) in a process of its own, when /usr/bin/python3 has torch (Debian:
+    /// python3-torch): it trains on the same images, written to temporary files, and reports each run's wall and CPU time.
+    /// </summary>
+    private sealed class PyTorch : IDisposable
+    {
+        public const string Python = "/usr/bin/python3";
+
+        private readonly Process _process;
+        private readonly string[] _files;
+
+        private PyTorch(Process process, string[] files, string version)
+        {
+            _process = process;
+            _files = files;
+            Version = version;
+        }
+
+        public static string Missing { get; private set; } = string.Empty;
+
+        public string Version { get; }
+
+        public List<Sample> Samples { get; } = new();
+
+        public static PyTorch? Start(DataSet train, int threads, int batchSize, int steps)
+        {
+            if (!File.Exists(Python))
+            {
+                Missing = $"{Python} is not there";
+                return null;
+            }
+
+            var script = Path.Combine(AppContext.BaseDirectory, "pytorch_bench.py");
+            int count = Math.Min(train.Count, batchSize * Math.Max(steps, 16));
+            string images = Path.GetTempFileName(), labels = Path.GetTempFileName();
+            using (NewDisposeScope())
+            {
+                Batch batch = train.Select(Enumerable.Range(0, count).ToArray());
+                File.WriteAllBytes(images, MemoryMarshal.AsBytes(batch.Images.contiguous().data<float>().ToArray().AsSpan()).ToArray());
+                File.WriteAllBytes(labels, MemoryMarshal.AsBytes(batch.Labels.to_type(ScalarType.Int64).contiguous().data<long>().ToArray().AsSpan()).ToArray());
+            }
+
+            var start = new ProcessStartInfo(Python) { RedirectStandardInput = true, RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+            foreach (var argument in new[] { script, threads.ToString(Invariant), images, labels, count.ToString(Invariant), batchSize.ToString(Invariant) })
+                start.ArgumentList.Add(argument);
+            var process = Process.Start(start)!;
+            string? ready = process.StandardOutput.ReadLine();
+            if (ready is null || !ready.StartsWith("ready torch ", StringComparison.Ordinal))
+            {
+                string error = process.StandardError.ReadToEnd();
+                process.WaitForExit();
+                File.Delete(images);
+                File.Delete(labels);
+                Missing = $"{Python} could not run it: {error.Trim().Split('\n').LastOrDefault()}";
+                return null;
+            }
+
+            return new PyTorch(process, new[] { images, labels }, ready.Substring("ready torch ".Length));
+        }
+
+        public Sample Run(int steps, int epoch)
+        {
+            _process.StandardInput.WriteLine($"{steps.ToString(Invariant)} {epoch.ToString(Invariant)}");
+            _process.StandardInput.Flush();
+            string[] times = (_process.StandardOutput.ReadLine() ?? throw new InvalidOperationException("the PyTorch process ended")).Split(' ');
+            double seconds = double.Parse(times[0], Invariant), cpuSeconds = double.Parse(times[1], Invariant);
+            double images = steps * (double)BatchSize;
+            return new Sample(images / seconds, images / cpuSeconds, 0, 0, seconds * 1000 / steps);
+        }
+
+        public void Dispose()
+        {
+            try
+            {
+                _process.StandardInput.WriteLine("quit");
+                _process.StandardInput.Flush();
+                if (!_process.WaitForExit(10_000))
+                    _process.Kill();
+            }
+            catch (IOException)
+            {
+            }
+
+            _process.Dispose();
+            foreach (var file in _files)
+                File.Delete(file);
+        }
     }
 
     private sealed record Contender(string Name, nn.Module<Tensor, Tensor> Module, optim.Optimizer Optimizer)

@@ -5,22 +5,45 @@
 const path = require('path');
 const vscode = require('vscode');
 const { LanguageClient, TransportKind } = require('vscode-languageclient/node');
+const { resolveServer, installHint } = require('./server');
 
 let client;
 
-/** The command that starts the server: `normlab lsp`, a normlab executable, or `dotnet normlab.dll lsp`. */
+/** The command that starts the server, found from the settings, PATH or ~/.dotnet/tools (server.js). */
 function serverCommand(configuration) {
-  const server = configuration.get('server.path', 'normlab') || 'normlab';
-  if (server.toLowerCase().endsWith('.dll')) {
-    return { command: configuration.get('server.dotnetPath', 'dotnet') || 'dotnet', args: [server, 'lsp'] };
-  }
+  return resolveServer({
+    path: configuration.get('server.path', 'normlab'),
+    dotnetPath: configuration.get('server.dotnetPath', 'dotnet'),
+  });
+}
 
-  return { command: server, args: ['lsp'] };
+const openSettings = 'Open Settings';
+const howToInstall = 'How to Install';
+
+/** Says what went wrong and what to do, with buttons for the setting and the install instructions. */
+async function explain(message) {
+  const choice = await vscode.window.showErrorMessage(message, openSettings, howToInstall);
+  if (choice === openSettings) {
+    await vscode.commands.executeCommand('workbench.action.openSettings', 'normlab.server');
+  } else if (choice === howToInstall) {
+    await vscode.env.openExternal(vscode.Uri.parse('https://github.com/normlab/normlab#install'));
+  }
+}
+
+function debounceOptions(debounceMs) {
+  return Number.isInteger(debounceMs) && debounceMs >= 0 ? { debounceMs } : {};
 }
 
 async function start(context) {
   const configuration = vscode.workspace.getConfiguration('normlab');
-  const { command, args } = serverCommand(configuration);
+  const resolved = serverCommand(configuration);
+  if (resolved.error) {
+    client = undefined;
+    await explain(resolved.error);
+    return;
+  }
+
+  const { command, args } = resolved;
   const executable = { command, args, transport: TransportKind.stdio, options: { cwd: vscode.workspace.workspaceFolders?.[0]?.uri.fsPath ?? path.dirname(context.extensionPath) } };
   client = new LanguageClient(
     'normlab',
@@ -28,14 +51,15 @@ async function start(context) {
     { run: executable, debug: executable },
     {
       documentSelector: [{ language: 'normlab' }],
-      initializationOptions: { debounceMs: configuration.get('server.debounceMs', 150) },
+      // no debounceMs unless the user set one: the server then waits for typing to pause only when checking is slow
+      initializationOptions: debounceOptions(configuration.get('server.debounceMs')),
       synchronize: { fileEvents: vscode.workspace.createFileSystemWatcher('**/*.normlab') },
     });
   try {
     await client.start();
   } catch (error) {
-    vscode.window.showErrorMessage(
-      `NormLab: could not start '${[command, ...args].join(' ')}' (${error.message}). Install the tool (dotnet tool install -g NormLab.Cli) or set normlab.server.path.`);
+    client = undefined;
+    await explain(`NormLab: '${[command, ...args].join(' ')}' did not start (${error.message}). ${installHint}`);
   }
 }
 

@@ -34,6 +34,23 @@ public static class NormLabCompiler
     /// </summary>
     public static IReadOnlyList<SyntaxToken> Tokenize(SourceText source) => Lexer.Tokenize(source, new DiagnosticBag(source));
 
+    /// <summary>
+    /// The lexer's tokens from <paramref name="start"/> on, made one at a time as they are asked for (ending with
+    /// the end-of-file token). From a position where a token of the whole text starts, they are the whole text's
+    /// tokens from there: an editor re-reads only the part of a text around an edit.
+    /// </summary>
+    public static IEnumerable<SyntaxToken> TokenizeFrom(SourceText source, int start)
+    {
+        var lexer = new Lexer(source, new DiagnosticBag(source), start);
+        SyntaxToken token;
+        do
+        {
+            token = lexer.Next();
+            yield return token;
+        }
+        while (token.Kind != TokenKind.EndOfFile);
+    }
+
     public static (CompilationUnitSyntax Syntax, IReadOnlyList<Diagnostic> Diagnostics) Parse(SourceText source)
     {
         var diagnostics = new DiagnosticBag(source);

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Text;
+using System.Threading;
 using NormLab.LanguageServer.Analysis;
 using NormLab.LanguageServer.Features;
 using NormLab.LanguageServer.Protocol;
@@ -20,8 +21,11 @@ internal sealed class TextDocument
     private readonly DocumentAnalyzer _analyzer = new();
     private DocumentAnalysis? _analysis;
 
-    public TextDocument(string uri, int version, string text)
+    private readonly CancellationToken _ending;
+
+    public TextDocument(string uri, int version, string text, CancellationToken ending = default)
     {
+        _ending = ending;
         Uri = uri;
         Version = version;
         Source = SourceText.From(text, PathOf(uri));
@@ -52,7 +56,25 @@ internal sealed class TextDocument
     }
 
     /// <summary>The analysis of the current version; the previous one's pieces and networks are reused.</summary>
-    public DocumentAnalysis Analysis => _analysis ??= _analyzer.Analyze(Source);
+    public DocumentAnalysis Analysis
+    {
+        get
+        {
+            if (_analysis is null)
+            {
+                _analysis = _analyzer.Analyze(Source, _ending);
+                LastAnalysisTime = _analysis.Elapsed;
+            }
+
+            return _analysis;
+        }
+    }
+
+    /// <summary>The JSON of the diagnostics last published for this document, reused for those that did not move.</summary>
+    public DiagnosticFeature.JsonCache PublishedJson { get; } = new();
+
+    /// <summary>How long the latest analysis took (zero before the first): whether diagnostics should wait for typing to pause.</summary>
+    public TimeSpan LastAnalysisTime { get; private set; }
 
     /// <summary>True when the current version has been analyzed.</summary>
     public bool IsAnalyzed => _analysis is not null;
@@ -101,11 +123,15 @@ internal sealed class DocumentStore
 
     public int Count => _documents.Count;
 
-    public TextDocument Open(string uri, int version, string text) => _documents[uri] = new TextDocument(uri, version, text);
+    /// <summary>Cancelled when the server ends: analyses stop between pieces and networks.</summary>
+    public CancellationToken Ending { get; set; }
+
+    public TextDocument Open(string uri, int version, string text) => _documents[uri] = new TextDocument(uri, version, text, Ending);
 
     public bool Close(string uri) => _documents.Remove(uri);
 
     public TextDocument? Find(string uri) => _documents.TryGetValue(uri, out var document) ? document : null;
 
-    public TextDocument Get(string uri) => Find(uri) ?? throw new InvalidOperationException($"The document {uri} is not open.");
+    /// <summary>An open document; for another, the protocol's invalid params (-32602): a request about a document the client did not open.</summary>
+    public TextDocument Get(string uri) => Find(uri) ?? throw new StreamJsonRpc.LocalRpcException($"The document {uri} is not open.") { ErrorCode = -32602 };
 }

@@ -23,6 +23,9 @@ public static class LspHost
         };
         rpc.AddLocalRpcTarget(server, new JsonRpcTargetOptions { DisposeOnDisconnect = false });
         server.Attach(rpc);
+
+        // the input ended (or cannot be framed): what is still queued or running has nobody to answer
+        rpc.Disconnected += (_, _) => server.StopWork();
         rpc.StartListening();
 
         var finished = await Task.WhenAny(server.Exited, rpc.Completion).ConfigureAwait(false);

@@ -127,7 +127,11 @@ internal sealed class LspMessageHandler : MessageHandlerBase
 
     protected override async ValueTask WriteCoreAsync(JsonRpcMessage content, CancellationToken cancellationToken)
     {
-        var body = new ArrayBufferWriter<byte>();
+        // one message at a time (the base class holds a lock around each write), so the buffers are reused: a
+        // publishDiagnostics of hundreds of diagnostics is over 100 KB, and fresh buffers of that size per keystroke
+        // would each be a large object, collected only by a full garbage collection
+        var body = _body;
+        body.ResetWrittenCount();
         if (content is JsonRpcError { RequestId.IsEmpty: true, Error: { } detail })
         {
             // JSON-RPC 2.0: an error about a message whose id could not be read has "id": null (the formatter leaves it out)
@@ -148,11 +152,37 @@ internal sealed class LspMessageHandler : MessageHandlerBase
 
         // header and body in one write: a connection that closes meanwhile never sees half a message
         var header = Encoding.ASCII.GetBytes("Content-Length: " + body.WrittenCount.ToString(CultureInfo.InvariantCulture) + "\r\n\r\n");
-        var message = new byte[header.Length + body.WrittenCount];
-        header.CopyTo(message, 0);
-        body.WrittenSpan.CopyTo(message.AsSpan(header.Length));
-        await _output.WriteAsync(message, cancellationToken).ConfigureAwait(false);
+        var length = header.Length + body.WrittenCount;
+        if (_frame.Length < length)
+        {
+            _frame = new byte[Math.Max(length, _frame.Length * 2)];
+        }
+
+        header.CopyTo(_frame, 0);
+        body.WrittenSpan.CopyTo(_frame.AsSpan(header.Length));
+        try
+        {
+            await _output.WriteAsync(_frame.AsMemory(0, length), cancellationToken).ConfigureAwait(false);
+        }
+        finally
+        {
+            if (_frame.Length > KeptBufferBytes)
+            {
+                _frame = Array.Empty<byte>(); // a rare huge message: its buffer is not kept
+            }
+
+            if (body.Capacity > KeptBufferBytes)
+            {
+                _body = new ArrayBufferWriter<byte>();
+            }
+        }
     }
+
+    /// <summary>The largest write buffers kept for the next message.</summary>
+    private const int KeptBufferBytes = 4 * 1024 * 1024;
+
+    private ArrayBufferWriter<byte> _body = new();
+    private byte[] _frame = Array.Empty<byte>();
 
     protected override ValueTask FlushAsync(CancellationToken cancellationToken) => new(_output.FlushAsync(cancellationToken));
 

@@ -23,10 +23,21 @@ namespace NormLab.LanguageServer;
 /// </summary>
 internal sealed class Server : IDisposable
 {
-    /// <summary>The delay between the last change and the diagnostics it causes.</summary>
-    public static readonly TimeSpan DefaultDebounce = TimeSpan.FromMilliseconds(150);
+    /// <summary>
+    /// The delay between the last change and the diagnostics it causes, when checking the document is slower than
+    /// typing (see <see cref="Debounce"/>).
+    /// </summary>
+    public static readonly TimeSpan SlowCheckDebounce = TimeSpan.FromMilliseconds(150);
+
+    /// <summary>
+    /// A check at most this long runs at once after each change: it is done before the next keystroke comes (people
+    /// type at most about one key every 50 ms), so waiting for the typing to pause would only delay the diagnostics.
+    /// </summary>
+    public static readonly TimeSpan FastCheck = TimeSpan.FromMilliseconds(25);
 
     private const int InternalError = -32603;
+    private const int InvalidParams = -32602;
+    private const int RequestCancelled = -32800;
     private const int ServerNotInitialized = -32002;
     private const int InvalidRequest = -32600;
 
@@ -42,14 +53,39 @@ internal sealed class Server : IDisposable
     internal static string Version { get; } =
         (typeof(Server).Assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion ?? "0.0.0").Split('+')[0];
 
-    public Server(TextWriter log) => _log = log;
+    private readonly CancellationTokenSource _ending = new();
+
+    public Server(TextWriter log)
+    {
+        _log = log;
+        _documents.Ending = _ending.Token;
+    }
+
+    /// <summary>
+    /// Stops the work in flight and to come (analyses end between pieces and networks): on shutdown, exit and when the
+    /// connection ends, so that the end never waits for the first check of a large document.
+    /// </summary>
+    public void StopWork()
+    {
+        try
+        {
+            _ending.Cancel();
+        }
+        catch (ObjectDisposedException)
+        {
+        }
+    }
 
     /// <summary>The exit code once <c>exit</c> arrives: 0 after <c>shutdown</c>, 1 without.</summary>
     public Task<int> Exited => _exit.Task;
 
     public bool ShutdownRequested { get; private set; }
 
-    public TimeSpan Debounce { get; set; } = DefaultDebounce;
+    /// <summary>
+    /// A fixed delay between the last change and its diagnostics (the client's <c>debounceMs</c>); null, the default,
+    /// for none while the document's last check took at most <see cref="FastCheck"/>, else <see cref="SlowCheckDebounce"/>.
+    /// </summary>
+    public TimeSpan? Debounce { get; set; }
 
     internal DocumentStore Documents => _documents;
 
@@ -92,6 +128,7 @@ internal sealed class Server : IDisposable
     [JsonRpcMethod("shutdown")]
     public object? Shutdown() => Guard<object?>("shutdown", () =>
     {
+        StopWork();
         lock (_gate)
         {
             ShutdownRequested = true;
@@ -107,7 +144,11 @@ internal sealed class Server : IDisposable
     }, requiresInitialize: false);
 
     [JsonRpcMethod("exit")]
-    public void Exit() => _exit.TrySetResult(ShutdownRequested ? 0 : 1);
+    public void Exit()
+    {
+        StopWork();
+        _exit.TrySetResult(ShutdownRequested ? 0 : 1);
+    }
 
     // ---- documents -----------------------------------------------------------------------------
 
@@ -153,6 +194,7 @@ internal sealed class Server : IDisposable
     [JsonRpcMethod("textDocument/hover", UseSingleObjectParameterDeserialization = true)]
     public Protocol.Hover? Hover(TextDocumentPositionParams request) => Guard("textDocument/hover", () =>
     {
+        Validate(request);
         lock (_gate)
         {
             if (Analyzed(request.TextDocument.Uri) is not { } analysis)
@@ -160,7 +202,7 @@ internal sealed class Server : IDisposable
                 return null;
             }
 
-            var info = HoverFeature.Hover(analysis, Positions.ToOffset(analysis.Source, request.Position));
+            var info = HoverFeature.Hover(analysis, Positions.ToOffset(analysis.Source, request.Position!));
             return info is null ? null : new Protocol.Hover
             {
                 Contents = new MarkupContent { Value = info.Markdown },
@@ -172,6 +214,7 @@ internal sealed class Server : IDisposable
     [JsonRpcMethod("textDocument/completion", UseSingleObjectParameterDeserialization = true)]
     public CompletionList Completion(TextDocumentPositionParams request) => Guard("textDocument/completion", () =>
     {
+        Validate(request);
         lock (_gate)
         {
             if (Analyzed(request.TextDocument.Uri) is not { } analysis)
@@ -179,13 +222,14 @@ internal sealed class Server : IDisposable
                 return new CompletionList();
             }
 
-            return CompletionFeature.Complete(analysis, Positions.ToOffset(analysis.Source, request.Position));
+            return CompletionFeature.Complete(analysis, Positions.ToOffset(analysis.Source, request.Position!));
         }
     });
 
     [JsonRpcMethod("textDocument/definition", UseSingleObjectParameterDeserialization = true)]
     public Location[] Definition(TextDocumentPositionParams request) => Guard("textDocument/definition", () =>
     {
+        Validate(request);
         lock (_gate)
         {
             if (Analyzed(request.TextDocument.Uri) is not { } analysis)
@@ -193,7 +237,7 @@ internal sealed class Server : IDisposable
                 return Array.Empty<Location>();
             }
 
-            var span = DefinitionFeature.Definition(analysis, Positions.ToOffset(analysis.Source, request.Position));
+            var span = DefinitionFeature.Definition(analysis, Positions.ToOffset(analysis.Source, request.Position!));
             return span is { } found
                 ? new[] { new Location { Uri = request.TextDocument.Uri, Range = Positions.ToRange(analysis.Source, found) } }
                 : Array.Empty<Location>();
@@ -203,6 +247,7 @@ internal sealed class Server : IDisposable
     [JsonRpcMethod("textDocument/documentSymbol", UseSingleObjectParameterDeserialization = true)]
     public List<DocumentSymbol> DocumentSymbols(DocumentSymbolParams request) => Guard("textDocument/documentSymbol", () =>
     {
+        Validate(request?.TextDocument, request);
         lock (_gate)
         {
             return Analyzed(request.TextDocument.Uri) is { } analysis ? SymbolFeature.Symbols(analysis) : new List<DocumentSymbol>();
@@ -212,6 +257,7 @@ internal sealed class Server : IDisposable
     [JsonRpcMethod("textDocument/formatting", UseSingleObjectParameterDeserialization = true)]
     public List<TextEdit> Formatting(DocumentFormattingParams request) => Guard("textDocument/formatting", () =>
     {
+        Validate(request?.TextDocument, request);
         SourceText source;
         lock (_gate)
         {
@@ -236,7 +282,8 @@ internal sealed class Server : IDisposable
     [JsonRpcMethod("textDocument/codeAction", UseSingleObjectParameterDeserialization = true)]
     public List<CodeAction> CodeActions(CodeActionParams request) => Guard("textDocument/codeAction", () =>
     {
-        if (request.Context.Only is { } only && !only.Any(kind => kind == "quickfix" || "quickfix".StartsWith(kind + ".", StringComparison.Ordinal)))
+        Validate(request);
+        if (request.Context!.Only is { } only && !only.Any(kind => kind == "quickfix" || "quickfix".StartsWith(kind + ".", StringComparison.Ordinal)))
         {
             return new List<CodeAction>();
         }
@@ -248,7 +295,7 @@ internal sealed class Server : IDisposable
                 return new List<CodeAction>();
             }
 
-            var fixes = CodeActionFeature.QuickFixes(analysis, Positions.ToSpan(analysis.Source, request.Range));
+            var fixes = CodeActionFeature.QuickFixes(analysis, Positions.ToSpan(analysis.Source, request.Range!));
             return fixes.Select(fix => new CodeAction
             {
                 Title = fix.Title,
@@ -272,7 +319,13 @@ internal sealed class Server : IDisposable
 
     private void SchedulePublish(string uri)
     {
-        if (Debounce <= TimeSpan.Zero)
+        TimeSpan delay;
+        lock (_gate)
+        {
+            delay = DelayBeforeCheck(Debounce, _documents.Find(uri)?.LastAnalysisTime ?? TimeSpan.Zero);
+        }
+
+        if (delay <= TimeSpan.Zero)
         {
             Publish(uri);
             return;
@@ -285,7 +338,7 @@ internal sealed class Server : IDisposable
             source = _pending[uri] = new CancellationTokenSource();
         }
 
-        _ = Task.Delay(Debounce, source.Token).ContinueWith(
+        _ = Task.Delay(delay, source.Token).ContinueWith(
             delay =>
             {
                 if (!delay.IsCanceled)
@@ -299,6 +352,10 @@ internal sealed class Server : IDisposable
             TaskContinuationOptions.None,
             TaskScheduler.Default);
     }
+
+    /// <summary>The wait before checking a changed document: the client's fixed delay, else none when its last check was fast.</summary>
+    internal static TimeSpan DelayBeforeCheck(TimeSpan? debounce, TimeSpan lastCheck) =>
+        debounce ?? (lastCheck <= FastCheck ? TimeSpan.Zero : SlowCheckDebounce);
 
     private void CancelPending(string uri)
     {
@@ -344,6 +401,14 @@ internal sealed class Server : IDisposable
 
             var fresh = !document.IsAnalyzed;
             var analysis = document.Analysis;
+            Notify("textDocument/publishDiagnostics", new PublishDiagnosticsJsonParams
+            {
+                Uri = uri,
+                Version = document.Version,
+                Diagnostics = DiagnosticFeature.ToJson(analysis, document.PublishedJson),
+            });
+
+            // logged after the diagnostics are on their way: the editor waits for those, not for this
             if (fresh)
             {
                 Log(4, string.Format(CultureInfo.InvariantCulture,
@@ -352,17 +417,51 @@ internal sealed class Server : IDisposable
                     analysis.ParsedChunks, analysis.Chunks.Count, analysis.CheckedNetworks, analysis.Networks.Count,
                     analysis.Incremental ? string.Empty : " (whole text)"));
             }
-
-            Notify("textDocument/publishDiagnostics", new PublishDiagnosticsParams
-            {
-                Uri = uri,
-                Version = document.Version,
-                Diagnostics = DiagnosticFeature.ToLsp(analysis),
-            });
         }
     }
 
     // ---- plumbing ------------------------------------------------------------------------------
+
+    /// <summary>A request's params that lack a member the protocol requires: -32602 (invalid params), naming it.</summary>
+    private static LocalRpcException Invalid(string message) => new(message) { ErrorCode = InvalidParams };
+
+    private static void Validate(TextDocumentIdentifier? document, [System.Diagnostics.CodeAnalysis.NotNull] object? request)
+    {
+        if (request is null)
+        {
+            throw Invalid("The request has no params.");
+        }
+
+        if (document is null || string.IsNullOrEmpty(document.Uri))
+        {
+            throw Invalid("The request's params have no textDocument.uri.");
+        }
+    }
+
+    private static void Validate(Position? position, string name)
+    {
+        if (position is null)
+        {
+            throw Invalid($"The request's params have no {name}.");
+        }
+    }
+
+    private static void Validate([System.Diagnostics.CodeAnalysis.NotNull] TextDocumentPositionParams? request)
+    {
+        Validate(request?.TextDocument, request);
+        Validate(request.Position, "position");
+    }
+
+    private static void Validate([System.Diagnostics.CodeAnalysis.NotNull] CodeActionParams? request)
+    {
+        Validate(request?.TextDocument, request);
+        Validate(request.Range?.Start, "range.start");
+        Validate(request.Range!.End, "range.end");
+        if (request.Context is null)
+        {
+            throw Invalid("The request's params have no context.");
+        }
+    }
 
     /// <summary>The analysis of an open document; null when it is too large to analyse (see <see cref="TextDocument.MaxAnalyzedBytes"/>).</summary>
     private DocumentAnalysis? Analyzed(string uri)
@@ -387,9 +486,18 @@ internal sealed class Server : IDisposable
         {
             return handler();
         }
+        catch (LocalRpcException e) when (e.ErrorCode == InvalidParams)
+        {
+            Log(2, $"{method}: {e.Message}");
+            throw;
+        }
         catch (LocalRpcException)
         {
             throw;
+        }
+        catch (OperationCanceledException) when (_ending.IsCancellationRequested)
+        {
+            throw new LocalRpcException("The server is ending.") { ErrorCode = RequestCancelled };
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -403,6 +511,10 @@ internal sealed class Server : IDisposable
         try
         {
             handler();
+        }
+        catch (OperationCanceledException) when (_ending.IsCancellationRequested)
+        {
+            // the server is ending: the analysis stopped on purpose
         }
         catch (Exception e) when (e is not OutOfMemoryException)
         {
@@ -465,6 +577,7 @@ internal sealed class Server : IDisposable
 
     public void Dispose()
     {
+        StopWork();
         lock (_gate)
         {
             foreach (var pending in _pending.Values)

@@ -35,6 +35,20 @@ public sealed record SampleStatistics(int Count, double Mean, double? StandardDe
 public sealed record MeanDifference(double Difference, Interval? Ci95, double? T, double? DegreesOfFreedom, double? PValue, int Count);
 
 /// <summary>
+/// A one-sided one-sample t-test of the mean of some values against <see cref="Null"/>: <see cref="PValue"/> is the
+/// probability, under a true mean of exactly <see cref="Null"/>, of a t at least as far in the direction of
+/// <see cref="Greater"/> (true: the alternative is mean &gt; null; false: mean &lt; null).
+/// </summary>
+public sealed record OneSidedTest(double Estimate, double Null, bool Greater, double? StandardError, double? T, double? DegreesOfFreedom, double? PValue, int Count);
+
+/// <summary>
+/// Two one-sided tests (TOST) of equivalence: the mean lies within ±<see cref="Margin"/>. <see cref="PLower"/> tests
+/// mean &gt; −margin, <see cref="PUpper"/> mean &lt; +margin; <see cref="PValue"/> is the larger, and the mean is shown
+/// within the margin at level α when it is below α, that is when the (1 − 2α) interval <see cref="Ci"/> lies inside it.
+/// </summary>
+public sealed record EquivalenceTest(double Estimate, double Margin, double? PLower, double? PUpper, double? PValue, Interval? Ci, int Count);
+
+/// <summary>
 /// The statistics a study needs, implemented here without dependencies: mean, sample standard deviation, Student's t
 /// distribution (CDF and quantile through the regularized incomplete beta function), t confidence intervals, Welch's
 /// t-test with the Welch–Satterthwaite degrees of freedom, and the paired t-test.
@@ -144,6 +158,132 @@ public static class Statistics
         if (se == 0)
             return Degenerate(mean, differences.Length - 1, differences.Length);
         return Test(mean, se, differences.Length - 1, confidence, differences.Length);
+    }
+
+    /// <summary>
+    /// The one-sided t-test of mean(<paramref name="values"/>) against <paramref name="nullValue"/>, with n − 1 degrees
+    /// of freedom: the alternative is mean &gt; null when <paramref name="greater"/>, else mean &lt; null. With no spread
+    /// the p-value is 0 when the mean is strictly on the alternative's side and 1 otherwise; with fewer than 2 values
+    /// there is none.
+    /// </summary>
+    public static OneSidedTest OneSided(IReadOnlyList<double> values, double nullValue, bool greater)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        double mean = Mean(values);
+        if (values.Count < 2)
+            return new OneSidedTest(mean, nullValue, greater, null, null, null, null, values.Count);
+        double se = StandardDeviation(values) / Math.Sqrt(values.Count);
+        double df = values.Count - 1;
+        if (se == 0)
+        {
+            bool beyond = greater ? mean > nullValue : mean < nullValue;
+            return new OneSidedTest(mean, nullValue, greater, 0, null, df, beyond ? 0 : 1, values.Count);
+        }
+        double t = (mean - nullValue) / se;
+        return new OneSidedTest(mean, nullValue, greater, se, t, df, UpperTail(greater ? t : -t, df), values.Count);
+    }
+
+    /// <summary>P(T ≥ <paramref name="t"/>) for Student's t with <paramref name="df"/> degrees of freedom, without cancellation in either tail.</summary>
+    public static double UpperTail(double t, double df)
+    {
+        CheckDegreesOfFreedom(df);
+        if (double.IsNaN(t))
+            return double.NaN;
+        if (double.IsPositiveInfinity(t))
+            return 0;
+        if (double.IsNegativeInfinity(t))
+            return 1;
+        double half = 0.5 * RegularizedIncompleteBeta(df / 2, 0.5, df / (df + t * t));
+        return t >= 0 ? half : 1 - half;
+    }
+
+    /// <summary>
+    /// TOST equivalence test of mean(<paramref name="values"/>) within ±<paramref name="margin"/> (&gt; 0): the two
+    /// one-sided t-tests, and the (1 − 2<paramref name="alpha"/>) t interval of the mean.
+    /// </summary>
+    public static EquivalenceTest Tost(IReadOnlyList<double> values, double margin, double alpha = 0.05)
+    {
+        ArgumentNullException.ThrowIfNull(values);
+        if (!(margin > 0))
+            throw new ArgumentOutOfRangeException(nameof(margin), margin, "an equivalence margin must be positive");
+        var lower = OneSided(values, -margin, greater: true);
+        var upper = OneSided(values, margin, greater: false);
+        if (lower.PValue is not double pl || upper.PValue is not double pu)
+            return new EquivalenceTest(lower.Estimate, margin, null, null, null, null, values.Count);
+        Interval? ci = null;
+        if (lower.StandardError is double se && lower.DegreesOfFreedom is double df)
+        {
+            double half = StudentTQuantile(1 - alpha, df) * se;
+            ci = new Interval(lower.Estimate - half, lower.Estimate + half);
+        }
+        return new EquivalenceTest(lower.Estimate, margin, pl, pu, Math.Max(pl, pu), ci, values.Count);
+    }
+
+    /// <summary>
+    /// Holm's step-down adjustment of <paramref name="pValues"/> (a family of m tests): sorted ascending, the i-th
+    /// smallest (from 1) becomes max over j ≤ i of min(1, (m − j + 1) p₍ⱼ₎); returned in the input's order. Rejecting
+    /// where the adjusted p is below α keeps the family-wise error rate at α.
+    /// </summary>
+    public static double[] Holm(IReadOnlyList<double> pValues)
+    {
+        ArgumentNullException.ThrowIfNull(pValues);
+        int m = pValues.Count;
+        int[] order = Enumerable.Range(0, m).OrderBy(i => pValues[i]).ThenBy(i => i).ToArray();
+        double[] adjusted = new double[m];
+        double running = 0;
+        for (int rank = 0; rank < m; rank++)
+        {
+            int i = order[rank];
+            running = Math.Max(running, Math.Min(1, (m - rank) * pValues[i]));
+            adjusted[i] = running;
+        }
+        return adjusted;
+    }
+
+    /// <summary>
+    /// Seeds (pairs) a one-sided paired t-test at level <paramref name="alpha"/> needs to detect a true mean difference
+    /// of <paramref name="effect"/> with probability <paramref name="power"/>, when the per-seed differences have
+    /// standard deviation <paramref name="sd"/>: the smallest n ≥ 2 with
+    /// t(1 − α, n − 1) + t(power, n − 1) ≤ effect · √n / sd (the usual t approximation to the noncentral t, within a
+    /// seed of the exact answer for these sizes). Null when more than <paramref name="max"/> would be needed or the
+    /// inputs give no answer (no spread: 2 suffice).
+    /// </summary>
+    public static int? SeedsToDetect(double sd, double effect, double alpha = 0.05, double power = 0.8, int max = 100_000) =>
+        SeedsFor(sd, effect, alpha, 1 - power, max);
+
+    /// <summary>
+    /// Seeds a TOST at level <paramref name="alpha"/> needs to show equivalence within ±<paramref name="margin"/> with
+    /// probability <paramref name="power"/> when the true difference is 0: the smallest n ≥ 2 with
+    /// t(1 − α, n − 1) + t(1 − (1 − power)/2, n − 1) ≤ margin · √n / sd.
+    /// </summary>
+    public static int? SeedsToShowEquivalence(double sd, double margin, double alpha = 0.05, double power = 0.8, int max = 100_000) =>
+        SeedsFor(sd, margin, alpha, (1 - power) / 2, max);
+
+    private static int? SeedsFor(double sd, double effect, double alpha, double beta, int max)
+    {
+        if (!(effect > 0) || !(alpha > 0 && alpha < 1) || !(beta > 0 && beta < 1) || double.IsNaN(sd) || sd < 0)
+            return null;
+        if (sd == 0)
+            return 2;
+        bool Enough(int n) => StudentTQuantile(1 - alpha, n - 1) + StudentTQuantile(1 - beta, n - 1) <= effect * Math.Sqrt(n) / sd;
+        // the left side falls and the right side grows with n: find a sufficient n by doubling, then the least by bisection
+        int low = 1, high = 2;
+        while (!Enough(high))
+        {
+            if (high >= max)
+                return null;
+            low = high;
+            high = Math.Min(max, high * 2);
+        }
+        while (high - low > 1)
+        {
+            int middle = low + (high - low) / 2;
+            if (Enough(middle))
+                high = middle;
+            else
+                low = middle;
+        }
+        return high;
     }
 
     private static MeanDifference Test(double difference, double se, double df, double confidence, int count)

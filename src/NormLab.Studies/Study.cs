@@ -167,7 +167,7 @@ public sealed class Study
     {
         string folder = Path.GetFullPath(Options.OutputFolder);
         CheckFolder(folder);
-        if (Directory.Exists(folder))
+        if (Directory.Exists(folder) && !Options.SharedFolder)
             AtomicFile.DeleteTemporaryFiles(folder, depth: 2); // runs/<row>/.normlab-*.tmp of a killed study
 
         // study.json is written once the data has loaded and fits (or when every run is already there): a start that
@@ -210,9 +210,13 @@ public sealed class Study
 
                 progress?.Report(new StudyProgress(StudyEvent.Started, cell, i + 1, cells.Count, Note: problem));
                 var reporter = progress is null ? null : new CellProgress(progress, cell, i + 1, cells.Count);
-                var result = Trainer.Train(_models[cell.Network], data, TrainingOptionsFor(Options, cell.Seed), reporter, cancellationToken);
+                // a checkpoint after every epoch: a killed study goes on from the last finished epoch of the run it was in
+                string checkpoint = CheckpointPath(path);
+                var training = TrainingOptionsFor(Options, cell.Seed) with { CheckpointPath = checkpoint, Resume = true, RestartOnUnusableCheckpoint = true };
+                var result = Trainer.Train(_models[cell.Network], data, training, reporter, cancellationToken);
                 result = result with { Network = cell.Network, Data = Definition.Data };
                 result.Save(path);
+                File.Delete(checkpoint);
                 trained++;
                 progress?.Report(new StudyProgress(StudyEvent.Finished, cell, i + 1, cells.Count, Result: result));
             }
@@ -355,6 +359,9 @@ public sealed class Study
 
     /// <summary>Writes the report of the study in <paramref name="folder"/> from its <c>study.json</c> and run files.</summary>
     public static StudyReportFiles WriteReport(string folder) => StudyReport.Write(Path.GetFullPath(folder));
+
+    /// <summary>The checkpoint of the run whose file is <paramref name="runPath"/> (<c>seed-k.json</c> → <c>seed-k.ckpt</c>), there while it trains.</summary>
+    public static string CheckpointPath(string runPath) => Path.ChangeExtension(runPath, ".ckpt");
 
     /// <summary>The options of run <paramref name="seed"/>.</summary>
     internal static TrainingOptions TrainingOptionsFor(StudyOptions options, int seed) =>

@@ -28,7 +28,8 @@ public static class StudyData
     }
 
     /// <summary>
-    /// Loads <paramref name="data"/> (<see cref="Sample"/> or a folder path), keeping at most
+    /// Loads <paramref name="data"/> (<see cref="Sample"/>, a full data set's name that <see cref="DataCatalog"/>
+    /// resolves and verifies, such as <c>mnist</c> or <c>fashion-mnist</c>, or a folder path), keeping at most
     /// <paramref name="limitTrain"/> train and <paramref name="limitTest"/> test images.
     /// </summary>
     public static DataSplit Load(string data, int? limitTrain = null, int? limitTest = null)
@@ -44,7 +45,13 @@ public static class StudyData
             return Cut(Sample, images, labels, train, images, labels, test, Normalization.Mnist, limitTrain, limitTest);
         }
 
-        DataSplit full = DataSets.FromFolder(data);
+        string? title = null;
+        if (DataCatalog.Find(data) is { } known)
+        {
+            title = known.Name;
+            data = DataCatalog.Resolve(known);
+        }
+        DataSplit full = DataSets.FromFolder(data, title: title);
         if (limitTrain is null && limitTest is null)
             return full;
         Normalization normalization;
@@ -56,7 +63,7 @@ public static class StudyData
         }
         (IdxImages trainImages, byte[] trainLabels) = IdxReader.ReadPair(Find(data, DataSets.FolderFiles[0]), Find(data, DataSets.FolderFiles[1]));
         (IdxImages testImages, byte[] testLabels) = IdxReader.ReadPair(Find(data, DataSets.FolderFiles[2]), Find(data, DataSets.FolderFiles[3]));
-        string title = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(data)));
+        title ??= Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(data)));
         return Cut(title, trainImages, trainLabels, All(trainLabels.Length), testImages, testLabels, All(testLabels.Length), normalization,
             limitTrain, limitTest, classes);
     }

@@ -49,6 +49,12 @@ public sealed record StudyOptions
     /// <summary>Run only this shard's cells (and write no report: <see cref="Study.Merge"/> does); null: the whole grid.</summary>
     public Shard? Shard { get; init; }
 
+    /// <summary>
+    /// Other processes train cells of the same study into <see cref="OutputFolder"/> at the same time (<c>normlab study
+    /// --jobs</c>): the temporary files found there are theirs, not a killed run's, and are left alone.
+    /// </summary>
+    public bool SharedFolder { get; init; }
+
     /// <summary>The network the others are compared with; null: the first.</summary>
     public string? Baseline { get; init; }
 }

@@ -29,6 +29,7 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
     public static readonly string[] StudyArguments =
     {
         "study", "nets.normlab", "--seeds", "3", "--epochs", "1", "--limit-train", "1000", "--limit-test", "200", "--threads", "1",
+        "--jobs", "1",
     };
 
     /// <summary>One uninterrupted study in <see cref="Folder"/>/straight, the reference of the other tests.</summary>
@@ -62,7 +63,7 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
         string folder = Path.Combine(straight.Folder.Path, "straight");
 
         Assert.Equal(new[] { "seed-1.json", "seed-2.json", "seed-3.json" }, Directory.GetFiles(Path.Combine(folder, "runs", "Conv")).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
-        foreach (var file in new[] { "study.json", "summary.json", "runs.csv", "report.md", "plots/test-accuracy.png", "plots/final-accuracy.svg", "plots/health-dead-relu.png" })
+        foreach (var file in new[] { "study.json", "summary.json", "runs.csv", "report.md", "plots/test-accuracy.png", "plots/final-accuracy.svg", "plots/health-dead-channels.png" })
             Assert.True(new FileInfo(Path.Combine(folder, file)).Length > 100, file);
         using var summary = JsonDocument.Parse(straight.Summary);
         Assert.Equal("nets", summary.RootElement.GetProperty("study").GetString());
@@ -118,7 +119,7 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
 
         Assert.Equal(130, process.ExitCode);
         string error = await stderr;
-        Assert.Matches(@"^normlab: error: study stopped: [1-5] of 6 runs are done and kept in interrupted; run the same command again to go on \(the run in progress was abandoned and nothing of it was written\)\n$", error);
+        Assert.Matches(@"^normlab: error: study stopped: [1-5] of 6 runs are done and kept in interrupted; run the same command again to go on \(the run in progress goes on from its last finished epoch\)\n$", error);
         var kept = Directory.GetFiles(runs, "seed-*.json", SearchOption.AllDirectories);
         Assert.InRange(kept.Length, 1, 5);
         Assert.All(kept, f => Runtime.Training.RunResult.FromJson(File.ReadAllText(f)));
@@ -126,6 +127,33 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
         Assert.False(File.Exists(Path.Combine(root, "interrupted", SummaryJson.FileName)));
         Assert.StartsWith("[1/6] Linear seed 1: test accuracy ", first, StringComparison.Ordinal);
         Assert.DoesNotContain("Wrote ", await stdout, StringComparison.Ordinal);
+    }
+
+    /// <summary>
+    /// <c>--jobs 2</c> with 2 threads: two processes side by side, one thread each, so every run is the one-thread run of
+    /// the straight study and the report is the same.
+    /// </summary>
+    [Fact]
+    public async Task Jobs_side_by_side_report_what_one_job_does()
+    {
+        string root = straight.Folder.Path;
+        string[] arguments = StudyArguments.Where((a, i) => i < StudyArguments.Length - 4).Concat(new[] { "--threads", "2", "--jobs", "2", "--out", "jobs" }).ToArray();
+        var result = await RunProcess(root, arguments);
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Equal("Study nets: 6 of 6 runs to train, 2 jobs side by side, 1 thread each → jobs", result.StdoutLines[0]);
+        Assert.Equal(3, result.StdoutLines.Count(l => l.StartsWith("[job 1] [", StringComparison.Ordinal) && l.Contains(": test accuracy ", StringComparison.Ordinal)));
+        Assert.Equal(3, result.StdoutLines.Count(l => l.StartsWith("[job 2] [", StringComparison.Ordinal) && l.Contains(": test accuracy ", StringComparison.Ordinal)));
+        Assert.DoesNotContain(result.StdoutLines, l => l.Contains("already done", StringComparison.Ordinal));
+        Assert.Equal(SummaryJson.WithoutMeasuredFields(straight.Summary), SummaryJson.WithoutMeasuredFields(File.ReadAllText(Path.Combine(root, "jobs", SummaryJson.FileName))));
+        Assert.Equal(WithoutMeasuredColumns(straight.Runs), WithoutMeasuredColumns(File.ReadAllLines(Path.Combine(root, "jobs", RunsCsv.FileName))));
+        Assert.Equal(
+            File.ReadAllText(Path.Combine(root, "straight", "study.json")).Replace("straight", "jobs", StringComparison.Ordinal),
+            File.ReadAllText(Path.Combine(root, "jobs", "study.json")).Replace("straight", "jobs", StringComparison.Ordinal));
+
+        var again = await RunProcess(root, arguments);
+        Assert.True(again.ExitCode == 0, again.Stderr);
+        Assert.Equal(6, again.StdoutLines.Count(l => l.Contains(": already done (test accuracy ", StringComparison.Ordinal)));
     }
 
     [Fact]

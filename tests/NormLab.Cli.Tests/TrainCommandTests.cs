@@ -44,7 +44,12 @@ public sealed class TrainCommandTests
         Assert.Equal("Wrote runs/Tiny-seed1/run.json and runs/Tiny-seed1/model.bin", lines[^1]);
 
         var runFolder = Path.Combine(folder.Path, "runs", "Tiny-seed1");
-        Assert.Equal(new[] { "model.bin", "run.json" }, Directory.GetFiles(runFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
+        Assert.Equal("Also in runs/Tiny-seed1: metrics.csv, tensorboard/, confusion.png, last.ckpt", lines[^2]);
+        Assert.Equal(
+            new[] { "confusion.png", "confusion.svg", "last.ckpt", "metrics.csv", "model.bin", "run.json" },
+            Directory.GetFiles(runFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
+        Assert.Single(Directory.GetFiles(Path.Combine(runFolder, "tensorboard"), "events.out.tfevents.*"));
+        Assert.Equal(2, File.ReadAllLines(Path.Combine(runFolder, "metrics.csv")).Length);
         using var json = JsonDocument.Parse(File.ReadAllText(Path.Combine(runFolder, "run.json")));
         var root = json.RootElement;
         Assert.Equal("Tiny", root.GetProperty("network").GetString());
@@ -92,7 +97,9 @@ public sealed class TrainCommandTests
         Assert.Contains(result.StdoutLines, l => l.StartsWith("Diverged in epoch 1 at step ", StringComparison.Ordinal));
         Assert.Equal("Wrote runs/Deep-seed1/run.json (no weights: the run diverged)", result.StdoutLines[^1]);
         var runFolder = Path.Combine(folder.Path, "runs", "Deep-seed1");
-        Assert.Equal(new[] { "run.json" }, Directory.GetFiles(runFolder).Select(Path.GetFileName).ToArray());
+        // no epoch finished: no checkpoint, no confusion matrix, and a metrics.csv with its header only
+        Assert.Equal(new[] { "metrics.csv", "run.json" }, Directory.GetFiles(runFolder).Select(Path.GetFileName).Order(StringComparer.Ordinal).ToArray());
+        Assert.Single(File.ReadAllLines(Path.Combine(runFolder, "metrics.csv")));
         var run = RunResult.FromJson(File.ReadAllText(Path.Combine(runFolder, "run.json")));
         Assert.NotNull(run.Diverged);
         Assert.Null(run.Weights);
@@ -137,7 +144,7 @@ public sealed class TrainCommandTests
 
         Assert.Equal(2, result.ExitCode);
         var line = Assert.Single(result.StderrLines);
-        Assert.StartsWith("normlab: error: no data folder no/such/folder (--data takes mnist-sample or a folder holding ", line, StringComparison.Ordinal);
+        Assert.StartsWith("normlab: error: no data folder no/such/folder (--data takes mnist-sample, mnist, fashion-mnist, kmnist or a folder holding ", line, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -152,13 +159,10 @@ public sealed class TrainCommandTests
         Assert.Equal(new[] { "normlab: error: network 'Colour' takes 3x32x32 input but mnist-sample has 1x28x28 images" }, result.StderrLines);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Cuda_without_cuda_is_one_line()
     {
-        if (Devices.CudaAvailable)
-        {
-            return;
-        }
+        Skip.If(Devices.CudaAvailable, "CUDA is available: the error for its absence cannot be seen here");
 
         using var folder = new TempFolder();
         folder.Write("nets.normlab", Networks);

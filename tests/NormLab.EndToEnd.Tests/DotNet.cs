@@ -17,9 +17,13 @@ internal static class DotNet
     public static string Host =>
         Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } path && File.Exists(path) ? path : "dotnet";
 
-    public static CommandResult Run(string workingDirectory, TimeSpan timeout, params string[] arguments)
+    public static CommandResult Run(string workingDirectory, TimeSpan timeout, params string[] arguments) =>
+        RunProgram(Host, workingDirectory, timeout, arguments);
+
+    /// <summary>Runs <paramref name="fileName"/> (dotnet, or a program such as an installed tool) in the same environment.</summary>
+    public static CommandResult RunProgram(string fileName, string workingDirectory, TimeSpan timeout, params string[] arguments)
     {
-        var start = new ProcessStartInfo(Host)
+        var start = new ProcessStartInfo(fileName)
         {
             WorkingDirectory = workingDirectory,
             RedirectStandardOutput = true,
@@ -48,7 +52,7 @@ internal static class DotNet
         start.Environment["DOTNET_SKIP_FIRST_TIME_EXPERIENCE"] = "1";
         start.Environment["DOTNET_CLI_UI_LANGUAGE"] = "en";
 
-        var commandLine = "dotnet " + string.Join(" ", arguments);
+        var commandLine = (fileName == Host ? "dotnet" : fileName) + " " + string.Join(" ", arguments);
         var output = new StringBuilder();
         var gate = new object();
         var outputClosed = new TaskCompletionSource();

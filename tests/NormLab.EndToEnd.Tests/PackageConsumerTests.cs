@@ -18,6 +18,7 @@ namespace NormLab.EndToEnd.Tests;
 /// beside the configured default feed, and checks the build's diagnostics and the modules' parameter
 /// counts and output shapes against the checker (NormLab.Dsl) on the same text.
 /// </summary>
+[Collection(PackingCollection.Name)]
 public sealed class PackageConsumerTests : IDisposable
 {
     private const string LibStdCxxVersion = "GLIBCXX_3.4.32";
@@ -74,14 +75,19 @@ public sealed class PackageConsumerTests : IDisposable
     private const string SmallCnnText =
         "network SmallCnn(input: 1x28x28, Width: 4, Classes: 10) { conv3x3(Width) > bn > relu > maxpool > flatten > linear(Classes) }";
 
-    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(8);
+    private static readonly TimeSpan PackTimeout = TimeSpan.FromMinutes(15);
     private static readonly TimeSpan BuildTimeout = TimeSpan.FromMinutes(8);
     private static readonly TimeSpan RunTimeout = TimeSpan.FromMinutes(3);
 
     private readonly ITestOutputHelper _output;
+    private readonly SharedBuild _build;
     private readonly string _root = Directory.CreateTempSubdirectory("normlab-e2e-").FullName;
 
-    public PackageConsumerTests(ITestOutputHelper output) => _output = output;
+    public PackageConsumerTests(ITestOutputHelper output, SharedBuild build)
+    {
+        _output = output;
+        _build = build;
+    }
 
     public void Dispose()
     {
@@ -108,7 +114,7 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.False(checkedRecord.HasErrors, string.Join("; ", checkedRecord.Diagnostics));
         var expected = checkedFile.Networks.Append(checkedRecord.Networks.Single()).ToDictionary(n => n.Name);
 
-        // Folders: packages/ (the feed), build/ (the pack's own bin and obj), consumer/, nuget-packages/.
+        // Folders: packages/ (the feed), consumer/, nuget-packages/; the pack builds into the shared artifacts folder.
         // Empty Directory.Build.* and Directory.Packages.props keep the consumer from picking up anything above.
         foreach (var name in new[] { "Directory.Build.props", "Directory.Build.targets", "Directory.Packages.props" })
         {
@@ -120,10 +126,10 @@ public sealed class PackageConsumerTests : IDisposable
         var consumer = Path.Combine(_root, "consumer");
         Directory.CreateDirectory(consumer);
 
-        // 1. pack, building into a private artifacts folder (the repository's bin/ and obj/ stay as they are)
+        // 1. pack, building into the tests' artifacts folder (the repository's bin/ and obj/ stay as they are)
         var project = Path.Combine(Metadata("RepositoryRoot"), "src", "NormLab", "NormLab.csproj");
-        var pack = DotNet.Run(_root, PackTimeout, "pack", project, "-c", "Release", "-o", feed, "-p:Version=" + version,
-            "-p:ArtifactsPath=" + Path.Combine(_root, "build") + Path.DirectorySeparatorChar, "-nodeReuse:false", "-tl:off");
+        var pack = DotNet.Run(_root, PackTimeout, "pack", project, "-c", "Release", "-o", feed, "-p:PackageVersion=" + version,
+            "-p:ArtifactsPath=" + _build.ArtifactsPath, "-nodeReuse:false", "-tl:off");
         Log("pack", pack);
         Assert.True(pack.ExitCode == 0, pack.Describe());
         var package = Path.Combine(feed, $"NormLab.{version}.nupkg");
@@ -227,8 +233,23 @@ public sealed class PackageConsumerTests : IDisposable
         Assert.True(assemblies.SequenceEqual(required.Where(r => r.EndsWith(".dll", StringComparison.Ordinal)).Order(StringComparer.Ordinal)),
             "unexpected assemblies in the package:\n" + listing);
 
-        using var nuspec = archive.GetEntry("NormLab.nuspec")!.Open();
-        var dependencies = XDocument.Load(nuspec).Descendants()
+        XDocument document;
+        using (var nuspec = archive.GetEntry("NormLab.nuspec")!.Open())
+        {
+            document = XDocument.Load(nuspec);
+        }
+
+        // what a registry shows: description, readme, licence, repository, tags
+        var metadata = document.Descendants().Single(e => e.Name.LocalName == "metadata");
+        string Value(string name) => metadata.Elements().SingleOrDefault(e => e.Name.LocalName == name)?.Value ?? "";
+        Assert.True(Value("description").Length > 40 && !Value("description").Contains("Package Description", StringComparison.Ordinal), Value("description"));
+        Assert.Equal("README.md", Value("readme"));
+        Assert.True(entries.Contains("README.md"), "no README.md in the package\n" + listing);
+        Assert.Equal("MIT", Value("license"));
+        Assert.Contains("torchsharp", Value("tags"), StringComparison.Ordinal);
+        Assert.StartsWith("https://", metadata.Elements().Single(e => e.Name.LocalName == "repository").Attribute("url")?.Value ?? "", StringComparison.Ordinal);
+
+        var dependencies = document.Descendants()
             .Where(e => e.Name.LocalName == "dependency")
             .Select(e => $"{e.Attribute("id")?.Value} {e.Attribute("version")?.Value}")
             .ToList();

@@ -197,6 +197,41 @@ public sealed class HostileInputTests
         await client.AssertStillServing(3);
     }
 
+    /// <summary>
+    /// A request whose params lack what the protocol requires, or name a document the client did not open, is the
+    /// client's mistake: invalid params (-32602) with the request's id, never an internal error (-32603).
+    /// </summary>
+    [Theory]
+    [InlineData("textDocument/hover", "null")]
+    [InlineData("textDocument/hover", "{}")]
+    [InlineData("textDocument/hover", "{\"textDocument\":null,\"position\":{\"line\":0,\"character\":0}}")]
+    [InlineData("textDocument/hover", "{\"textDocument\":{},\"position\":{\"line\":0,\"character\":0}}")]
+    [InlineData("textDocument/hover", "{\"textDocument\":{\"uri\":\"file:///open.normlab\"},\"position\":null}")]
+    [InlineData("textDocument/hover", "{\"textDocument\":{\"uri\":\"file:///not-open.normlab\"},\"position\":{\"line\":0,\"character\":0}}")]
+    [InlineData("textDocument/completion", "{\"textDocument\":{\"uri\":\"file:///open.normlab\"}}")]
+    [InlineData("textDocument/completion", "{\"textDocument\":{\"uri\":\"file:///not-open.normlab\"},\"position\":{\"line\":0,\"character\":0}}")]
+    [InlineData("textDocument/definition", "{\"position\":{\"line\":0,\"character\":0}}")]
+    [InlineData("textDocument/documentSymbol", "{}")]
+    [InlineData("textDocument/documentSymbol", "{\"textDocument\":{\"uri\":\"file:///not-open.normlab\"}}")]
+    [InlineData("textDocument/formatting", "{\"textDocument\":{\"uri\":\"file:///not-open.normlab\"},\"options\":{\"tabSize\":4,\"insertSpaces\":true}}")]
+    [InlineData("textDocument/formatting", "null")]
+    [InlineData("textDocument/codeAction", "{\"textDocument\":{\"uri\":\"file:///open.normlab\"},\"range\":null,\"context\":{\"diagnostics\":[]}}")]
+    [InlineData("textDocument/codeAction", "{\"textDocument\":{\"uri\":\"file:///open.normlab\"},\"range\":{\"start\":null,\"end\":{\"line\":0,\"character\":0}},\"context\":{\"diagnostics\":[]}}")]
+    [InlineData("textDocument/codeAction", "{\"textDocument\":{\"uri\":\"file:///open.normlab\"},\"range\":{\"start\":{\"line\":0,\"character\":0},\"end\":{\"line\":0,\"character\":0}},\"context\":null}")]
+    [InlineData("textDocument/codeAction", "{\"textDocument\":{\"uri\":\"file:///not-open.normlab\"},\"range\":{\"start\":{\"line\":0,\"character\":0},\"end\":{\"line\":0,\"character\":0}},\"context\":{\"diagnostics\":[]}}")]
+    public async Task ARequestWithMissingParamsOrAnUnopenedDocumentIsInvalidParams(string method, string @params)
+    {
+        await using var client = new RawClient();
+        await client.Initialize();
+        await client.Notify("textDocument/didOpen", "{\"textDocument\":{\"uri\":\"file:///open.normlab\",\"languageId\":\"normlab\",\"version\":1,\"text\":\"network N(input: 4) { linear(2) }\"}}");
+        await client.Request(5, method, @params);
+        var response = await client.NextResponse();
+        AssertError(response, -32602, JsonValueKind.Number);
+        Assert.Equal(5, response.GetProperty("id").GetInt32());
+        Assert.DoesNotContain("failed", client.Log.ToString(), StringComparison.Ordinal);
+        await client.AssertStillServing(6);
+    }
+
     /// <summary>A response the server never asked for (a confused client) is ignored; it used to end the connection (found by the fuzzer).</summary>
     [Theory]
     [InlineData("{\"jsonrpc\":\"2.0\",\"id\":41,\"result\":{}}")]
@@ -276,13 +311,34 @@ public sealed class HostileInputTests
         Assert.All(published.GetProperty("params").GetProperty("diagnostics").EnumerateArray(), d => Assert.Equal("NL0001", d.GetProperty("code").GetString()));
     }
 
+    /// <summary>
+    /// When the input ends while the first check of a large document runs, the server ends cleanly (the check stops
+    /// between networks: see IncrementalAnalysisTests for the analyzer's side; the fuzzer saw slow ends under load).
+    /// </summary>
+    [Fact]
+    public async Task TheEndOfTheInputStopsACheckInFlight()
+    {
+        var client = new RawClient();
+        await client.Initialize();
+        var text = new StringBuilder();
+        for (var i = 0; text.Length < 3_500_000; i++)
+        {
+            text.Append("network N").Append(i).Append("(input: 1x28x28) { conv3x3(8) > bn > relu > maxpool > flatten > linear(10) }\n");
+        }
+
+        await client.Notify("textDocument/didOpen", Open(text.ToString()));
+        await client.DisposeAsync(); // the end of the input, while the server checks the 3.5 MB document
+        Assert.Equal(1, await client.Server.WaitAsync(TimeSpan.FromSeconds(20)));
+        Assert.DoesNotContain("failed", client.Log.ToString(), StringComparison.Ordinal);
+    }
+
     [Fact]
     public async Task AtMostAThousandDiagnosticsArePublishedForADocument()
     {
         await using var client = new RawClient();
         await client.Initialize();
         var before = GC.GetTotalAllocatedBytes(precise: true);
-        await client.Notify("textDocument/didOpen", Open(string.Concat(Enumerable.Repeat("@ ", 50_000))));
+        await client.Notify("textDocument/didOpen", Open(string.Concat(Enumerable.Repeat("@x ", 50_000)))); // each '@' a diagnostic (a run of them is one)
         var diagnostics = (await client.NextNotification("textDocument/publishDiagnostics")).GetProperty("params").GetProperty("diagnostics");
         Assert.Equal(1000, diagnostics.GetArrayLength());
         Assert.Contains("more problems are not shown", diagnostics[999].GetProperty("message").GetString(), StringComparison.Ordinal);

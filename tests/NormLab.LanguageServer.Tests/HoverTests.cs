@@ -38,6 +38,21 @@ public sealed class HoverTests
     }
 
     [Fact]
+    public void ALayerInABranchShowsItsBranchNameAndShape()
+    {
+        const string text = "network Inception(input: 3x32x32, classes: 10) {\n    conv3x3(16) > bn > relu\n    > concat { conv1x1(8) > bn > relu | maxpool(kernel: 3, stride: 1, padding: 1) > conv1x1(4) }\n    > se(4) > gap > linear(classes)\n}\n";
+        var analysis = Documents.Analyze(text);
+        var hover = HoverFeature.Hover(analysis, Documents.OffsetOf(text, "conv1x1(4)", 2))!;
+        Assert.StartsWith("**concat1_b2_conv1**: `conv` (written `conv1x1`) in network `Inception`", hover.Markdown, StringComparison.Ordinal);
+        Assert.Contains("- Output shape: `4x32x32` (input `16x32x32`)", hover.Markdown, StringComparison.Ordinal);
+        Assert.Contains("- Parameters: 68", hover.Markdown, StringComparison.Ordinal);
+
+        var concat = HoverFeature.Hover(analysis, Documents.OffsetOf(text, "concat {", 2))!;
+        Assert.Contains("concat1", concat.Markdown, StringComparison.Ordinal);
+        Assert.Contains("12x32x32", concat.Markdown, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void ABlockCallShowsTheLayersItExpandsTo()
     {
         var analysis = Documents.Analyze(Ordering);
@@ -89,7 +104,7 @@ public sealed class HoverTests
         var analysis = Documents.Analyze(text);
         var conv = HoverFeature.Hover(analysis, Documents.OffsetOf(text, "conv3x3", 1))!.Markdown;
         Assert.Contains("Layer `conv` (convolution): " + NormLab.Dsl.Layers.LayerKind.Conv.Description, conv, StringComparison.Ordinal);
-        Assert.Contains("- `stride` = 1 (at least 1): The step between windows.", conv, StringComparison.Ordinal);
+        Assert.Contains("- `stride` = 1 (at least 1): The step between windows (or HxW).", conv, StringComparison.Ordinal);
         Assert.Contains("- `bias` = auto: auto drops the bias", conv, StringComparison.Ordinal);
         var dropout = HoverFeature.Hover(analysis, Documents.OffsetOf(text, "dropout", 1))!.Markdown;
         Assert.Contains("- `p` = 0.5 (0 <= x < 1): The probability of zeroing.", dropout, StringComparison.Ordinal);

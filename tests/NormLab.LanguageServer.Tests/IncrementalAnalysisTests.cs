@@ -22,6 +22,11 @@ public sealed class IncrementalAnalysisTests
         "network ", "block ", "namespace X ", "N", "B", "ConvBlock", "1x8x8", "2", "0.5", "allow NL1001", "residual { bn }", "@", "input: 1x8x8",
     };
 
+    private const int States = 150;
+
+    /// <summary>The share of analyzed states that must take the incremental path.</summary>
+    private const double MinimumIncrementalShare = 0.8;
+
     public static TheoryData<string, int> Seeds()
     {
         var data = new TheoryData<string, int>();
@@ -50,18 +55,48 @@ public sealed class IncrementalAnalysisTests
         };
         var random = new Random(seed);
         var analyzer = new DocumentAnalyzer();
-        for (var i = 0; i < 150; i++)
+        var incremental = 0;
+        var wholeChunks = 0;
+        var undone = 0;
+        var lastIncremental = (string?)null;
+        for (var i = 0; i < States; i++)
         {
-            Compare(analyzer.Analyze(SourceText.From(text)), text);
+            var analysis = analyzer.Analyze(SourceText.From(text));
+            Compare(analysis, text);
+            if (analysis.Incremental)
+            {
+                incremental++;
+                wholeChunks += analysis.ParsedChunks == analysis.Chunks.Count ? 1 : 0;
+                lastIncremental = text;
+            }
+            else if (lastIncremental is not null && random.Next(4) != 0)
+            {
+                // an edit that makes the file order-dependent (a late namespace, a block named like a network)
+                // forces a check of the whole text; like a typo, it is usually undone soon
+                text = lastIncremental;
+                undone++;
+                continue;
+            }
+
             var position = random.Next(text.Length + 1);
             text = random.Next(3) == 0 && text.Length > 0
                 ? text.Remove(Math.Min(position, text.Length - 1), Math.Min(random.Next(1, 12), text.Length - Math.Min(position, text.Length - 1)))
                 : text.Insert(position, Pieces[random.Next(Pieces.Length)]);
         }
+
+        // when the analyzer falls back to the whole text, the comparison above compares that check with itself:
+        // most states must have taken the incremental path for this test to test it
+        _output.WriteLine($"{name}, seed {seed}: {incremental} of {States} states took the incremental path ({wholeChunks} of them reparsed every piece), {undone} order-dependent edits undone");
+        Assert.True(incremental >= States * MinimumIncrementalShare,
+            $"only {incremental} of {States} states took the incremental path (at least {MinimumIncrementalShare:P0} must)");
     }
 
     private static void Compare(DocumentAnalysis analysis, string text)
     {
+        // the pieces found around the edit are the pieces of a split of the whole text
+        Assert.Equal(
+            Chunk.Split(text).Select(p => (p.Kind, p.Start, text.Substring(p.Start, p.End - p.Start))),
+            analysis.Chunks.Select(c => (c.Kind, c.Start, c.Text)));
         var whole = NormLabCompiler.Check(text);
         Assert.Equal(
             whole.Diagnostics.Select(d => $"{d.Id} {d.Severity} {d.Span} {d.LineSpan.Start} {d.Message}"),
@@ -95,7 +130,21 @@ public sealed class IncrementalAnalysisTests
         var second = analyzer.Analyze(SourceText.From(edited));
         Assert.Equal(1, second.ParsedChunks);
         Assert.Equal(1, second.CheckedNetworks);
+        // the lexer reads the edited network and the one before it, not the file
+        Assert.InRange(analyzer.ScannedChars, 1, 1_000);
         Compare(second, edited);
+
+        // a line break typed into a network moves every later line: still one network checked, the lexer reads little
+        var third = analyzer.Analyze(SourceText.From(edited.Insert(at, "\n")));
+        Assert.Equal(1, third.CheckedNetworks);
+        Assert.InRange(analyzer.ScannedChars, 1, 1_000);
+        Compare(third, edited.Insert(at, "\n"));
+
+        // an edit that opens a comment reads on to the end of the text: the pieces after it change
+        var commented = edited.Insert(at, "/*");
+        var fourth = analyzer.Analyze(SourceText.From(commented));
+        Assert.True(analyzer.ScannedChars > commented.Length - at - 10);
+        Compare(fourth, commented);
     }
 
     /// <summary>
@@ -151,11 +200,33 @@ public sealed class IncrementalAnalysisTests
     }
 
     [Fact]
+    public void ACancelledAnalysisStopsAndTheNextOneIsComplete()
+    {
+        var text = Documents.Large(200);
+        var analyzer = new DocumentAnalyzer();
+        using var cancelled = new CancellationTokenSource();
+        cancelled.Cancel();
+        Assert.Throws<OperationCanceledException>(() => analyzer.Analyze(SourceText.From(text), cancelled.Token));
+        Compare(analyzer.Analyze(SourceText.From(text)), text);
+    }
+
+    [Fact]
     public void OrderDependentFilesAreCheckedWhole()
     {
         var analyzer = new DocumentAnalyzer();
         Assert.False(analyzer.Analyze(SourceText.From("network N(input: 4) { linear(2) }\nnamespace Late\n")).Incremental);
         Assert.False(analyzer.Analyze(SourceText.From("network A(input: 4) { linear(2) }\nblock A = relu\n")).Incremental);
         Assert.True(analyzer.Analyze(SourceText.From("namespace First\nnetwork N(input: 4) { linear(2) }\n")).Incremental);
+    }
+
+    [Fact]
+    public void ABlockCommentLeftOpenAfterTheNetworksDoesNotSwallowThem()
+    {
+        // checked on its own after the blocks, a network would sit inside the last block's open comment
+        const string text = "block B = relu\nnetwork N(input: 4) { linear(2) > B }\nblock C = relu /* open\n";
+        var analyzer = new DocumentAnalyzer();
+        var analysis = analyzer.Analyze(SourceText.From(text));
+        Compare(analysis, text);
+        Assert.Equal(new[] { "N" }, analysis.Networks.Select(n => n.Model.Name));
     }
 }

@@ -13,7 +13,7 @@ internal static class StudyFixtures
     /// A run of <paramref name="network"/> with seed <paramref name="seed"/> whose test accuracy after each epoch is
     /// <paramref name="accuracies"/> (the losses follow from them), with health after the last epoch.
     /// </summary>
-    public static RunResult Run(string network, int seed, double[] accuracies, bool diverged = false, int data = 0)
+    public static RunResult Run(string network, int seed, double[] accuracies, bool diverged = false, int data = 0, int trainExamples = 8000)
     {
         var targets = TrainingOptions.DefaultAccuracyTargets;
         var epochs = accuracies.Select((a, i) => new EpochMetrics
@@ -33,7 +33,7 @@ internal static class StudyFixtures
         {
             Network = network,
             Data = data == 0 ? "mnist-sample" : "other",
-            TrainExamples = 8000,
+            TrainExamples = trainExamples,
             TestExamples = 2000,
             Seed = seed,
             Threads = 1,
@@ -57,8 +57,15 @@ internal static class StudyFixtures
                     {
                         new LayerHealth { Name = "conv1", Kind = "conv", Mean = 0.1, Std = 1.2 },
                         new LayerHealth { Name = "bn1", Kind = "bn", Mean = 0, Std = 1.0, InputMean = 0.2, InputStd = 2.5 + seed * 0.1 },
-                        new LayerHealth { Name = "relu1", Kind = "relu", Mean = 0.4, Std = 0.6, DeadFraction = 0.05 * seed },
-                        new LayerHealth { Name = "relu2", Kind = "relu", Mean = 0.4, Std = 0.6, DeadFraction = 0.1 },
+                        new LayerHealth { Name = "relu1", Kind = "relu", Mean = 0.4, Std = 0.6, DeadFraction = 0.05 * seed, DeadChannelFraction = 0.01 * seed },
+                        new LayerHealth { Name = "relu2", Kind = "relu", Mean = 0.4, Std = 0.6, DeadFraction = 0.1, DeadChannelFraction = 0 },
+                    },
+                    Gradients = new[]
+                    {
+                        new GradientNorm { Parameter = "conv1.weight", Norm = 0.01 * seed },
+                        new GradientNorm { Parameter = "bn1.weight", Norm = 0.5 },
+                        new GradientNorm { Parameter = "conv2.weight", Norm = 0.02 },
+                        new GradientNorm { Parameter = "linear.weight", Norm = 0.3 },
                     },
                 },
             },

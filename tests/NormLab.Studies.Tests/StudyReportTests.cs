@@ -48,7 +48,7 @@ public sealed class StudyReportTests : IDisposable
 
         using var json = JsonDocument.Parse(File.ReadAllText(files.Summary));
         var root = json.RootElement;
-        Assert.Equal(new[] { "study", "data", "seeds", "epochs", "networks", "comparisons" }, root.EnumerateObject().Select(p => p.Name).ToArray());
+        Assert.Equal(new[] { "study", "data", "seeds", "epochs", "networks", "comparisons", "claims" }, root.EnumerateObject().Select(p => p.Name).ToArray());
         Assert.Equal("ordering", root.GetProperty("study").GetString());
         Assert.Equal("mnist-sample", root.GetProperty("data").GetString());
         Assert.Equal(4, root.GetProperty("seeds").GetInt32());
@@ -145,7 +145,8 @@ public sealed class StudyReportTests : IDisposable
         var files = WriteStudy();
 
         var names = files.Plots.Select(Path.GetFileName).ToArray();
-        foreach (var plot in new[] { StudyPlots.Accuracy, StudyPlots.TrainLoss, StudyPlots.FinalAccuracy, StudyPlots.DeadRelu, StudyPlots.NormInput })
+        // ordering networks: small multiples instead of one crowded figure, and a forest plot per tested claim
+        foreach (var plot in new[] { StudyPlots.AccuracyGrid, StudyPlots.TrainLossGrid, StudyPlots.FinalAccuracy, StudyPlots.GradientGrid, StudyPlots.DeadChannelGrid })
         {
             Assert.Contains(plot.Name + ".png", names);
             Assert.Contains(plot.Name + ".svg", names);
@@ -177,7 +178,13 @@ public sealed class StudyReportTests : IDisposable
         Assert.Contains("## Against the baseline (ConvBnRelu2Relu)", report, StringComparison.Ordinal);
         Assert.Contains("- **ConvReluBn2Relu** vs ConvBnRelu2Relu, test accuracy: +0.50 pp (95% CI +0.50 pp to +0.50 pp, paired p = <0.0001, n = 4). ConvReluBn2Relu is better; the gap is larger than the seed-to-seed noise.", report, StringComparison.Ordinal);
         Assert.Contains("## The ordering study's claims", report, StringComparison.Ordinal);
-        Assert.Contains("![Test accuracy per epoch](plots/test-accuracy.png)", report, StringComparison.Ordinal);
+        Assert.Contains("](plots/curves-test-accuracy.png)", report, StringComparison.Ordinal);
+        Assert.Contains("](plots/forest-O2a.png)", report, StringComparison.Ordinal);
+        // the claims table comes before the per-network tables, and the header names the baseline plainly
+        Assert.True(report.IndexOf("| Claim | Setup that tested it | Data (train / test) | Epochs | Verdict | Evidence |", StringComparison.Ordinal) < report.IndexOf("## Networks", StringComparison.Ordinal));
+        Assert.Contains("Per-network comparisons are against `ConvBnRelu2Relu`.", report, StringComparison.Ordinal);
+        Assert.DoesNotContain("**.", report.Split('\n')[2], StringComparison.Ordinal);
+        Assert.Contains("| O1b. BN → ReLU → Conv and ReLU → BN → Conv both reach about 99% on MNIST. | ReLU, depth 2; 4 seeds; Adam 0.001, constant schedule, batch 64 | 8,000 / 2,000 | 3 | **not tested at this scale** |", report, StringComparison.Ordinal);
         Assert.Contains("`runs.csv` columns: `network`, `seed`,", report, StringComparison.Ordinal);
         Assert.DoesNotContain("Too few seeds", report, StringComparison.Ordinal);
     }

@@ -213,6 +213,52 @@ public sealed class StudyTests : IDisposable
     }
 
     [Fact]
+    public void A_study_stopped_mid_run_goes_on_from_the_runs_last_finished_epoch()
+    {
+        using var cancellation = new CancellationTokenSource();
+        var progress = new SyncProgress(e =>
+        {
+            // the second run, in its third epoch: epochs 1 and 2 are in its checkpoint
+            if (e.Event == StudyEvent.Training && e.Position == 2 && e.Training is { Epoch: 3, Step: 2 })
+                cancellation.Cancel();
+        });
+        Assert.ThrowsAny<OperationCanceledException>(() => Study.Create(Source, "tiny.normlab", Options("resumed", epochs: 3)).Run(progress, cancellation.Token));
+
+        string folder = Path.Combine(_root, "resumed");
+        Assert.Equal(new[] { "runs/Tiny/seed-1.json" }, RunFiles(folder));
+        string checkpoint = Path.Combine(folder, "runs", "Tiny", "seed-2.ckpt");
+        Assert.Equal(2, Runtime.Training.Checkpoint.ReadState(checkpoint).Epoch);
+
+        var resumedEpochs = new List<int>();
+        var resumed = Study.Create(Source, "tiny.normlab", Options("resumed", epochs: 3)).Run(new SyncProgress(e =>
+        {
+            if (e.Event == StudyEvent.Training && e.Training!.Phase == Runtime.Training.TrainingPhase.Resumed)
+                resumedEpochs.Add(e.Training.Epoch);
+        }));
+        var straight = Study.Create(Source, "tiny.normlab", Options("straight", epochs: 3)).Run();
+
+        Assert.Equal(new[] { 2 }, resumedEpochs);
+        Assert.False(File.Exists(checkpoint));
+        Assert.Empty(Directory.GetFiles(folder, "*.ckpt", SearchOption.AllDirectories));
+        Assert.Equal(Summary(straight.Folder), Summary(resumed.Folder));
+        var resumedRun = Runtime.Training.RunResult.FromJson(File.ReadAllText(Path.Combine(folder, "runs", "Tiny", "seed-2.json")));
+        var straightRun = Runtime.Training.RunResult.FromJson(File.ReadAllText(Path.Combine(straight.Folder, "runs", "Tiny", "seed-2.json")));
+        Assert.Equal(2, resumedRun.ResumedAfterEpoch);
+        Assert.Equal(straightRun.Epochs.Select(e => (e.TrainLoss, e.TestLoss, e.TestAccuracy)), resumedRun.Epochs.Select(e => (e.TrainLoss, e.TestLoss, e.TestAccuracy)));
+    }
+
+    [Fact]
+    public void A_checkpoint_that_does_not_belong_to_the_run_is_ignored()
+    {
+        string folder = Path.Combine(_root, "stale");
+        Directory.CreateDirectory(Path.Combine(folder, "runs", "Tiny"));
+        File.WriteAllText(Path.Combine(folder, "runs", "Tiny", "seed-1.ckpt"), "not a checkpoint");
+        var stale = Study.Create(Source, "tiny.normlab", Options("stale")).Run();
+        var straight = Study.Create(Source, "tiny.normlab", Options("straight")).Run();
+        Assert.Equal(Summary(straight.Folder), Summary(stale.Folder));
+    }
+
+    [Fact]
     public void Shards_merged_give_the_summary_of_the_whole_study()
     {
         var whole = Study.Create(Source, "tiny.normlab", Options("whole")).Run();

@@ -264,6 +264,29 @@ public static class Program
         _ => throw new ArgumentException($"no byte target '{target}'"),
     };
 
+    /// <summary>How many inputs before a failing one are saved with it.</summary>
+    internal const int HistoryLength = 8;
+
+    /// <summary>
+    /// Saves the inputs checked before a failing one, oldest first, beside it (<c>NAME.before-1.EXT</c> is the one just
+    /// before): replay them in order with --replay, then the failing one, to see whether the failure needs them.
+    /// </summary>
+    private static void SaveHistory(string failurePath, IFuzzTarget target, IEnumerable<FuzzInput> history)
+    {
+        var inputs = history.ToList();
+        var stem = Path.Combine(Path.GetDirectoryName(failurePath)!, Path.GetFileNameWithoutExtension(failurePath));
+        for (var i = 0; i < inputs.Count; i++)
+        {
+            var before = inputs.Count - i;
+            File.WriteAllBytes($"{stem}.before-{before}{target.ExtensionOf(inputs[i])}", inputs[i].Bytes);
+        }
+
+        if (inputs.Count > 0)
+        {
+            File.AppendAllText(stem + ".txt", $"\nthe {inputs.Count} inputs checked before this one (the same worker; a server serves several): {Path.GetFileName(stem)}.before-N.*, N = 1 the latest ({string.Join(", ", inputs.AsEnumerable().Reverse().Select(x => x.Kind))})\n");
+        }
+    }
+
     /// <summary>Saves a failing input of a byte target: the exact bytes (replay them with --replay) and the reason.</summary>
     internal static string SaveBytes(string folder, string target, string kind, byte[] bytes, string extension, string reason)
     {
@@ -544,6 +567,9 @@ public static class Program
             void Progress() =>
                 Console.WriteLine($"[worker {started.Elapsed.TotalSeconds,4:0}s] {target.Name}: tried {tried} ({tried / Math.Max(started.Elapsed.TotalSeconds, 0.001):0}/s; {string.Join(", ", kinds.OrderByDescending(k => k.Value).Take(8).Select(k => $"{k.Key} {k.Value}"))}), failures {failures}, slowest {slowest.TotalMilliseconds:0} ms ({slowestKind})");
 
+            // the inputs before the current one: a server serves several inputs, so one of them may have caused a failure
+            // that shows only later; they are saved beside each failing input
+            var history = new Queue<FuzzInput>();
             using (var file = new FileStream(inProgress, FileMode.Create, FileAccess.Write, FileShare.Read))
             {
                 while (DateTime.UtcNow < deadline)
@@ -578,6 +604,7 @@ public static class Program
                         if (saved[signature] <= 10)
                         {
                             var path = SaveBytes(options.Out, target.Name, input.Kind, input.Bytes, target.ExtensionOf(input), failure);
+                            SaveHistory(path, target, history);
                             Console.WriteLine($"[{started.Elapsed.TotalSeconds,4:0}s] FAILURE ({target.Name} {input.Kind}, {input.Bytes.Length} bytes): {Shorten(failure)}; saved {path}");
                         }
 
@@ -587,6 +614,12 @@ public static class Program
                     else if ((tried & 63) == 0)
                     {
                         Console.WriteLine($"##stats {tried} {failures}");
+                    }
+
+                    history.Enqueue(input);
+                    if (history.Count > HistoryLength)
+                    {
+                        history.Dequeue();
                     }
 
                     if (started.Elapsed - lastProgress >= TimeSpan.FromSeconds(10))

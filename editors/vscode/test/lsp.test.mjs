@@ -204,10 +204,10 @@ test('normlab lsp: diagnostics, hover, completion, quick fixes, formatting, shut
     assert.equal(applyEdits(messy, formatEdits),
       'network Messy(input: 1x28x28, classes: 10) {\n    conv3x3(32) > bn > relu\n    > flatten > linear(classes)\n}\n');
 
-    // a failing request is an error response, and the server goes on
+    // a request about a document that is not open is invalid params (-32602), and the server goes on
     await assert.rejects(
       connection.sendRequest(lsp.HoverRequest.type, { textDocument: { uri: 'file:///not/open.normlab' }, position: { line: 0, character: 0 } }),
-      (e) => e.code === -32603 && /not open/.test(e.message));
+      (e) => e.code === -32602 && /not open/.test(e.message));
     const again = await connection.sendRequest(lsp.HoverRequest.type, { textDocument: { uri: errorsUri }, position: { line: 4, character: 6 } });
     assert.match(again.contents.value, /conv1/);
 

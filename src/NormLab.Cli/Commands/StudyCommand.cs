@@ -51,7 +51,10 @@ internal static class StudyCommand
         int BatchSize = 64,
         string Schedule = "none",
         int? LimitTrain = null,
-        int? LimitTest = null);
+        int? LimitTest = null,
+        int? EvaluateEvery = null,
+        int? Jobs = null,
+        bool Worker = false);
 
     public static Command Create(CliContext context)
     {
@@ -73,9 +76,9 @@ internal static class StudyCommand
         var baseline = new Option<string?>("--baseline") { Description = "The network the others are compared with (default: the first).", HelpName = "NAME" };
         var data = new Option<string>("--data")
         {
-            Description = "The data: the embedded MNIST sample, or a folder holding the four IDX files of MNIST, Fashion-MNIST or KMNIST.",
+            Description = TrainCommand.DataDescription,
             DefaultValueFactory = _ => TrainCommand.SampleData,
-            HelpName = "mnist-sample|DIR",
+            HelpName = TrainCommand.DataHelpName,
         };
         var parameters = new Option<string[]>("--param")
         {
@@ -92,7 +95,16 @@ internal static class StudyCommand
         var limitTrain = new Option<int?>("--limit-train") { Description = "Use only N train images (evenly spaced).", HelpName = "N", Hidden = true };
         var limitTest = new Option<int?>("--limit-test") { Description = "Use only N test images (evenly spaced).", HelpName = "N", Hidden = true };
 
+        var jobs = new Option<int?>("--jobs", "-j")
+        {
+            Description = "Train N runs side by side, each in its own process with its share of the threads (default: the processor count); every run's numbers depend only on its seed and thread count.",
+            HelpName = "N",
+        };
+        // a process that --jobs started: other processes write into the same folder
+        var worker = new Option<bool>("--worker") { Hidden = true };
+
         file.Validators.Add(result => InputFiles.RejectUnknownOptions(result, context));
+        OptionRules.WholeNumber(jobs, 1, OptionRules.MaxThreads);
         OptionRules.OneOf(device, TrainCommand.DeviceNames);
         OptionRules.OneOf(optimizer, TrainCommand.OptimizerNames);
         OptionRules.OneOf(schedule, TrainCommand.ScheduleNames);
@@ -102,6 +114,12 @@ internal static class StudyCommand
         OptionRules.WholeNumber(threads, 1, OptionRules.MaxThreads);
         OptionRules.WholeNumber(limitTrain, 1, int.MaxValue);
         OptionRules.WholeNumber(limitTest, 1, int.MaxValue);
+        var evaluateEvery = new Option<int?>("--eval-every")
+        {
+            Description = "Also measure test accuracy every K steps, so that 'steps to a target accuracy' (convergence speed) is counted finely; slower.",
+            HelpName = "K",
+        };
+        OptionRules.WholeNumber(evaluateEvery, 1, int.MaxValue);
         OptionRules.PositiveNumber(learningRate, OptionRules.MaxLearningRate);
         OptionRules.NotEmpty(networks, "network names, comma-separated");
         OptionRules.NotEmpty(output, "a folder");
@@ -136,7 +154,7 @@ internal static class StudyCommand
         var command = new Command("study", "Train networks × seeds on the same data, write every run as it finishes, and report means, confidence intervals and comparisons against a baseline (exit code 1: the file has errors; 2: bad usage, unknown network, unreadable data or a folder holding another study; 130: stopped by Ctrl+C).")
         {
             file, networks, seeds, epochs, output, shard, name, baseline, data, parameters, device, threads, learningRate, optimizer, batchSize, schedule,
-            limitTrain, limitTest,
+            limitTrain, limitTest, evaluateEvery, jobs, worker,
         };
         command.Subcommands.Add(CreateMerge(context));
         command.SetAction(parseResult =>
@@ -159,7 +177,10 @@ internal static class StudyCommand
                 parseResult.GetValue(batchSize),
                 parseResult.GetValue(schedule) ?? "none",
                 parseResult.GetValue(limitTrain),
-                parseResult.GetValue(limitTest));
+                parseResult.GetValue(limitTest),
+                parseResult.GetValue(evaluateEvery),
+                parseResult.GetValue(jobs),
+                parseResult.GetValue(worker));
             return CommandHelpers.WithCtrlC(token => Execute(context, arguments, token));
         });
         return command;
@@ -223,18 +244,32 @@ internal static class StudyCommand
         string studyName = arguments.Name ?? Path.GetFileNameWithoutExtension(file.FullPath);
 
         string dataFolder = arguments.Data;
-        if (arguments.Data != TrainCommand.SampleData)
+        bool named = arguments.Data == TrainCommand.SampleData || DataCatalog.Find(arguments.Data) is not null;
+        if (DataCatalog.Find(arguments.Data) is { } known)
+        {
+            // resolved (and verified) now, so that a missing data set is one line before any work
+            try
+            {
+                DataCatalog.Resolve(known);
+            }
+            catch (DataSetException e)
+            {
+                context.ReportError(e.Message);
+                return ExitCodes.UsageError;
+            }
+        }
+        else if (arguments.Data != TrainCommand.SampleData)
         {
             dataFolder = Path.GetFullPath(arguments.Data, context.CurrentDirectory);
             if (!Directory.Exists(dataFolder))
             {
                 context.ReportError(File.Exists(dataFolder)
                     ? $"--data expects {TrainCommand.SampleData} or a folder, and {arguments.Data} is a file"
-                    : $"no data folder {arguments.Data} (--data takes {TrainCommand.SampleData} or a folder holding {string.Join(", ", DataSets.FolderFiles)})");
+                    : $"no data folder {arguments.Data} (--data takes {TrainCommand.SampleData}, mnist, fashion-mnist, kmnist or a folder holding {string.Join(", ", DataSets.FolderFiles)})");
                 return ExitCodes.UsageError;
             }
         }
-        var dataName = StudyData.Name(arguments.Data == TrainCommand.SampleData ? TrainCommand.SampleData : InputFiles.ToForwardSlashes(arguments.Data),
+        var dataName = StudyData.Name(named ? arguments.Data : InputFiles.ToForwardSlashes(arguments.Data),
             arguments.LimitTrain, arguments.LimitTest);
 
         var options = new StudyOptions
@@ -252,6 +287,7 @@ internal static class StudyCommand
                 Schedule = arguments.Schedule switch { "step" => LearningRateSchedule.Step, "cosine" => LearningRateSchedule.Cosine, _ => LearningRateSchedule.None },
                 Device = arguments.Device switch { "cpu" => DeviceChoice.Cpu, "cuda" => DeviceChoice.Cuda, _ => DeviceChoice.Auto },
                 Threads = arguments.Threads,
+                EvaluateEvery = arguments.EvaluateEvery,
             },
             DataName = dataName,
             LoadData = () => StudyData.Load(dataFolder, arguments.LimitTrain, arguments.LimitTest),
@@ -266,7 +302,18 @@ internal static class StudyCommand
             return ExitCodes.UsageError;
         }
 
-        var exitCode = Run(context, options with { OutputFolder = folder.FullPath }, text, file.DisplayPath, shard, folder.DisplayPath, cancellationToken);
+        int jobCount = arguments.Jobs ?? (shard is null && !arguments.Worker ? Environment.ProcessorCount : 1);
+        if (jobCount > 1 && shard is not null)
+        {
+            context.ReportError("--jobs runs the shards of the study side by side itself: drop --shard, or give each shard --jobs 1");
+            folder.RemoveIfCreatedAndEmpty();
+            return ExitCodes.UsageError;
+        }
+
+        options = options with { OutputFolder = folder.FullPath, SharedFolder = arguments.Worker };
+        var exitCode = jobCount > 1
+            ? RunJobs(context, arguments, options, text, file.DisplayPath, folder.DisplayPath, jobCount, cancellationToken)
+            : Run(context, options, text, file.DisplayPath, shard, folder.DisplayPath, cancellationToken);
         if (exitCode != ExitCodes.Success)
         {
             folder.RemoveIfCreatedAndEmpty();
@@ -275,9 +322,10 @@ internal static class StudyCommand
         return exitCode;
     }
 
-    private static int Run(CliContext context, StudyOptions options, string text, string displayPath, Shard? shard, string displayOut, CancellationToken cancellationToken)
+    private static int Run(CliContext context, StudyOptions options, string text, string displayPath, Shard? shard, string displayOut, CancellationToken cancellationToken,
+        bool quietSkips = false)
     {
-        var reporter = new ProgressReporter(context.Output, CommandHelpers.IsTerminal(context));
+        var reporter = new ProgressReporter(context.Output, CommandHelpers.IsTerminal(context), quietSkips);
         try
         {
             var study = Study.Create(text, displayPath, options);
@@ -300,7 +348,7 @@ internal static class StudyCommand
             catch (OperationCanceledException)
             {
                 reporter.Clear();
-                context.ReportError($"study stopped: {reporter.Trained + reporter.Skipped} of {study.OwnCells.Count} runs are done and kept in {displayOut}; run the same command again to go on (the run in progress was abandoned and nothing of it was written)");
+                context.ReportError($"study stopped: {reporter.Trained + reporter.Skipped} of {study.OwnCells.Count} runs are done and kept in {displayOut}; run the same command again to go on (the run in progress goes on from its last finished epoch)");
                 return Cancelled;
             }
 
@@ -336,6 +384,215 @@ internal static class StudyCommand
             context.ReportError($"cannot write to {displayOut} or read the data: {e.Message}");
             return ExitCodes.UsageError;
         }
+    }
+
+    /// <summary>
+    /// <c>--jobs N</c>: checks the study, then starts N processes of this same command, process i with <c>--shard i/N</c>
+    /// and the threads divided between them, into the same folder; prints their lines as they come; and when all are done
+    /// writes the report as a plain run would (every run is there by then). Ctrl+C stops them all: what they finished is
+    /// kept, and each run they were in goes on from its last finished epoch next time.
+    /// </summary>
+    private static int RunJobs(CliContext context, Arguments arguments, StudyOptions options, string text, string displayPath, string displayOut, int jobs,
+        CancellationToken cancellationToken)
+    {
+        int cells, left;
+        try
+        {
+            var study = Study.Create(text, displayPath, options);
+            cells = study.Cells.Count;
+            left = study.Cells.Count(c => Study.TryReadRun(Path.Combine(options.OutputFolder, c.RelativePath), c, study.Definition, out _) is null);
+        }
+        catch (ArchitectureException e)
+        {
+            context.Error.WriteLine(TerminalText.Escape(e.Message));
+            return ExitCodes.ErrorsFound;
+        }
+        catch (Exception e) when (e is StudyException or ArgumentException)
+        {
+            context.ReportError(e.Message);
+            return ExitCodes.UsageError;
+        }
+
+        jobs = Math.Min(jobs, Math.Max(1, left));
+        if (jobs <= 1)
+        {
+            return Run(context, options, text, displayPath, null, displayOut, cancellationToken);
+        }
+
+        // data that cannot load or does not fit is one error here, not one per job
+        try
+        {
+            using var data = options.LoadData();
+            foreach (var name in options.Networks ?? Array.Empty<string>())
+                Trainer.CheckFits(NetworkBuilder.Check(text, displayPath, name), data.Train);
+        }
+        catch (Exception e) when (e is TrainingException or DataSetException or ArgumentException)
+        {
+            context.ReportError(e.Message);
+            return ExitCodes.UsageError;
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException)
+        {
+            context.ReportError($"cannot read the data: {e.Message}");
+            return ExitCodes.UsageError;
+        }
+
+        int threads = Math.Max(1, (arguments.Threads ?? Environment.ProcessorCount) / jobs);
+        context.Output.WriteLine(string.Format(
+            Invariant, "Study {0}: {1} of {2} runs to train, {3} jobs side by side, {4} thread{5} each → {6}",
+            options.Name, left, cells, jobs, threads, Plural(threads), displayOut));
+        context.Output.Flush();
+
+        // nothing else writes into the folder yet: what a killed study left can go
+        if (Directory.Exists(options.OutputFolder))
+            AtomicFile.DeleteTemporaryFiles(options.OutputFolder, depth: 2);
+
+        var processes = new List<Process>();
+        var errors = new string[jobs];
+        var exitCodes = new int[jobs];
+        var outputLock = new object();
+        try
+        {
+            for (int i = 0; i < jobs; i++)
+            {
+                var start = WorkerStart(context, arguments, i, jobs, threads);
+                var process = Process.Start(start) ?? throw new IOException("the job's process did not start");
+                processes.Add(process);
+                int job = i;
+                process.OutputDataReceived += (_, e) =>
+                {
+                    if (e.Data is null)
+                        return;
+                    lock (outputLock)
+                    {
+                        context.Output.WriteLine(TerminalText.Escape(string.Format(Invariant, "[job {0}] {1}", job + 1, e.Data)));
+                        context.Output.Flush();
+                    }
+                };
+                process.ErrorDataReceived += (_, e) =>
+                {
+                    if (e.Data is not null)
+                        errors[job] = e.Data;
+                };
+                process.BeginOutputReadLine();
+                process.BeginErrorReadLine();
+            }
+
+            foreach (var process in processes)
+            {
+                process.WaitForExitAsync(cancellationToken).GetAwaiter().GetResult();
+                process.WaitForExit(); // the last lines of its output
+            }
+
+            for (int i = 0; i < jobs; i++)
+                exitCodes[i] = processes[i].ExitCode;
+        }
+        catch (OperationCanceledException)
+        {
+            StopAll(processes);
+            context.ReportError($"study stopped: the finished runs are kept in {displayOut}; run the same command again to go on (each run in progress goes on from its last finished epoch)");
+            return Cancelled;
+        }
+        catch (Exception e) when (e is IOException or System.ComponentModel.Win32Exception)
+        {
+            StopAll(processes);
+            context.ReportError($"cannot start the study's jobs: {e.Message}; run it with --jobs 1");
+            return ExitCodes.UsageError;
+        }
+        finally
+        {
+            foreach (var process in processes)
+                process.Dispose();
+        }
+
+        for (int i = 0; i < jobs; i++)
+        {
+            if (exitCodes[i] != ExitCodes.Success)
+            {
+                var message = errors[i] ?? string.Format(Invariant, "exit code {0}", exitCodes[i]);
+                context.Error.WriteLine(TerminalText.Escape(string.Format(Invariant, "[job {0}] {1}", i + 1, message)));
+                context.ReportError(string.Format(Invariant, "job {0} of {1} failed; the finished runs are kept in {2}", i + 1, jobs, displayOut));
+                return exitCodes[i] is ExitCodes.ErrorsFound or ExitCodes.UsageError or Cancelled ? exitCodes[i] : ExitCodes.UsageError;
+            }
+        }
+
+        // every run is there: this writes study.json and the report
+        return Run(context, options, text, displayPath, null, displayOut, cancellationToken, quietSkips: true);
+    }
+
+    private static void StopAll(List<Process> processes)
+    {
+        foreach (var process in processes)
+        {
+            try
+            {
+                if (!process.HasExited)
+                    process.Kill(entireProcessTree: true);
+                process.WaitForExit(10_000);
+            }
+            catch (Exception e) when (e is InvalidOperationException or System.ComponentModel.Win32Exception)
+            {
+            }
+        }
+    }
+
+    /// <summary>This same command as job <paramref name="job"/> of <paramref name="jobs"/>: the same arguments, plus its shard and threads.</summary>
+    private static ProcessStartInfo WorkerStart(CliContext context, Arguments arguments, int job, int jobs, int threads)
+    {
+        string entry = typeof(StudyCommand).Assembly.Location;
+        string? self = Environment.ProcessPath;
+        ProcessStartInfo start;
+        if (self is not null && Path.GetFileNameWithoutExtension(self).Equals("normlab", StringComparison.OrdinalIgnoreCase))
+        {
+            start = new ProcessStartInfo(self);
+        }
+        else
+        {
+            string host = Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } fromSdk ? fromSdk
+                : self is not null && Path.GetFileNameWithoutExtension(self).Equals("dotnet", StringComparison.OrdinalIgnoreCase) ? self
+                : "dotnet";
+            start = new ProcessStartInfo(host);
+            start.ArgumentList.Add(entry);
+        }
+
+        start.WorkingDirectory = context.CurrentDirectory;
+        start.RedirectStandardOutput = true;
+        start.RedirectStandardError = true;
+        start.UseShellExecute = false;
+        var list = start.ArgumentList;
+        void Add(string option, string? value)
+        {
+            if (value is not null)
+            {
+                list.Add(option);
+                list.Add(value);
+            }
+        }
+
+        list.Add("study");
+        list.Add(arguments.File);
+        Add("--networks", arguments.Networks);
+        Add("--seeds", arguments.Seeds.ToString(Invariant));
+        Add("--epochs", arguments.Epochs.ToString(Invariant));
+        Add("--out", arguments.Out);
+        Add("--name", arguments.Name);
+        Add("--baseline", arguments.Baseline);
+        Add("--data", arguments.Data);
+        foreach (var parameter in arguments.Parameters ?? Array.Empty<string>())
+            Add("--param", parameter);
+        Add("--device", arguments.Device);
+        Add("--lr", arguments.LearningRate?.ToString("R", Invariant));
+        Add("--optimizer", arguments.Optimizer);
+        Add("--batch-size", arguments.BatchSize.ToString(Invariant));
+        Add("--schedule", arguments.Schedule);
+        Add("--limit-train", arguments.LimitTrain?.ToString(Invariant));
+        Add("--limit-test", arguments.LimitTest?.ToString(Invariant));
+        Add("--eval-every", arguments.EvaluateEvery?.ToString(Invariant));
+        Add("--threads", threads.ToString(Invariant));
+        Add("--shard", string.Format(Invariant, "{0}/{1}", job, jobs));
+        Add("--jobs", "1");
+        list.Add("--worker");
+        return start;
     }
 
     public static int Merge(CliContext context, IReadOnlyList<string> folders, string? output)
@@ -423,6 +680,16 @@ internal static class StudyCommand
         }
         foreach (var comparison in analysis.Comparisons.Where(c => c.Metric == StudyMetric.TestAccuracy))
             context.Output.WriteLine(MarkdownReport.VerdictLine(comparison).Replace("**", string.Empty, StringComparison.Ordinal));
+        foreach (var set in NormLab.Studies.Claims.ClaimSets.Default)
+        {
+            var claims = set.Evaluate(analysis);
+            if (claims.All(c => c.Verdict == NormLab.Studies.Claims.ClaimVerdict.NotTested))
+                continue;
+            context.Output.WriteLine();
+            context.Output.WriteLine($"{set.Title} (tests declared before the runs, Holm within each claim; details in {MarkdownReport.FileName}):");
+            foreach (var claim in claims)
+                context.Output.WriteLine(TerminalText.Escape($"{claim.Id}: {MarkdownReport.ClaimWord(claim)}: {claim.Summary}"));
+        }
         context.Output.WriteLine();
         if (report.MissingRuns > 0)
             context.Output.WriteLine($"Incomplete: {report.MissingRuns} runs are missing from the report.");
@@ -481,7 +748,7 @@ internal static class StudyCommand
     /// One line per finished or skipped run; on a terminal, also a line for the running one (epoch, bar, loss),
     /// redrawn in place at most ten times a second.
     /// </summary>
-    private sealed class ProgressReporter(TextWriter output, bool interactive) : IProgress<StudyProgress>
+    private sealed class ProgressReporter(TextWriter output, bool interactive, bool quietSkips = false) : IProgress<StudyProgress>
     {
         private const int BarWidth = 20;
         private readonly Stopwatch _sinceDraw = Stopwatch.StartNew();
@@ -499,6 +766,8 @@ internal static class StudyCommand
             {
                 case StudyEvent.Skipped:
                     Skipped++;
+                    if (quietSkips)
+                        break;
                     Line(value.Result?.TestAccuracy is null ? $"{prefix}: already done" : $"{prefix}: already done ({Accuracy(value.Result)})");
                     break;
                 case StudyEvent.Started:
@@ -513,12 +782,19 @@ internal static class StudyCommand
                         ? string.Format(Invariant, "{0}: diverged in epoch {1} ({2}), {3:0.0} s", prefix, diverged.Epoch, diverged.Reason, _run.Elapsed.TotalSeconds)
                         : string.Format(Invariant, "{0}: {1}, {2:0.0} s", prefix, Accuracy(result), _run.Elapsed.TotalSeconds));
                     break;
+                case StudyEvent.Training when value.Training is { Phase: TrainingPhase.Resumed } resumed:
+                    Line(string.Format(Invariant, "{0}: resumed after epoch {1}/{2} from its checkpoint", prefix, resumed.Epoch, resumed.Epochs));
+                    break;
                 case StudyEvent.Training when interactive && value.Training is { Phase: TrainingPhase.Step } t:
                     if (_sinceDraw.ElapsedMilliseconds < 100 && _drawn > 0)
                         return;
-                    var filled = (int)((long)t.Step * BarWidth / Math.Max(1, t.StepsPerEpoch));
-                    var line = string.Format(Invariant, "{0}: epoch {1}/{2} [{3}{4}] loss {5:0.0000}  accuracy {6:0.00}%",
-                        prefix, t.Epoch, t.Epochs, new string('#', filled), new string('.', BarWidth - filled), t.TrainLoss, t.TrainAccuracy * 100);
+                    var line = ProgressLine.Fit(
+                        ProgressLine.TerminalWidth(),
+                        TerminalText.Escape(prefix) + ":",
+                        (double)t.Step / Math.Max(1, t.StepsPerEpoch),
+                        string.Format(Invariant, "epoch {0}/{1}", t.Epoch, t.Epochs),
+                        new[] { string.Format(Invariant, "loss {0:0.0000}", t.TrainLoss), string.Format(Invariant, "accuracy {0:0.00}%", t.TrainAccuracy * 100) },
+                        maxBar: BarWidth);
                     output.Write("\r" + line.PadRight(_drawn));
                     output.Flush();
                     _drawn = line.Length;

@@ -13,15 +13,19 @@ using NormLab.Dsl.Model;
 using NormLab.Runtime.Building;
 using NormLab.Runtime.Data;
 using NormLab.Runtime.Training;
+using NormLab.Studies.Reports;
 
 namespace NormLab.Cli.Commands;
 
 /// <summary>
 /// <c>normlab train FILE --network NAME [--data mnist-sample|DIR] [--epochs N] [--seed S] [--device auto|cpu|cuda]
 /// [--out DIR] [--lr X] [--optimizer adam|sgd] [--batch-size N] [--schedule none|step|cosine] [--eval-every K]
-/// [--threads N]</c>: builds the network with the run-time builder, trains it, prints one line per epoch and a final
-/// table, and writes <c>run.json</c> and <c>model.bin</c> into the output folder. Nothing is written before the run
-/// ends, so Ctrl+C leaves no partial files; the two files are committed as a set (<see cref="RunFiles"/>), and the
+/// [--threads N] [--validation F|N] [--patience N] [--min-delta X] [--monitor val-loss|val-accuracy] [--resume]</c>:
+/// builds the network with the run-time builder, trains it, prints one line per epoch and a final table, and writes
+/// <c>run.json</c> and <c>model.bin</c> into the output folder, committed as a set at the end (<see cref="RunFiles"/>),
+/// so Ctrl+C or a kill never leaves a <c>run.json</c> beside weights that are not its own. During the run it writes a
+/// checkpoint after every epoch (<c>last.ckpt</c>, atomically; <c>--resume</c> goes on from it), <c>metrics.csv</c>
+/// and TensorBoard event files, and at the end the confusion matrix plot; with a validation set, <c>best.bin</c>. The
 /// temporary files of a killed run are deleted when the next one starts in the folder.
 /// </summary>
 internal static class TrainCommand
@@ -29,9 +33,26 @@ internal static class TrainCommand
     /// <summary>The embedded MNIST sample's name for <c>--data</c>.</summary>
     public const string SampleData = "mnist-sample";
 
+    /// <summary>What <c>--data</c> takes, for the help of train and study.</summary>
+    internal const string DataDescription =
+        "The data: the embedded MNIST sample (8,000 train / 2,000 test images); mnist, fashion-mnist or kmnist, the full data set " +
+        "(60,000 / 10,000), looked for in $NORMLAB_DATA/NAME, ~/.local/share/normlab/data/NAME and, for Fashion-MNIST, " +
+        "/usr/share/datasets/fashion-mnist, and MD5-verified; or a folder holding the four IDX files of MNIST, Fashion-MNIST or KMNIST " +
+        "(write ./mnist for a folder named like a data set), CIFAR-10's binary files, or images in train/<class>/ and test/<class>/ (PNG or JPEG).";
+
+    internal const string DataHelpName = "mnist-sample|mnist|fashion-mnist|kmnist|DIR";
+
     public const string RunFileName = "run.json";
 
     public const string WeightsFileName = "model.bin";
+
+    /// <summary>The checkpoint written after every epoch, which <c>--resume</c> goes on from.</summary>
+    public const string CheckpointFileName = "last.ckpt";
+
+    /// <summary>The weights of the best epoch by the monitored validation figure (with <c>--validation</c>).</summary>
+    public const string BestWeightsFileName = "best.bin";
+
+    public static readonly string[] MonitorNames = { "val-loss", "val-accuracy" };
 
     /// <summary>The exit code of a run stopped by Ctrl+C (128 + SIGINT, as shells report it).</summary>
     public const int Cancelled = 130;
@@ -58,7 +79,12 @@ internal static class TrainCommand
         int BatchSize = 64,
         string Schedule = "none",
         int? EvaluateEvery = null,
-        int? Threads = null);
+        int? Threads = null,
+        double? Validation = null,
+        bool Resume = false,
+        int? Patience = null,
+        double MinDelta = 0,
+        string Monitor = "val-loss");
 
     public static Command Create(CliContext context)
     {
@@ -74,9 +100,9 @@ internal static class TrainCommand
         };
         var data = new Option<string>("--data")
         {
-            Description = "The data: the embedded MNIST sample (8,000 train / 2,000 test images), or a folder holding the four IDX files of MNIST, Fashion-MNIST or KMNIST.",
+            Description = DataDescription,
             DefaultValueFactory = _ => SampleData,
-            HelpName = "mnist-sample|DIR",
+            HelpName = DataHelpName,
         };
         var epochs = new Option<int>("--epochs")
         {
@@ -135,8 +161,39 @@ internal static class TrainCommand
             HelpName = "N",
         };
 
+        var validation = new Option<double?>("--validation")
+        {
+            Description = "Carve a validation set from the training data: a fraction (0.1) or a number of images (5000); stratified by class, the same for every seed. Early stopping and keeping the best weights look at it, never at the test set.",
+            HelpName = "F|N",
+        };
+
+        var resume = new Option<bool>("--resume")
+        {
+            Description = $"Go on from the checkpoint ({CheckpointFileName}) that a stopped or killed run with the same settings left in the output folder; without one, start from epoch 1. The run ends with the numbers and weights of a run never stopped.",
+        };
+        var patience = new Option<int?>("--patience")
+        {
+            Description = "Early stopping: end the run when the monitored validation figure has not improved for N epochs (needs --validation).",
+            HelpName = "N",
+        };
+        var minDelta = new Option<double?>("--min-delta")
+        {
+            Description = "Early stopping: the smallest change of the monitored figure that counts as an improvement (default 0).",
+            HelpName = "X",
+        };
+        var monitor = new Option<string>("--monitor")
+        {
+            Description = $"The validation figure that early stopping and {BestWeightsFileName} follow.",
+            DefaultValueFactory = _ => "val-loss",
+            HelpName = "val-loss|val-accuracy",
+        };
+
         file.Validators.Add(result => InputFiles.RejectUnknownOptions(result, context));
         OptionRules.OneOf(device, DeviceNames);
+        OptionRules.OneOf(monitor, MonitorNames);
+        OptionRules.PositiveNumber(validation, int.MaxValue);
+        OptionRules.WholeNumber(patience, 1, OptionRules.MaxEpochs);
+        OptionRules.PositiveNumber(minDelta, 1e6);
         OptionRules.OneOf(optimizer, OptimizerNames);
         OptionRules.OneOf(schedule, ScheduleNames);
         OptionRules.WholeNumber(epochs, 1, OptionRules.MaxEpochs, 5);
@@ -164,6 +221,11 @@ internal static class TrainCommand
             schedule,
             evaluateEvery,
             threads,
+            validation,
+            resume,
+            patience,
+            minDelta,
+            monitor,
         };
         command.SetAction(parseResult =>
         {
@@ -180,7 +242,12 @@ internal static class TrainCommand
                 parseResult.GetValue(batchSize),
                 parseResult.GetValue(schedule) ?? "none",
                 parseResult.GetValue(evaluateEvery),
-                parseResult.GetValue(threads));
+                parseResult.GetValue(threads),
+                parseResult.GetValue(validation),
+                parseResult.GetValue(resume),
+                parseResult.GetValue(patience),
+                parseResult.GetValue(minDelta) ?? 0,
+                parseResult.GetValue(monitor) ?? "val-loss");
             return CommandHelpers.WithCtrlC(token => Execute(context, arguments, token));
         });
         return command;
@@ -245,7 +312,17 @@ internal static class TrainCommand
             },
             EvaluateEvery = arguments.EvaluateEvery,
             Threads = arguments.Threads,
+            Patience = arguments.Patience,
+            MinDelta = arguments.MinDelta,
+            Monitor = arguments.Monitor == "val-accuracy" ? MonitorMetric.ValidationAccuracy : MonitorMetric.ValidationLoss,
+            Resume = arguments.Resume,
         };
+
+        if ((arguments.Patience is not null || arguments.MinDelta != 0) && arguments.Validation is null)
+        {
+            context.ReportError("--patience and --min-delta watch a validation set: add --validation (a fraction such as 0.1, or a number of images); the test set is never used to choose");
+            return ExitCodes.UsageError;
+        }
 
         // before any work: a folder that cannot be written to is refused now, not after the training
         var folder = OutputFolder.Prepare(arguments.Out, Path.Combine("runs", $"{network.Name}-seed{arguments.Seed.ToString(Invariant)}"), "--out", context);
@@ -269,8 +346,13 @@ internal static class TrainCommand
         {
             // before loading any data: a missing CUDA is the quickest thing to report
             var device = Devices.Resolve(options.Device);
-            using var data = LoadData(arguments.Data, context);
+            using var data = LoadData(arguments.Data, context, network);
             if (data is null)
+            {
+                return ExitCodes.UsageError;
+            }
+
+            if (arguments.Validation is double validationSize && !CarveValidation(context, data, validationSize))
             {
                 return ExitCodes.UsageError;
             }
@@ -279,9 +361,10 @@ internal static class TrainCommand
             var dataName = arguments.Data == SampleData ? SampleData : InputFiles.ToForwardSlashes(arguments.Data);
             context.Output.WriteLine(TerminalText.Escape(string.Format(
                 Invariant,
-                "Training {0} on {1} ({2:N0} train / {3:N0} test images): seed {4}, {5}, {6} lr {7}, batch size {8}, {9} epoch{10}",
+                "Training {0} on {1} ({2:N0} train{11} / {3:N0} test images): seed {4}, {5}, {6} lr {7}, batch size {8}, {9} epoch{10}",
                 network.Name, dataName, data.Train.Count, data.Test.Count, options.Seed, Devices.Name(device),
-                arguments.Optimizer, options.InitialLearningRate, options.BatchSize, options.Epochs, options.Epochs == 1 ? string.Empty : "s")));
+                arguments.Optimizer, options.InitialLearningRate, options.BatchSize, options.Epochs, options.Epochs == 1 ? string.Empty : "s",
+                data.Validation is { } validationSet ? string.Format(Invariant, " / {0:N0} validation", validationSet.Count) : string.Empty)));
             context.Output.Flush();
 
             // the weights go to a temporary file; RunFiles.Commit then replaces run.json and model.bin as a set (a
@@ -293,13 +376,32 @@ internal static class TrainCommand
             {
                 // what a train killed in this folder left: temporary files of the weights or of run.json
                 AtomicFile.DeleteTemporaryFiles(outFolder);
-                result = Trainer.Train(network, data, options with { WeightsPath = weightsTemporary }, reporter, cancellationToken);
-                result = RunFiles.Commit(outFolder, result with { Data = dataName }, result.Weights is null ? null : weightsTemporary, RunFileName, WeightsFileName);
+                string checkpoint = Path.Combine(outFolder, CheckpointFileName);
+                if (options.Resume && !File.Exists(checkpoint))
+                {
+                    context.Output.WriteLine($"No checkpoint in {TerminalText.Escape(displayOut)}: starting from epoch 1");
+                }
+
+                result = Trainer.Train(network, data, options with
+                {
+                    WeightsPath = weightsTemporary,
+                    CheckpointPath = checkpoint,
+                    LogFolder = outFolder,
+                    BestWeightsPath = data.Validation is null ? null : Path.Combine(outFolder, BestWeightsFileName),
+                }, reporter, cancellationToken);
+                result = result with { Data = dataName, Best = result.Best is { } best ? best with { Weights = best.Weights is null ? null : BestWeightsFileName } : null };
+                result = RunFiles.Commit(outFolder, result, result.Weights is null ? null : weightsTemporary, RunFileName, WeightsFileName);
+                if (result.ConfusionMatrix is { } confusion)
+                {
+                    ConfusionPlot.Write(confusion, string.Format(Invariant, "{0} on {1}: test set after epoch {2}", network.Name, dataName, result.Epochs.Count), outFolder);
+                }
             }
             catch (OperationCanceledException)
             {
                 reporter.Clear();
-                context.ReportError("training cancelled; nothing was written");
+                context.ReportError(File.Exists(Path.Combine(outFolder, CheckpointFileName))
+                    ? $"training cancelled; run.json and model.bin were not written; the same command with --resume goes on after the last finished epoch ({displayOut}/{CheckpointFileName})"
+                    : "training cancelled; nothing was written");
                 return Cancelled;
             }
             catch (Exception e) when (e is IOException or UnauthorizedAccessException)
@@ -314,6 +416,11 @@ internal static class TrainCommand
             }
 
             WriteSummary(context.Output, result);
+            var written = new[] { RunLog.MetricsFileName, RunLog.TensorBoardFolderName, ConfusionPlot.Name + ".png", BestWeightsFileName, CheckpointFileName }
+                .Where(name => File.Exists(Path.Combine(outFolder, name)) || Directory.Exists(Path.Combine(outFolder, name)))
+                .Select(name => Directory.Exists(Path.Combine(outFolder, name)) ? name + "/" : name)
+                .ToArray();
+            context.Output.WriteLine(TerminalText.Escape($"Also in {displayOut}: {string.Join(", ", written)}"));
             context.Output.WriteLine(TerminalText.Escape(result.Weights is null
                 ? $"Wrote {displayOut}/{RunFileName} (no weights: the run diverged)"
                 : $"Wrote {displayOut}/{RunFileName} and {displayOut}/{WeightsFileName}"));
@@ -336,6 +443,30 @@ internal static class TrainCommand
         }
     }
 
+    /// <summary>Moves the validation images out of the train set; false after one error line when the size does not fit.</summary>
+    internal static bool CarveValidation(CliContext context, DataSplit data, double size)
+    {
+        int count;
+        try
+        {
+            count = DataSplit.ValidationCount(size, data.Train.Count);
+        }
+        catch (ArgumentOutOfRangeException)
+        {
+            context.ReportError(string.Format(Invariant, "--validation {0}: give a fraction below 1 (0.1) or a whole number of images (5000)", size));
+            return false;
+        }
+
+        if (count >= data.Train.Count)
+        {
+            context.ReportError(string.Format(Invariant, "--validation {0} asks for {1:N0} of the {2:N0} training images; leave at least one to train on", size, count, data.Train.Count));
+            return false;
+        }
+
+        data.CarveValidation(count);
+        return true;
+    }
+
     private static void DeleteQuietly(string path)
     {
         try
@@ -348,11 +479,17 @@ internal static class TrainCommand
     }
 
     /// <summary>The embedded sample, or a data set folder (relative to the current directory); null after one error line.</summary>
-    private static DataSplit? LoadData(string data, CliContext context)
+    private static DataSplit? LoadData(string data, CliContext context, NetworkModel network)
     {
         if (data == SampleData)
         {
             return DataSets.MnistSample();
+        }
+
+        if (DataCatalog.Find(data) is { } known)
+        {
+            // a full data set by name: found in NORMLAB_DATA, the user's data folder or a system folder, MD5-verified
+            return DataCatalog.Load(known);
         }
 
         string folder;
@@ -370,11 +507,14 @@ internal static class TrainCommand
         {
             context.ReportError(File.Exists(folder)
                 ? $"--data expects {SampleData} or a folder, and {data} is a file"
-                : $"no data folder {data} (--data takes {SampleData} or a folder holding {string.Join(", ", DataSets.FolderFiles)})");
+                : $"no data folder {data} (--data takes {SampleData}, mnist, fashion-mnist, kmnist or a folder holding {string.Join(", ", DataSets.FolderFiles)})");
             return null;
         }
 
-        return DataSets.FromFolder(folder);
+        // an image folder is read as the network's input: its channels (1: grayscale, 3: RGB) and, for a clear error, its size
+        var input = network.Input is { Rank: 3 } shape ? shape.Dimensions : null;
+        int channels = input is not null && input[0] is 1 or 3 ? input[0] : 3;
+        return DataSets.Open(folder, channels, input is null ? null : (input[1], input[2]));
     }
 
     /// <summary>The per-epoch table, the final figures and the convergence targets.</summary>
@@ -406,6 +546,23 @@ internal static class TrainCommand
             output.WriteLine(string.Format(Invariant, "Test accuracy: {0} (loss {1:0.0000})", Percent(accuracy), result.TestLoss));
         }
 
+        if (result.StoppedEarly is int stopped)
+        {
+            output.WriteLine(string.Format(Invariant, "Stopped early after epoch {0}: the validation figure stopped improving", stopped));
+        }
+
+        if (result.Best is { } best)
+        {
+            output.WriteLine(string.Format(
+                Invariant,
+                "Best epoch by {0}: {1} ({2}; test accuracy then {3}){4}",
+                best.Monitor == MonitorMetric.ValidationAccuracy ? "validation accuracy" : "validation loss",
+                best.Epoch,
+                best.Monitor == MonitorMetric.ValidationAccuracy ? Percent(best.Value) : best.Value.ToString("0.0000", Invariant),
+                Percent(best.TestAccuracy),
+                best.Weights is null ? string.Empty : ", weights in " + best.Weights));
+        }
+
         var targets = result.Convergence.Select(c => c.Reached
             ? string.Format(Invariant, "{0}: epoch {1} (step {2})", Target(c.Target), c.Epoch?.ToString(Invariant) ?? "-", c.Step)
             : string.Format(Invariant, "{0}: not reached", Target(c.Target)));
@@ -418,8 +575,11 @@ internal static class TrainCommand
 
     internal static string EpochLine(EpochMetrics epoch, int epochs) => string.Format(
         Invariant,
-        "epoch {0}/{1}: train loss {2:0.0000}, accuracy {3} | test loss {4:0.0000}, accuracy {5} | {6:0.0} s, {7:N0} images/s",
-        epoch.Epoch, epochs, epoch.TrainLoss, Percent(epoch.TrainAccuracy), epoch.TestLoss, Percent(epoch.TestAccuracy), epoch.Seconds, epoch.ImagesPerSecond);
+        "epoch {0}/{1}: train loss {2:0.0000}, accuracy {3} |{8} test loss {4:0.0000}, accuracy {5} | {6:0.0} s, {7:N0} images/s",
+        epoch.Epoch, epochs, epoch.TrainLoss, Percent(epoch.TrainAccuracy), epoch.TestLoss, Percent(epoch.TestAccuracy), epoch.Seconds, epoch.ImagesPerSecond,
+        epoch.ValidationLoss is double loss && epoch.ValidationAccuracy is double accuracy
+            ? string.Format(Invariant, " validation loss {0:0.0000}, accuracy {1} |", loss, Percent(accuracy))
+            : string.Empty);
 
     private static string Percent(double fraction) => (fraction * 100).ToString("0.00", Invariant) + "%";
 
@@ -429,14 +589,22 @@ internal static class TrainCommand
     /// Prints each finished epoch as one line; on a terminal, also a bar for the running epoch, redrawn in place at
     /// most ten times a second.
     /// </summary>
-    private sealed class ProgressReporter(TextWriter output, bool interactive) : IProgress<TrainingProgress>
+    private sealed class ProgressReporter(TextWriter output, bool interactive, Func<int>? width = null) : IProgress<TrainingProgress>
     {
-        private const int BarWidth = 24;
         private readonly Stopwatch _sinceDraw = Stopwatch.StartNew();
+        private readonly Func<int> _width = width ?? ProgressLine.TerminalWidth;
         private int _drawn;
 
         public void Report(TrainingProgress value)
         {
+            if (value.Phase == TrainingPhase.Resumed)
+            {
+                Clear();
+                output.WriteLine(string.Format(Invariant, "Resumed after epoch {0}/{1} from the checkpoint", value.Epoch, value.Epochs));
+                output.Flush();
+                return;
+            }
+
             if (value.Phase == TrainingPhase.EpochEnd && value.Metrics is { } metrics)
             {
                 Clear();
@@ -451,12 +619,17 @@ internal static class TrainCommand
                 return;
             }
 
-            var filled = (int)((long)value.Step * BarWidth / Math.Max(1, value.StepsPerEpoch));
-            var line = string.Format(
-                Invariant,
-                "epoch {0}/{1} [{2}{3}] {4}/{5}  loss {6:0.0000}  accuracy {7}  {8:N0} images/s",
-                value.Epoch, value.Epochs, new string('#', filled), new string('.', BarWidth - filled), value.Step, value.StepsPerEpoch,
-                value.TrainLoss, Percent(value.TrainAccuracy), value.ImagesPerSecond);
+            var line = ProgressLine.Fit(
+                _width(),
+                string.Format(Invariant, "epoch {0}/{1}", value.Epoch, value.Epochs),
+                (double)value.Step / Math.Max(1, value.StepsPerEpoch),
+                string.Format(Invariant, "{0}/{1}", value.Step, value.StepsPerEpoch),
+                new[]
+                {
+                    string.Format(Invariant, "loss {0:0.0000}", value.TrainLoss),
+                    "accuracy " + Percent(value.TrainAccuracy),
+                    string.Format(Invariant, "{0:N0} images/s", value.ImagesPerSecond),
+                });
             output.Write("\r" + line.PadRight(_drawn));
             output.Flush();
             _drawn = line.Length;

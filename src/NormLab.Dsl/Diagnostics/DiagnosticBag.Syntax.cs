@@ -8,8 +8,11 @@ internal sealed partial class DiagnosticBag
 {
     public void ReportSyntax(TextSpan span, string message) => Report(DiagnosticDescriptors.SyntaxError, span, message);
 
-    public void ReportBadCharacter(SyntaxToken token) =>
-        ReportSyntax(token.Span, $"Unexpected character '{token.Text}'");
+    /// <summary>A run of bad characters (see the lexer): the first, and how many more follow it.</summary>
+    public void ReportBadCharacter(TextSpan span, string first, int more) =>
+        ReportSyntax(span, more == 0
+            ? $"Unexpected character '{first}'"
+            : $"Unexpected character '{first}' and {more.ToString("N0", System.Globalization.CultureInfo.InvariantCulture)} more after it");
 
     public void ReportUnexpectedToken(TextSpan span, string expected, string found) =>
         ReportSyntax(span, $"Expected {expected} but found {found}");

@@ -35,7 +35,7 @@ public sealed partial class LayerKind
             ("stride", (long)l.Stride), ("padding", (long)l.Padding), ("dilation", (long)l.Dilation), ("groups", (long)l.Groups), ("bias", l.Bias));
     }
 
-    private static (long, long) Pair(int[] values) => (values[0], values[values.Length - 1]);
+    private static (long, long) Pair(System.Collections.Generic.IReadOnlyList<int> values) => (values[0], values[values.Count - 1]);
 
     private static void InferConvolution(LayerInference c)
     {
@@ -67,7 +67,7 @@ public sealed partial class LayerKind
             return;
         }
 
-        var size = c.SlidingWindow(model.Kernels, model.Strides, model.Paddings, model.Dilations, ceil: false);
+        var size = c.SlidingWindow(model.KernelArray, model.StrideArray, model.PaddingArray, model.DilationArray, ceil: false);
         if (size is null)
         {
             return;
@@ -75,7 +75,7 @@ public sealed partial class LayerKind
 
         model.OutputShape = Shapes.Shape.Of(model.OutFeatures, size);
         var perOutput = (long)(input.Channels / model.Groups);
-        foreach (var k in model.Kernels)
+        foreach (var k in model.KernelArray)
         {
             perOutput = Saturating.Multiply(perOutput, k);
         }
@@ -91,36 +91,39 @@ public sealed partial class LayerKind
     private static void SetWindow(LayerInference c, int? fixedPadding)
     {
         var model = c.Model;
-        model.Kernels = c.PerDimension("kernel", 1);
-        model.Strides = c.Argument("stride") is null ? (int[])model.Kernels.Clone() : c.PerDimension("stride", 1);
-        model.Dilations = c.Definition.FindArgument("dilation") is null ? Ones(model.Kernels.Length) : c.PerDimension("dilation", 1);
+        model.KernelArray = c.PerDimension("kernel", 1);
+        model.StrideArray = c.Argument("stride") is null ? model.KernelArray : c.PerDimension("stride", 1);
+        model.DilationArray = c.Definition.FindArgument("dilation") is null ? LayerInference.Same(1, model.KernelArray.Length) : c.PerDimension("dilation", 1);
         if (fixedPadding is null)
         {
-            model.Paddings = new int[model.Kernels.Length];
-            for (var i = 0; i < model.Paddings.Length; i++)
+            var uniform = true;
+            for (var i = 1; i < model.KernelArray.Length; i++)
             {
-                model.Paddings[i] = model.Dilations[i] * (model.Kernels[i] - 1) / 2;
+                uniform &= model.KernelArray[i] == model.KernelArray[0] && model.DilationArray[i] == model.DilationArray[0];
+            }
+
+            if (uniform)
+            {
+                model.PaddingArray = LayerInference.Same(model.DilationArray[0] * (model.KernelArray[0] - 1) / 2, model.KernelArray.Length);
+            }
+            else
+            {
+                model.PaddingArray = new int[model.KernelArray.Length];
+                for (var i = 0; i < model.PaddingArray.Length; i++)
+                {
+                    model.PaddingArray[i] = model.DilationArray[i] * (model.KernelArray[i] - 1) / 2;
+                }
             }
         }
         else
         {
-            model.Paddings = fixedPadding == 0 ? new int[model.Kernels.Length] : c.PerDimension("padding", 0);
+            model.PaddingArray = fixedPadding == 0 ? LayerInference.Same(0, model.KernelArray.Length) : c.PerDimension("padding", 0);
         }
 
-        model.Kernel = model.Kernels[0];
-        model.Stride = model.Strides[0];
-        model.Padding = model.Paddings[0];
-        model.Dilation = model.Dilations[0];
+        model.Kernel = model.KernelArray[0];
+        model.Stride = model.StrideArray[0];
+        model.Padding = model.PaddingArray[0];
+        model.Dilation = model.DilationArray[0];
     }
 
-    private static int[] Ones(int count)
-    {
-        var values = new int[count];
-        for (var i = 0; i < count; i++)
-        {
-            values[i] = 1;
-        }
-
-        return values;
-    }
 }

@@ -113,34 +113,61 @@ internal sealed class LayerInference
     public int[] PerDimension(string name, int fallback = 0)
     {
         var rank = Math.Max(1, Input.SpatialRank);
-        var values = new int[rank];
         switch (Argument(name))
         {
             case int[] pair when rank == pair.Length:
-                return (int[])pair.Clone();
+                return pair;
             case int[] pair:
                 Report(DiagnosticDescriptors.WrongRank, $"'{Name}' has {name}: {string.Join("x", pair)}, a value per dimension of an image, but its input {Input} is {(Input.SpatialRank == 1 ? "a signal" : "not an image")}; give one number");
-                for (var i = 0; i < rank; i++)
-                {
-                    values[i] = pair[0];
-                }
-
-                return values;
+                return Same(pair[0], rank);
             case int value:
-                for (var i = 0; i < rank; i++)
-                {
-                    values[i] = value;
-                }
-
-                return values;
+                return Same(value, rank);
             default:
-                for (var i = 0; i < rank; i++)
-                {
-                    values[i] = fallback;
-                }
-
-                return values;
+                return Same(fallback, rank);
         }
+    }
+
+    /// <summary>
+    /// <paramref name="value"/> on each of <paramref name="rank"/> dimensions; small values come from a cache
+    /// shared by every layer (checking allocates nothing per layer for them). The arrays are never written.
+    /// </summary>
+    internal static int[] Same(int value, int rank)
+    {
+        if (value >= 0 && value < CachedValues && rank is 1 or 2)
+        {
+            return SameCache[rank - 1][value];
+        }
+
+        var values = new int[rank];
+        for (var i = 0; i < rank; i++)
+        {
+            values[i] = value;
+        }
+
+        return values;
+    }
+
+    private const int CachedValues = 16;
+
+    private static readonly int[][][] SameCache =
+    {
+        Fill(1),
+        Fill(2),
+    };
+
+    private static int[][] Fill(int rank)
+    {
+        var cache = new int[CachedValues][];
+        for (var v = 0; v < CachedValues; v++)
+        {
+            cache[v] = new int[rank];
+            for (var i = 0; i < rank; i++)
+            {
+                cache[v][i] = v;
+            }
+        }
+
+        return cache;
     }
 
     /// <summary>

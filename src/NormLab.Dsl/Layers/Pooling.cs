@@ -68,7 +68,7 @@ public sealed partial class LayerKind
         }
 
         SetWindow(c, -1);
-        var size = c.SlidingWindow(model.Kernels, model.Strides, model.Paddings, model.Dilations, model.Ceil);
+        var size = c.SlidingWindow(model.KernelArray, model.StrideArray, model.PaddingArray, model.DilationArray, model.Ceil);
         if (size is not null)
         {
             model.OutputShape = Shape.Of(c.Input.Channels, size);

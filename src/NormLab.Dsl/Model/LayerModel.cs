@@ -102,17 +102,25 @@ public sealed class LayerModel
 
     public int Pieces { get; internal set; }
 
-    /// <summary>The kernel per spatial dimension (<c>1x7</c> → [1, 7]); <see cref="Kernel"/> is its first value.</summary>
-    public int[] Kernels { get; internal set; } = Array.Empty<int>();
+    /// <summary>The kernel per spatial dimension (<c>1x7</c> → [1, 7]); <see cref="Kernel"/> is its first value. (Shared, read-only arrays.)</summary>
+    public IReadOnlyList<int> Kernels => KernelArray;
 
-    public int[] Strides { get; internal set; } = Array.Empty<int>();
+    internal int[] KernelArray { get; set; } = Array.Empty<int>();
 
-    public int[] Paddings { get; internal set; } = Array.Empty<int>();
+    public IReadOnlyList<int> Strides => StrideArray;
 
-    public int[] Dilations { get; internal set; } = Array.Empty<int>();
+    internal int[] StrideArray { get; set; } = Array.Empty<int>();
+
+    public IReadOnlyList<int> Paddings => PaddingArray;
+
+    internal int[] PaddingArray { get; set; } = Array.Empty<int>();
+
+    public IReadOnlyList<int> Dilations => DilationArray;
+
+    internal int[] DilationArray { get; set; } = Array.Empty<int>();
 
     /// <summary>True when <see cref="Kernels"/>, <see cref="Strides"/>, <see cref="Paddings"/> and <see cref="Dilations"/> are each the same on every spatial dimension.</summary>
-    public bool IsSquare => Same(Kernels) && Same(Strides) && Same(Paddings) && Same(Dilations);
+    public bool IsSquare => Same(KernelArray) && Same(StrideArray) && Same(PaddingArray) && Same(DilationArray);
 
     /// <summary>Pools: libtorch's <c>ceil_mode</c>.</summary>
     public bool Ceil { get; internal set; }

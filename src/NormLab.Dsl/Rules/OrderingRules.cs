@@ -110,9 +110,10 @@ internal sealed class RedundantActivationRule : Rule
 
 /// <summary>
 /// NL1006: two linear maps (conv, linear) with only bn, dropout, average pooling, flatten or identity
-/// between and no non-linearity (reported at the second). A grouped (depthwise) convolution next to a
-/// convolution is a factorized convolution on purpose (MobileNet, ShuffleNet, Xception: it costs a fraction
-/// of the full one it composes to), so it is not reported.
+/// between and no non-linearity (reported at the second). Two factorizations are on purpose and not reported:
+/// a grouped (depthwise) convolution next to a convolution (MobileNet, ShuffleNet, Xception: a fraction of the
+/// cost of the full convolution it composes to), and a bottleneck, where the first map narrows below both its
+/// input and the second map's output (MobileNetV2's linear bottleneck: a low-rank product, cheaper than one map).
 /// </summary>
 internal sealed class CollapsingLinearMapsRule : Rule
 {
@@ -143,7 +144,8 @@ internal sealed class CollapsingLinearMapsRule : Rule
     private static bool IsAffine(LayerModel layer) => layer.Is(LayerTraits.Affine);
 
     private static bool IsFactorized(LayerModel first, LayerModel second) =>
-        first.Kind == LayerKind.Conv && second.Kind == LayerKind.Conv && (first.Groups > 1 || second.Groups > 1);
+        (first.Kind == LayerKind.Conv && second.Kind == LayerKind.Conv && (first.Groups > 1 || second.Groups > 1))
+        || (first.OutFeatures < first.InFeatures && first.OutFeatures < second.OutFeatures);
 }
 
 /// <summary>NL1007: an activation as the network's last layer.</summary>

@@ -352,13 +352,13 @@ internal sealed class ShapeInference
             projection.Stride = stride.Value;
             projection.Dilation = 1;
             projection.Groups = 1;
-            projection.Kernels = Ones(input.SpatialRank);
-            projection.Dilations = Ones(input.SpatialRank);
-            projection.Paddings = new int[input.SpatialRank];
-            projection.Strides = new int[input.SpatialRank];
+            projection.KernelArray = Ones(input.SpatialRank);
+            projection.DilationArray = Ones(input.SpatialRank);
+            projection.PaddingArray = new int[input.SpatialRank];
+            projection.StrideArray = new int[input.SpatialRank];
             for (var i = 0; i < input.SpatialRank; i++)
             {
-                projection.Strides[i] = stride.Value;
+                projection.StrideArray[i] = stride.Value;
             }
             projection.OutputShape = output;
             projection.Parameters = (long)input.Channels * output.Channels;

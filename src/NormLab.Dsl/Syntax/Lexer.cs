@@ -26,6 +26,10 @@ internal sealed class Lexer
         _diagnostics = diagnostics;
     }
 
+    /// <summary>A lexer that starts at <paramref name="start"/>: a token's start in the whole text's tokenization gives the same tokens from there on.</summary>
+    public Lexer(SourceText source, DiagnosticBag diagnostics, int start)
+        : this(source, diagnostics) => _position = System.Math.Max(0, System.Math.Min(start, source.Length));
+
     public static List<SyntaxToken> Tokenize(SourceText source, DiagnosticBag diagnostics)
     {
         var lexer = new Lexer(source, diagnostics);
@@ -103,15 +107,51 @@ internal sealed class Lexer
 
         var length = char.IsHighSurrogate(c) && char.IsLowSurrogate(Peek(1)) ? 2 : 1;
         _position += length;
-        var tokenText = length == 1 && c < 128 ? Ascii[c] : _text.Substring(start, length);
-        var token = new SyntaxToken(kind, new TextSpan(start, length), tokenText);
         if (kind == TokenKind.BadToken)
         {
-            _diagnostics.ReportBadCharacter(token);
+            return LexBadRun(start, length);
         }
 
+        var tokenText = length == 1 && c < 128 ? Ascii[c] : _text.Substring(start, length);
+        return new SyntaxToken(kind, new TextSpan(start, length), tokenText);
+    }
+
+    /// <summary>
+    /// A bad character and the bad characters that follow it, with only white space (line breaks too) between them:
+    /// one bad token and one NL0001, so that a text of nothing but bad characters (<c>@\n@\n…</c>) costs one token,
+    /// not one per character.
+    /// </summary>
+    private SyntaxToken LexBadRun(int start, int firstLength)
+    {
+        var end = _position;
+        var more = 0;
+        while (true)
+        {
+            var next = end;
+            while (next < _text.Length && IsWhiteSpace(_text[next]))
+            {
+                next++;
+            }
+
+            if (next >= _text.Length || !IsBad(_text[next]))
+            {
+                break;
+            }
+
+            end = next + (char.IsHighSurrogate(_text[next]) && next + 1 < _text.Length && char.IsLowSurrogate(_text[next + 1]) ? 2 : 1);
+            more++;
+        }
+
+        _position = end;
+        var first = firstLength == 1 && _text[start] < 128 ? Ascii[_text[start]] : _text.Substring(start, firstLength);
+        var token = new SyntaxToken(TokenKind.BadToken, TextSpan.FromBounds(start, end), more == 0 ? first : _text.Substring(start, end - start));
+        _diagnostics.ReportBadCharacter(token.Span, first, more);
         return token;
     }
+
+    /// <summary>True when no token or trivia starts with <paramref name="c"/>.</summary>
+    private static bool IsBad(char c) =>
+        !(IsDigit(c) || IsIdentifierStart(c) || IsWhiteSpace(c) || c is '(' or ')' or '{' or '}' or ',' or ':' or ';' or '=' or '>' or '+' or '-' or '*' or '/' or '.' or '|');
 
     /// <summary>Moves past trivia: all of it (leading), or up to and including the next line break (trailing).</summary>
     private void SkipTrivia(bool trailing)

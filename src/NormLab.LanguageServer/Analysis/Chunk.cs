@@ -1,3 +1,4 @@
+using System;
 using System.Collections.Generic;
 using System.Linq;
 using NormLab.Dsl;
@@ -56,53 +57,60 @@ internal sealed class Chunk
     public bool Contains(int position) => position >= Start && position < End;
 
     /// <summary>Splits a text at its declaration keywords (outside comments), the way the parser's recovery does.</summary>
-    public static List<(ChunkKind Kind, int Start, int End)> Split(string text)
+    public static List<(ChunkKind Kind, int Start, int End)> Split(string text) => Split(SourceText.From(text), 0, null).Pieces;
+
+    /// <summary>
+    /// Splits the text from <paramref name="from"/> (0, or the start of a piece's keyword) at its declaration keywords.
+    /// When <paramref name="stopAt"/> says yes to a keyword's position, the split ends there: that keyword starts the
+    /// first piece not listed, and <c>StoppedAt</c> is its position (else -1). Only the tokens up to there are read.
+    /// </summary>
+    public static (List<(ChunkKind Kind, int Start, int End)> Pieces, int StoppedAt) Split(SourceText source, int from, Func<int, bool>? stopAt)
     {
         var pieces = new List<(ChunkKind, int, int)>();
         var kind = ChunkKind.Leading;
-        var start = 0;
-        foreach (var token in Pieces.Of(text))
+        var start = from;
+        foreach (var token in NormLabCompiler.TokenizeFrom(source, from))
         {
-            if (token.Kind != ScanKind.Word)
+            if (token.Kind == TokenKind.EndOfFile)
             {
-                continue;
+                break;
             }
 
-            var next = KindOf(text, token);
+            var next = KindOf(token.Text);
             if (next is ChunkKind found)
             {
-                if (token.Start > start || kind != ChunkKind.Leading)
+                var at = token.Span.Start;
+                if (at > from && stopAt is not null && stopAt(at))
                 {
-                    pieces.Add((kind, start, token.Start));
+                    pieces.Add((kind, start, at));
+                    return (pieces, at);
+                }
+
+                if (at > start || kind != ChunkKind.Leading)
+                {
+                    pieces.Add((kind, start, at));
                 }
 
                 kind = found;
-                start = token.Start;
+                start = at;
             }
         }
 
-        if (text.Length > start || kind != ChunkKind.Leading)
+        if (source.Length > start || kind != ChunkKind.Leading)
         {
-            pieces.Add((kind, start, text.Length));
+            pieces.Add((kind, start, source.Length));
         }
 
-        return pieces;
+        return (pieces, -1);
     }
 
-    private static ChunkKind? KindOf(string text, ScanToken word)
+    private static ChunkKind? KindOf(string word) => word switch
     {
-        if (Pieces.Is(text, word, "network"))
-        {
-            return ChunkKind.Network;
-        }
-
-        if (Pieces.Is(text, word, "block"))
-        {
-            return ChunkKind.Block;
-        }
-
-        return Pieces.Is(text, word, "namespace") ? ChunkKind.Namespace : null;
-    }
+        "network" => ChunkKind.Network,
+        "block" => ChunkKind.Block,
+        "namespace" => ChunkKind.Namespace,
+        _ => null,
+    };
 }
 
 /// <summary>
@@ -130,4 +138,41 @@ internal sealed class ParsedChunk
     public MemberSyntax? Member { get; }
 
     public NamespaceDeclarationSyntax? Namespace { get; }
+
+    /// <summary>The check of this piece's network, and the prelude (namespace and blocks) it was checked after.</summary>
+    internal (string Prelude, object Check)? NetworkCheck { get; set; }
+
+    /// <summary>
+    /// What of this piece the skeleton keeps (see <c>DocumentAnalyzer.FileDiagnostics</c>): the length kept from its
+    /// start, and the line breaks in the rest.
+    /// </summary>
+    internal (int Keep, int LineBreaks) Skeleton(string text, ChunkKind kind)
+    {
+        if (_skeleton is { } known)
+        {
+            return known;
+        }
+
+        var keep = kind switch
+        {
+            ChunkKind.Namespace or ChunkKind.Block => text.Length,
+            ChunkKind.Network when Member is { } member => member.Identifier.IsMissing ? member.Keyword.Span.End : member.Identifier.Span.End,
+            _ => 0,
+        };
+        keep = Math.Min(keep, text.Length);
+        var breaks = 0;
+        for (var i = keep; i < text.Length; i++)
+        {
+            var c = text[i];
+            if (c == '\n' || (c == '\r' && (i + 1 >= text.Length || text[i + 1] != '\n')))
+            {
+                breaks++;
+            }
+        }
+
+        _skeleton = (keep, breaks);
+        return (keep, breaks);
+    }
+
+    private (int Keep, int LineBreaks)? _skeleton;
 }

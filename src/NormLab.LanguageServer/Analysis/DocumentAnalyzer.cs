@@ -3,6 +3,7 @@ using System.Collections.Generic;
 using System.Diagnostics;
 using System.Linq;
 using System.Text;
+using System.Threading;
 using NormLab.Dsl;
 using NormLab.Dsl.Diagnostics;
 using NormLab.Dsl.Model;
@@ -32,8 +33,9 @@ internal sealed class DocumentAnalyzer
     private const string MissingInputId = "NL0009";
 
     private readonly CheckOptions? _options;
-    private Dictionary<(string Text, string Following), ParsedChunk> _parses = new();
-    private Dictionary<string, NetworkCheck> _checks = new(StringComparer.Ordinal);
+    private CancellationToken _cancellation;
+    private string? _text;
+    private List<Chunk> _chunks = new();
     private string? _prelude;
     private string? _skeleton;
     private IReadOnlyList<Diagnostic> _skeletonDiagnostics = Array.Empty<Diagnostic>();
@@ -46,36 +48,204 @@ internal sealed class DocumentAnalyzer
     /// <summary>Milliseconds of the last analysis's phases (for measurements).</summary>
     internal Dictionary<string, double> PhaseTimes { get; } = new(StringComparer.Ordinal);
 
-    public DocumentAnalysis Analyze(SourceText source)
+    /// <summary>How many characters the last analysis read with the lexer to find the pieces (for tests and measurements).</summary>
+    internal int ScannedChars { get; private set; }
+
+    /// <summary>
+    /// Analyses a version of the document. <paramref name="cancellation"/> is looked at between pieces and between
+    /// networks (the server cancels when it ends, so that a large document's first check does not hold up the end).
+    /// </summary>
+    public DocumentAnalysis Analyze(SourceText source, CancellationToken cancellation = default)
     {
+        _cancellation = cancellation;
         var stopwatch = Stopwatch.StartNew();
-        var text = source.Text;
-        var parses = new Dictionary<(string, string), ParsedChunk>();
-        var parsed = 0;
-        var chunks = new List<Chunk>();
-        var pieces = Chunk.Split(text);
-        for (var i = 0; i < pieces.Count; i++)
-        {
-            var (kind, start, end) = pieces[i];
-            var piece = text.Substring(start, end - start);
-            var following = i + 1 < pieces.Count ? Keyword(pieces[i + 1].Kind) : string.Empty;
-            if (!parses.TryGetValue((piece, following), out var parse) && !_parses.TryGetValue((piece, following), out parse))
-            {
-                parse = new ParsedChunk(piece, following);
-                parsed++;
-            }
-
-            parses[(piece, following)] = parse;
-            chunks.Add(new Chunk(kind, start, piece, parse));
-        }
-
-        _parses = parses;
+        var (chunks, parsed) = SplitAndParse(source);
+        _text = source.Text;
+        _chunks = chunks;
         PhaseTimes["parse"] = stopwatch.Elapsed.TotalMilliseconds;
         var analysis = AlwaysCheckWholeText || NeedsWholeCheck(chunks)
             ? AnalyzeWhole(source, chunks, parsed)
             : AnalyzePieces(source, chunks, parsed);
         analysis.Elapsed = stopwatch.Elapsed;
         return analysis;
+    }
+
+    /// <summary>
+    /// The pieces of the text, each with its parse. Against the previous version, only the part between the edit's
+    /// ends is read again: from the start of the piece before the one the edit starts in, up to the first keyword
+    /// after the edit where a piece of the previous version started; the pieces before and after keep their parses
+    /// (moved by the edit's change of length). A piece read again whose text is the same keeps its parse too.
+    /// </summary>
+    private (List<Chunk> Chunks, int Parsed) SplitAndParse(SourceText source)
+    {
+        var text = source.Text;
+        var old = _text;
+        var oldChunks = _chunks;
+        if (old is null || oldChunks.Count == 0)
+        {
+            var (all, _) = Chunk.Split(source, 0, null);
+            ScannedChars = text.Length;
+            var fresh = new List<Chunk>(all.Count);
+            var parses = new Dictionary<(string, string), ParsedChunk>();
+            var count = 0;
+            for (var i = 0; i < all.Count; i++)
+            {
+                _cancellation.ThrowIfCancellationRequested();
+                var (kind, start, end) = all[i];
+                var piece = text.Substring(start, end - start);
+                var following = i + 1 < all.Count ? Keyword(all[i + 1].Kind) : string.Empty;
+                if (!parses.TryGetValue((piece, following), out var parse))
+                {
+                    parses[(piece, following)] = parse = new ParsedChunk(piece, following);
+                    count++;
+                }
+
+                fresh.Add(new Chunk(kind, start, piece, parse));
+            }
+
+            return (fresh, count);
+        }
+
+        // the edit: what lies between the common prefix and the common suffix of the two versions
+        var prefix = old.AsSpan().CommonPrefixLength(text);
+        if (prefix == old.Length && prefix == text.Length)
+        {
+            ScannedChars = 0;
+            return (oldChunks, 0);
+        }
+
+        var suffix = CommonSuffixLength(old, text, Math.Min(old.Length, text.Length) - prefix);
+        var delta = text.Length - old.Length;
+        var newEditEnd = text.Length - suffix;
+
+        // read again from the start of the piece before the one the edit starts in (an edit at a keyword can join
+        // its piece to the one before)
+        var first = 0;
+        for (int low = 0, high = oldChunks.Count - 1; low <= high;)
+        {
+            var middle = (low + high) / 2;
+            if (oldChunks[middle].Start <= prefix)
+            {
+                first = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        first = Math.Max(0, first - 1);
+        var from = first == 0 ? 0 : oldChunks[first].Start;
+
+        // stop at a keyword past the edit where an old piece started: from there on the text and its tokens are the same
+        var startsAfter = new Dictionary<int, int>();
+        var resumeAt = -1;
+        var (pieces, stoppedAt) = Chunk.Split(source, from, at =>
+        {
+            if (at < newEditEnd)
+            {
+                return false;
+            }
+
+            var oldStart = at - delta;
+            var index = FindStart(oldChunks, oldStart);
+            if (index < 0)
+            {
+                return false;
+            }
+
+            resumeAt = index;
+            return true;
+        });
+        ScannedChars = (stoppedAt < 0 ? text.Length : stoppedAt) - from;
+
+        // the old pieces read again, by text: one whose text (and next keyword) is the same keeps its parse
+        var lastOld = stoppedAt < 0 ? oldChunks.Count : resumeAt;
+        var reusable = new Dictionary<(string, string), ParsedChunk>();
+        for (var i = first; i < lastOld; i++)
+        {
+            var following = i + 1 < oldChunks.Count ? Keyword(oldChunks[i + 1].Kind) : string.Empty;
+            reusable.TryAdd((oldChunks[i].Text, following), oldChunks[i].Parsed);
+        }
+
+        var chunks = new List<Chunk>(oldChunks.Count + pieces.Count);
+        for (var i = 0; i < first; i++)
+        {
+            chunks.Add(oldChunks[i]);
+        }
+
+        var parsed = 0;
+        for (var i = 0; i < pieces.Count; i++)
+        {
+            _cancellation.ThrowIfCancellationRequested();
+            var (kind, start, end) = pieces[i];
+            var piece = text.Substring(start, end - start);
+            var following = i + 1 < pieces.Count ? Keyword(pieces[i + 1].Kind)
+                : stoppedAt >= 0 ? Keyword(oldChunks[resumeAt].Kind)
+                : string.Empty;
+            if (!reusable.TryGetValue((piece, following), out var parse))
+            {
+                reusable[(piece, following)] = parse = new ParsedChunk(piece, following);
+                parsed++;
+            }
+
+            chunks.Add(new Chunk(kind, start, piece, parse));
+        }
+
+        if (stoppedAt >= 0)
+        {
+            for (var i = resumeAt; i < oldChunks.Count; i++)
+            {
+                var chunk = oldChunks[i];
+                chunks.Add(delta == 0 ? chunk : new Chunk(chunk.Kind, chunk.Start + delta, chunk.Text, chunk.Parsed));
+            }
+        }
+
+        return (chunks, parsed);
+    }
+
+    /// <summary>The index of the piece that starts at <paramref name="start"/>, or -1.</summary>
+    private static int FindStart(List<Chunk> chunks, int start)
+    {
+        for (int low = 0, high = chunks.Count - 1; low <= high;)
+        {
+            var middle = (low + high) / 2;
+            var at = chunks[middle].Start;
+            if (at == start)
+            {
+                return middle;
+            }
+
+            if (at < start)
+            {
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        return -1;
+    }
+
+    /// <summary>How many characters at the ends of the two texts are the same (at most <paramref name="limit"/>).</summary>
+    private static int CommonSuffixLength(string a, string b, int limit)
+    {
+        const int Stride = 64;
+        var length = 0;
+        while (length + Stride <= limit && a.AsSpan(a.Length - length - Stride, Stride).SequenceEqual(b.AsSpan(b.Length - length - Stride, Stride)))
+        {
+            length += Stride;
+        }
+
+        while (length < limit && a[a.Length - 1 - length] == b[b.Length - 1 - length])
+        {
+            length++;
+        }
+
+        return length;
     }
 
     private static string Keyword(ChunkKind kind) => kind switch
@@ -138,7 +308,6 @@ internal sealed class DocumentAnalyzer
     {
         _prelude = null;
         _skeleton = null;
-        _checks.Clear();
         var result = NormLabCompiler.Check(source, _options);
         var identity = new[] { new Segment(0, source.Length, 0) };
         var entries = result.Networks.Select(n => new NetworkEntry(
@@ -168,9 +337,10 @@ internal sealed class DocumentAnalyzer
         var preludeText = prelude.ToString();
         if (!string.Equals(preludeText, _prelude, StringComparison.Ordinal))
         {
-            _prelude = preludeText;
-            _checks = new Dictionary<string, NetworkCheck>(StringComparer.Ordinal);
+            _prelude = preludeText; // a new instance: every piece's check was made after another prelude
         }
+
+        preludeText = _prelude!;
 
         var networkPhase = Stopwatch.StartNew();
         var @namespace = nsChunk?.Parsed.Namespace is { } declared && declared.NameParts.All(p => !p.IsMissing)
@@ -178,7 +348,6 @@ internal sealed class DocumentAnalyzer
             : _options?.DefaultNamespace ?? string.Empty;
 
         // each network (the first of each name, as the compiler does), from the previous version when its text is the same
-        var checks = new Dictionary<string, NetworkCheck>(StringComparer.Ordinal);
         var entries = new List<NetworkEntry>();
         var names = new HashSet<string>(StringComparer.Ordinal);
         var checkedNetworks = 0;
@@ -189,13 +358,26 @@ internal sealed class DocumentAnalyzer
                 continue;
             }
 
-            if (!_checks.TryGetValue(chunk.Text, out var check))
+            NetworkCheck check;
+            if (chunk.Parsed.NetworkCheck is { } cached && ReferenceEquals(cached.Prelude, preludeText))
             {
+                check = (NetworkCheck)cached.Check;
+            }
+            else
+            {
+                _cancellation.ThrowIfCancellationRequested();
                 check = NetworkCheck.Run(preludeText, chunk.Text, name, _options);
+                if (check is null)
+                {
+                    // the prelude swallows the network (a block comment a block leaves open at the end of the file):
+                    // only the file's own order gives its meaning
+                    return AnalyzeWhole(source, chunks, parsed);
+                }
+
+                chunk.Parsed.NetworkCheck = (preludeText, check);
                 checkedNetworks++;
             }
 
-            checks[chunk.Text] = check;
             var segments = new List<Segment>(preludeSegments.Count + 1);
             foreach (var (checkedStart, preludeChunk) in preludeSegments)
             {
@@ -213,7 +395,6 @@ internal sealed class DocumentAnalyzer
             entries.Add(new NetworkEntry(check.Model, chunk, segments, diagnostics));
         }
 
-        _checks = checks;
         PhaseTimes["networks"] = networkPhase.Elapsed.TotalMilliseconds;
         var phase = Stopwatch.StartNew();
 
@@ -243,29 +424,33 @@ internal sealed class DocumentAnalyzer
         };
     }
 
-    /// <summary>The diagnostics about the file as a whole, from a check of its skeleton.</summary>
+    /// <summary>
+    /// The diagnostics about the file as a whole, from a check of its skeleton: the namespace and blocks as they are,
+    /// every network cut down to its keyword and name, each piece followed by as many line breaks as the rest of its
+    /// text has (so that lines, which messages name, stay the same). It is as small as the file's declarations, and
+    /// the same after an edit inside a network that adds no line: its check is then not made again.
+    /// </summary>
     private IEnumerable<Diagnostic> FileDiagnostics(SourceText source, List<Chunk> chunks)
     {
-        var text = source.Text;
-        var skeleton = new char[text.Length];
-        for (var i = 0; i < text.Length; i++)
+        var skeleton = new StringBuilder();
+        var segments = new Segment[chunks.Count];
+        for (var i = 0; i < chunks.Count; i++)
         {
-            var c = text[i];
-            skeleton[i] = c is '\n' or '\r' ? c : ' ';
-        }
-
-        foreach (var chunk in chunks)
-        {
-            var keep = chunk.Kind switch
+            var chunk = chunks[i];
+            var (keep, breaks) = chunk.Parsed.Skeleton(chunk.Text, chunk.Kind);
+            segments[i] = new Segment(skeleton.Length, keep, chunk.Start);
+            skeleton.Append(chunk.Text, 0, keep);
+            if (breaks > 0)
             {
-                ChunkKind.Namespace or ChunkKind.Block => chunk.Text.Length,
-                ChunkKind.Network when chunk.Member is { } member => member.Identifier.IsMissing ? member.Keyword.Span.End : member.Identifier.Span.End,
-                _ => 0,
-            };
-            chunk.Text.CopyTo(0, skeleton, chunk.Start, keep);
+                skeleton.Append('\n', breaks);
+            }
+            else if (keep < chunk.Text.Length)
+            {
+                skeleton.Append(' ');
+            }
         }
 
-        var skeletonText = new string(skeleton);
+        var skeletonText = skeleton.ToString();
         if (!string.Equals(skeletonText, _skeleton, StringComparison.Ordinal))
         {
             var result = NormLabCompiler.Check(SourceText.From(skeletonText), _options);
@@ -276,7 +461,35 @@ internal sealed class DocumentAnalyzer
             _skeleton = skeletonText;
         }
 
-        return _skeletonDiagnostics.Select(d => Rebase(d, source, d.Span));
+        return _skeletonDiagnostics.Select(d => Rebase(d, source, ToDocument(segments, d.Span)));
+    }
+
+    /// <summary>A span of the skeleton in the document: in the piece it starts in, at the same distance from the piece's start.</summary>
+    private static TextSpan ToDocument(Segment[] segments, TextSpan span)
+    {
+        var found = -1;
+        for (int low = 0, high = segments.Length - 1; low <= high;)
+        {
+            var middle = (low + high) / 2;
+            if (segments[middle].CheckedStart <= span.Start)
+            {
+                found = middle;
+                low = middle + 1;
+            }
+            else
+            {
+                high = middle - 1;
+            }
+        }
+
+        if (found < 0)
+        {
+            return span;
+        }
+
+        var segment = segments[found];
+        var offset = Math.Min(span.Start - segment.CheckedStart, segment.Length);
+        return new TextSpan(segment.DocumentStart + offset, span.Length);
     }
 
     private static Diagnostic Rebase(Diagnostic diagnostic, SourceText source, TextSpan span) =>
@@ -301,12 +514,11 @@ internal sealed class DocumentAnalyzer
 
         public NetworkModel Model { get; }
 
-        public static NetworkCheck Run(string prelude, string network, string name, CheckOptions? options)
+        /// <summary>The network checked after the prelude; null when that text does not declare it.</summary>
+        public static NetworkCheck? Run(string prelude, string network, string name, CheckOptions? options)
         {
             var result = NormLabCompiler.Check(prelude + network, null, options);
-            var model = result.FindNetwork(name)
-                ?? throw new InvalidOperationException($"The check of network '{name}' on its own did not find it.");
-            return new NetworkCheck(model);
+            return result.FindNetwork(name) is { } model ? new NetworkCheck(model) : null;
         }
     }
 }

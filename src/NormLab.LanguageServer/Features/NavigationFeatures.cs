@@ -1,6 +1,8 @@
+using System;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
+using System.Text.Json;
 using NormLab.LanguageServer.Analysis;
 using NormLab.LanguageServer.Protocol;
 using NormLab.Dsl.Diagnostics;
@@ -187,6 +189,50 @@ internal static class DiagnosticFeature
                 "{0:N0} more problems are not shown (at most {1:N0} are published for a document).", diagnostics.Count - (MaxPublished - 1), MaxPublished),
         });
         return shown;
+    }
+
+    /// <summary>
+    /// <see cref="ToLsp(DocumentAnalysis)"/> as JSON, each diagnostic's JSON kept from the previous publish of the
+    /// document when it has the same message at the same line and column: a keystroke re-writes only what it moved.
+    /// </summary>
+    public static RawJsonArray ToJson(DocumentAnalysis analysis, JsonCache cache)
+    {
+        var diagnostics = analysis.Diagnostics;
+        var source = analysis.Source;
+        var shown = Math.Min(diagnostics.Count, diagnostics.Count <= MaxPublished ? MaxPublished : MaxPublished - 1);
+        var items = new List<byte[]>(shown + 1);
+        var kept = new Dictionary<JsonCache.Key, byte[]>(shown);
+        for (var i = 0; i < shown; i++)
+        {
+            var d = diagnostics[i];
+            var start = source.GetLinePosition(d.Span.Start);
+            var end = source.GetLinePosition(d.Span.End);
+            var key = new JsonCache.Key(d.Descriptor, d.Severity, d.Message, start.Line, start.Character, end.Line, end.Character);
+            if (!kept.TryGetValue(key, out var json) && !cache.Previous.TryGetValue(key, out json))
+            {
+                json = JsonSerializer.SerializeToUtf8Bytes(ToLsp(d, source), LspJson.Options);
+            }
+
+            kept[key] = json;
+            items.Add(json);
+        }
+
+        if (shown < diagnostics.Count)
+        {
+            var all = ToLsp(analysis);
+            items.Add(JsonSerializer.SerializeToUtf8Bytes(all[^1], LspJson.Options));
+        }
+
+        cache.Previous = kept;
+        return new RawJsonArray(items);
+    }
+
+    /// <summary>The JSON of a document's last published diagnostics (see <see cref="ToJson"/>).</summary>
+    internal sealed class JsonCache
+    {
+        internal readonly record struct Key(DiagnosticDescriptor Descriptor, DiagnosticSeverity Severity, string Message, int StartLine, int StartCharacter, int EndLine, int EndCharacter);
+
+        internal Dictionary<Key, byte[]> Previous { get; set; } = new();
     }
 
     /// <summary>The one diagnostic of a document over <see cref="TextDocument.MaxAnalyzedBytes"/>, at its start.</summary>

@@ -165,7 +165,13 @@ internal static class Formatter
             }
         }
 
-        if (previous is not null)
+        if (previous is { } last && last.Kind == ScanKind.BlockComment && last.End == text.Length
+            && (last.Length < 4 || !text.EndsWith("*/", StringComparison.Ordinal)))
+        {
+            // a block comment left open runs to the end of the text: its white space and line breaks are its own
+            output.Append(line);
+        }
+        else if (previous is not null)
         {
             Flush(output, line, newline);
         }

@@ -17,6 +17,8 @@ internal static class MeaningComparer
 {
     private static readonly Regex LineNumber = new(@"\bline \d+", RegexOptions.CultureInvariant);
 
+    private static readonly Regex WhiteSpace = new(@"\s+", RegexOptions.CultureInvariant);
+
     /// <summary>Null when both mean the same; else what differs first.</summary>
     public static string? Compare(string before, string after)
     {
@@ -54,8 +56,12 @@ internal static class MeaningComparer
         .Select(t => t.Kind == ScanKind.LineComment ? text.Substring(t.Start, t.Length).TrimEnd() : text.Substring(t.Start, t.Length))
         .ToList();
 
+    /// <summary>
+    /// A diagnostic without its position: ID, severity, message and the text it points at, white space left out
+    /// (a span over several tokens, or a message that quotes the source, holds the author's spacing).
+    /// </summary>
     private static string Describe(Diagnostic d, string text) =>
-        $"{d.Id} {d.Severity} {LineNumber.Replace(d.Message, "line #")} @ {text.Substring(d.Span.Start, d.Span.Length)}";
+        $"{d.Id} {d.Severity} {WhiteSpace.Replace(LineNumber.Replace(d.Message, "line #"), string.Empty)} @ {WhiteSpace.Replace(text.Substring(d.Span.Start, d.Span.Length), string.Empty)}";
 
     /// <summary>A network's meaning as text: header values, then every layer with everything the back ends read.</summary>
     internal static string Describe(NetworkModel network)

@@ -119,7 +119,8 @@ internal sealed class TextDocumentPositionParams
 {
     public TextDocumentIdentifier TextDocument { get; set; } = new();
 
-    public Position Position { get; set; } = new();
+    /// <summary>Null when the client left it out (the server answers invalid params).</summary>
+    public Position? Position { get; set; }
 }
 
 internal sealed class DocumentSymbolParams
@@ -152,9 +153,11 @@ internal sealed class CodeActionParams
 {
     public TextDocumentIdentifier TextDocument { get; set; } = new();
 
-    public Range Range { get; set; } = new();
+    /// <summary>Null when the client left it out (the server answers invalid params).</summary>
+    public Range? Range { get; set; }
 
-    public CodeActionContext Context { get; set; } = new();
+    /// <summary>Null when the client left it out (the server answers invalid params).</summary>
+    public CodeActionContext? Context { get; set; }
 }
 
 internal sealed class CodeDescription
@@ -195,6 +198,43 @@ internal sealed class PublishDiagnosticsParams
     public int? Version { get; set; }
 
     public List<LspDiagnostic> Diagnostics { get; set; } = new();
+}
+
+/// <summary><c>textDocument/publishDiagnostics</c> with each diagnostic's JSON made beforehand (see DiagnosticFeature.ToJson).</summary>
+internal sealed class PublishDiagnosticsJsonParams
+{
+    public string Uri { get; set; } = string.Empty;
+
+    public int? Version { get; set; }
+
+    public RawJsonArray Diagnostics { get; set; } = new(new List<byte[]>());
+}
+
+/// <summary>A JSON array whose items are JSON already (UTF-8, each a complete value), written as they are.</summary>
+[JsonConverter(typeof(RawJsonArrayConverter))]
+internal sealed class RawJsonArray
+{
+    public RawJsonArray(IReadOnlyList<byte[]> items) => Items = items;
+
+    public IReadOnlyList<byte[]> Items { get; }
+}
+
+internal sealed class RawJsonArrayConverter : JsonConverter<RawJsonArray>
+{
+    public override RawJsonArray Read(ref Utf8JsonReader reader, Type typeToConvert, JsonSerializerOptions options) =>
+        throw new NotSupportedException("The server only writes these.");
+
+    public override void Write(Utf8JsonWriter writer, RawJsonArray value, JsonSerializerOptions options)
+    {
+        writer.WriteStartArray();
+        foreach (var item in value.Items)
+        {
+            // made by JsonSerializer with the same options: valid JSON, not checked again
+            writer.WriteRawValue(item, skipInputValidation: true);
+        }
+
+        writer.WriteEndArray();
+    }
 }
 
 internal sealed class MarkupContent

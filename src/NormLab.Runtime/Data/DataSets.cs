@@ -50,9 +50,10 @@ public static class DataSets
     /// A folder holding <c>train-images-idx3-ubyte</c>, <c>train-labels-idx1-ubyte</c>, <c>t10k-images-idx3-ubyte</c>
     /// and <c>t10k-labels-idx1-ubyte</c> (each raw or <c>.gz</c>), as MNIST, Fashion-MNIST and KMNIST ship them:
     /// train is the train files, test the t10k files. Pixels are normalized with <paramref name="normalization"/>,
-    /// or by default with the mean and standard deviation of the train images.
+    /// or by default with the mean and standard deviation of the train images. The sets are named
+    /// <paramref name="title"/><c>/train</c> and <c>/test</c>, by default after the folder.
     /// </summary>
-    public static DataSplit FromFolder(string folder, Normalization? normalization = null, int classCount = 10)
+    public static DataSplit FromFolder(string folder, Normalization? normalization = null, int classCount = 10, string? title = null)
     {
         if (!Directory.Exists(folder))
             throw new DataSetException(folder, File.Exists(folder) ? "is a file, not a folder" : "folder not found");
@@ -86,7 +87,7 @@ public static class DataSets
                 $"images are {testImages.Rows}×{testImages.Columns} but those of {trainImagesPath} are {trainImages.Rows}×{trainImages.Columns}");
 
         Normalization norm = normalization ?? Normalization.FromPixels(trainImages.Pixels);
-        string title = Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
+        title ??= Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(folder)));
         DataSet train = DataSet.FromBytes(title + "/train", trainImages.Pixels, trainImages.Rows, trainImages.Columns, trainLabels, norm, classCount);
         try
         {
@@ -98,6 +99,27 @@ public static class DataSets
             train.Dispose();
             throw;
         }
+    }
+
+    /// <summary>
+    /// A data folder of any format this project reads, told apart by its files: the IDX files of MNIST, Fashion-MNIST or
+    /// KMNIST (<see cref="FromFolder"/>), CIFAR-10's binary files (<see cref="Cifar10"/>), or an image folder with
+    /// <c>train/</c> and <c>test/</c> class folders (<see cref="ImageFolder"/>, read with <paramref name="channels"/>
+    /// channels and, when given, <paramref name="size"/> as the required image size).
+    /// </summary>
+    public static DataSplit Open(string folder, int channels = 1, (int Height, int Width)? size = null)
+    {
+        if (!Directory.Exists(folder))
+            throw new DataSetException(folder, File.Exists(folder) ? "is a file, not a folder" : "folder not found");
+        if (Cifar10.IsCifarFolder(folder))
+            return Cifar10.Load(folder);
+        if (ImageFolder.IsImageFolder(folder))
+            return ImageFolder.Load(folder, channels, size);
+        if (FolderFiles.Any(f => File.Exists(Path.Combine(folder, f)) || File.Exists(Path.Combine(folder, f + ".gz"))))
+            return FromFolder(folder);
+        throw new DataSetException(folder,
+            "is not a data folder: expected the IDX files of MNIST, Fashion-MNIST or KMNIST (train-images-idx3-ubyte[.gz], ...), " +
+            "CIFAR-10's binary files (data_batch_1.bin ... test_batch.bin), or an image folder (train/<class>/*.png and test/<class>/*.png)");
     }
 
     private static void CheckLabels(byte[] labels, string path, int classCount)

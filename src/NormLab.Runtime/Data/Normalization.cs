@@ -33,6 +33,44 @@ public readonly record struct Normalization(double Mean, double Std)
         return new Normalization(mean, variance > 0 ? Math.Sqrt(variance) : 1.0);
     }
 
+    /// <summary>
+    /// Per-channel mean and standard deviation of channel-major images (<paramref name="channels"/> planes of
+    /// <paramref name="planeSize"/> bytes per image, as CIFAR-10 stores them).
+    /// </summary>
+    public static Normalization[] PerChannel(ReadOnlySpan<byte> pixels, int channels, int planeSize)
+    {
+        if (channels < 1 || planeSize < 1 || pixels.IsEmpty || pixels.Length % (channels * planeSize) != 0)
+            throw new ArgumentException($"{pixels.Length} bytes are not whole images of {channels} planes of {planeSize} bytes", nameof(pixels));
+        var result = new Normalization[channels];
+        int images = pixels.Length / (channels * planeSize);
+        for (int c = 0; c < channels; c++)
+        {
+            var histogram = new long[256];
+            for (int i = 0; i < images; i++)
+            {
+                foreach (byte b in pixels.Slice((i * channels + c) * planeSize, planeSize))
+                    histogram[b]++;
+            }
+            result[c] = FromHistogram(histogram);
+        }
+        return result;
+    }
+
+    private static Normalization FromHistogram(ReadOnlySpan<long> histogram)
+    {
+        double n = 0, sum = 0, sumSquares = 0;
+        for (int b = 0; b < 256; b++)
+        {
+            double v = b / 255.0;
+            n += histogram[b];
+            sum += histogram[b] * v;
+            sumSquares += histogram[b] * v * v;
+        }
+        double mean = sum / n;
+        double variance = Math.Max(0, sumSquares / n - mean * mean);
+        return new Normalization(mean, variance > 0 ? Math.Sqrt(variance) : 1.0);
+    }
+
     /// <summary>The normalized value of every byte 0..255.</summary>
     internal float[] Table()
     {

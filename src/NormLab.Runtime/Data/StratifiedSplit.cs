@@ -16,6 +16,9 @@ public static class StratifiedSplit
     /// <summary>The split seed of the embedded MNIST sample's split.</summary>
     public const long DefaultSeed = 20_150_101;
 
+    /// <summary>The split seed of validation sets carved from training data (<see cref="DataSplit.CarveValidation"/>).</summary>
+    public const long DefaultValidationSeed = 20_260_101;
+
     /// <summary>
     /// Indices of the train and test examples, each in ascending order.
     /// </summary>

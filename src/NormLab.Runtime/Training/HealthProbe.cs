@@ -121,7 +121,7 @@ public static class HealthProbe
         switch (layer.Kind.Health)
         {
             case HealthMetric.DeadUnits:
-                health = health with { DeadFraction = DeadFraction(y) };
+                health = health with { DeadFraction = DeadFraction(y), DeadChannelFraction = DeadChannelFraction(y) };
                 break;
             case HealthMetric.Saturation:
                 var (low, high) = layer.Kind.SaturationBand;
@@ -142,6 +142,19 @@ public static class HealthProbe
         using var scope = NewDisposeScope();
         Tensor perExample = output.dim() == 1 ? output.reshape(-1, 1) : output.flatten(1);
         return Finite(perExample.amax(new long[] { 0 }).le(0).to(float32).mean().item<float>());
+    }
+
+    /// <summary>
+    /// The fraction of channels (dimension 1; for a [B, F] output, features) that are at most 0 at every position for
+    /// every example: a dead filter, not a position of the image's black border.
+    /// </summary>
+    internal static double? DeadChannelFraction(Tensor output)
+    {
+        using var scope = NewDisposeScope();
+        if (output.dim() < 2)
+            return DeadFraction(output);
+        Tensor perChannel = output.transpose(0, 1).reshape(output.shape[1], -1);
+        return Finite(perChannel.amax(new long[] { 1 }).le(0).to(float32).mean().item<float>());
     }
 
     private static (double? Mean, double? Std) MeanStd(Tensor x)

@@ -27,6 +27,11 @@ public sealed record RunResult
 
     [JsonPropertyName("testExamples")] public int TestExamples { get; init; }
 
+    /// <summary>Examples of the validation set carved from the training data; left out when the run had none.</summary>
+    [JsonPropertyName("validationExamples")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ValidationExamples { get; init; }
+
     [JsonPropertyName("seed")] public long Seed { get; init; }
 
     /// <summary><c>cpu</c> or <c>cuda</c>.</summary>
@@ -56,8 +61,71 @@ public sealed record RunResult
     /// <summary>Activation and gradient health on the fixed batch: before training (epoch 0) and after each epoch.</summary>
     [JsonPropertyName("health")] public IReadOnlyList<HealthSnapshot> Health { get; init; } = Array.Empty<HealthSnapshot>();
 
+    /// <summary>
+    /// The predicted class of each test image (in the test set's order) after the last epoch, one character per image:
+    /// <c>0</c>–<c>9</c>, then <c>a</c>–<c>z</c> for classes 10–35 (<see cref="EncodePredictions"/>). Left out when not
+    /// saved (a diverged run, more than 36 classes, or <see cref="TrainingOptions.SavePredictions"/> off).
+    /// </summary>
+    [JsonPropertyName("testPredictions")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? TestPredictions { get; init; }
+
+    /// <summary>Classes 0–35 as <see cref="TestPredictions"/> writes them; null when a class is outside 0..35.</summary>
+    public static string? EncodePredictions(IReadOnlyList<int> classes)
+    {
+        ArgumentNullException.ThrowIfNull(classes);
+        var text = new StringBuilder(classes.Count);
+        foreach (int c in classes)
+        {
+            if (c is < 0 or > 35)
+                return null;
+            text.Append((char)(c < 10 ? '0' + c : 'a' + c - 10));
+        }
+        return text.ToString();
+    }
+
+    /// <summary>The classes of <see cref="TestPredictions"/>; throws <see cref="FormatException"/> on a character outside 0–9, a–z.</summary>
+    public static int[] DecodePredictions(string predictions)
+    {
+        ArgumentNullException.ThrowIfNull(predictions);
+        var classes = new int[predictions.Length];
+        for (int i = 0; i < predictions.Length; i++)
+        {
+            char c = predictions[i];
+            classes[i] = c is >= '0' and <= '9' ? c - '0' : c is >= 'a' and <= 'z' ? c - 'a' + 10
+                : throw new FormatException($"prediction {i} is '{c}', not 0-9 or a-z");
+        }
+        return classes;
+    }
+
     /// <summary>Null, or where and why the run stopped on a NaN or infinity.</summary>
     [JsonPropertyName("diverged")] public DivergenceInfo? Diverged { get; init; }
+
+    /// <summary>
+    /// The epoch whose validation figure was best (the monitored metric, <see cref="TrainingOptions.Monitor"/>); left out
+    /// without a validation set.
+    /// </summary>
+    [JsonPropertyName("best")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public BestEpoch? Best { get; init; }
+
+    /// <summary>The epoch after which early stopping ended the run; left out when it ran all its epochs.</summary>
+    [JsonPropertyName("stoppedEarly")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? StoppedEarly { get; init; }
+
+    /// <summary>
+    /// The test set's confusion matrix after the last finished epoch: row = true class, column = predicted class, each
+    /// cell a count of images. Left out when no epoch finished.
+    /// </summary>
+    [JsonPropertyName("confusionMatrix")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public IReadOnlyList<IReadOnlyList<long>>? ConfusionMatrix { get; init; }
+
+    /// <summary>The epoch of the checkpoint this run resumed from; left out for a run that trained from the start.</summary>
+    [JsonPropertyName("resumedAfterEpoch")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? ResumedAfterEpoch { get; init; }
 
     /// <summary>Wall-clock seconds of the whole run (building, training, evaluation, health, saving).</summary>
     [JsonPropertyName("elapsedSeconds")] public double ElapsedSeconds { get; init; }
@@ -156,6 +224,26 @@ public sealed record RunSettings
     };
 }
 
+/// <summary>The epoch of a run whose monitored validation figure was best.</summary>
+public sealed record BestEpoch
+{
+    [JsonPropertyName("epoch")] public int Epoch { get; init; }
+
+    /// <summary><c>validationLoss</c> or <c>validationAccuracy</c>.</summary>
+    [JsonPropertyName("monitor")] public MonitorMetric Monitor { get; init; }
+
+    /// <summary>The monitored figure at that epoch.</summary>
+    [JsonPropertyName("value")] public double Value { get; init; }
+
+    /// <summary>The test accuracy at that epoch: reported, never used to choose.</summary>
+    [JsonPropertyName("testAccuracy")] public double TestAccuracy { get; init; }
+
+    /// <summary>Where that epoch's weights were kept (<see cref="TrainingOptions.BestWeightsPath"/>), or null.</summary>
+    [JsonPropertyName("weights")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Weights { get; init; }
+}
+
 /// <summary>One finished epoch.</summary>
 public sealed record EpochMetrics
 {
@@ -176,6 +264,15 @@ public sealed record EpochMetrics
     [JsonPropertyName("testLoss")] public double TestLoss { get; init; }
 
     [JsonPropertyName("testAccuracy")] public double TestAccuracy { get; init; }
+
+    /// <summary>Mean cross-entropy on the validation set after the epoch, in eval mode; left out without a validation set.</summary>
+    [JsonPropertyName("validationLoss")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ValidationLoss { get; init; }
+
+    [JsonPropertyName("validationAccuracy")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? ValidationAccuracy { get; init; }
 
     /// <summary>Wall-clock seconds of the epoch: training, evaluation and health.</summary>
     [JsonPropertyName("seconds")] public double Seconds { get; init; }
@@ -275,6 +372,15 @@ public sealed record LayerHealth
     [JsonPropertyName("deadFraction")]
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public double? DeadFraction { get; init; }
+
+    /// <summary>
+    /// ReLU and ReLU6: the fraction of channels (of a [B, C, ...] output; features of a [B, F] one) that are 0 at every
+    /// position for every example of the batch. Unlike <see cref="DeadFraction"/>, a channel is not dead because the
+    /// image's constant border leaves some of its positions at 0.
+    /// </summary>
+    [JsonPropertyName("deadChannelFraction")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public double? DeadChannelFraction { get; init; }
 
     /// <summary>Sigmoid (below 0.01 or above 0.99) and tanh (|y| above 0.99): the fraction of saturated outputs.</summary>
     [JsonPropertyName("saturatedFraction")]

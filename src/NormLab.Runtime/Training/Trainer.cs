@@ -1,6 +1,8 @@
 using System;
 using System.Collections.Generic;
 using System.Diagnostics;
+using System.Globalization;
+using System.IO;
 using System.Linq;
 using System.Threading;
 using NormLab.Dsl.Model;
@@ -40,8 +42,18 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(createModule);
         var clock = Stopwatch.StartNew();
         var (device, threads) = Prepare(network, data, options);
-        using var module = createModule();
-        return Run(module, network, data, options, device, threads, clock, progress, cancellationToken);
+        try
+        {
+            using var module = createModule();
+            return Run(module, network, data, options, device, threads, clock, progress, cancellationToken);
+        }
+        catch (UnusableCheckpointException)
+        {
+            // a damaged checkpoint that was partly loaded: build the module again from the seed and train from the start
+            (device, threads) = Prepare(network, data, options);
+            using var module = createModule();
+            return Run(module, network, data, options with { Resume = false }, device, threads, clock, progress, cancellationToken);
+        }
     }
 
     /// <summary>
@@ -54,7 +66,14 @@ public static class Trainer
         ArgumentNullException.ThrowIfNull(module);
         var clock = Stopwatch.StartNew();
         var (device, threads) = Prepare(network, data, options);
-        return Run(module, network, data, options, device, threads, clock, progress, cancellationToken);
+        try
+        {
+            return Run(module, network, data, options, device, threads, clock, progress, cancellationToken);
+        }
+        catch (UnusableCheckpointException e)
+        {
+            throw new TrainingException(e.Message + "; the module given may be half loaded");
+        }
     }
 
     /// <summary>Checks the options and the data, fixes the thread count and seeds libtorch's generators.</summary>
@@ -79,7 +98,7 @@ public static class Trainer
     {
         if (network.Input is not { } input || network.Output is not { } output)
             throw new TrainingException($"network '{network.Name}' has no valid input or output shape");
-        var imageShape = new[] { 1, data.Height, data.Width };
+        var imageShape = new[] { data.Channels, data.Height, data.Width };
         if (!input.Dimensions.SequenceEqual(imageShape))
             throw new TrainingException(
                 $"network '{network.Name}' takes {input} input but {DataName(data)} has {string.Join("x", imageShape)} images");
@@ -94,6 +113,9 @@ public static class Trainer
         cancellationToken.ThrowIfCancellationRequested();
         module.to(device);
         DataSet train = data.Train, test = data.Test;
+        DataSet? validationSet = data.Validation;
+        if (validationSet is null && (options.Patience is not null || options.BestWeightsPath is not null))
+            throw new TrainingException("early stopping and keeping the best weights need a validation set (carve one from the training data, for example --validation 0.1); the test set is never used to choose");
         int stepsPerEpoch = train.BatchCount(options.BatchSize);
         double[] targets = options.AccuracyTargets.ToArray();
         var reachedEpoch = new int?[targets.Length];
@@ -103,16 +125,74 @@ public static class Trainer
         var health = new List<HealthSnapshot>();
         DivergenceInfo? diverged = null;
         long globalStep = 0, trainedImages = 0;
-        double trainSecondsTotal = 0;
+        double trainSecondsTotal = 0, elapsedBefore = 0;
+        BestEpoch? best = null;
+        int sinceImprovement = 0;
+        bool stoppedEarly = false;
+        long[][]? confusion = null;
+        int? resumedAfter = null;
+        string identity = Identity(module, network, data, options);
 
         using var optimizer = CreateOptimizer(module, options);
+        CheckpointState? state = null;
+        if (options.Resume && options.CheckpointPath is { } resumePath && File.Exists(resumePath))
+        {
+            CheckpointState? header = null;
+            try
+            {
+                header = Checkpoint.ReadState(resumePath);
+                if (header.Identity != identity)
+                    throw new TrainingException($"the checkpoint {resumePath} belongs to another run ({Difference(header.Identity, identity)}); resume with the settings it was written with, or start afresh without resuming");
+            }
+            catch (TrainingException) when (options.RestartOnUnusableCheckpoint)
+            {
+                header = null; // another run's checkpoint, or a damaged one: nothing was loaded, train from the start
+            }
+
+            if (header is not null)
+            {
+                try
+                {
+                    state = Checkpoint.Load(resumePath, module, optimizer);
+                }
+                catch (TrainingException e) when (options.RestartOnUnusableCheckpoint)
+                {
+                    // the module or optimizer may be half loaded: the caller rebuilds them and starts afresh
+                    throw new UnusableCheckpointException(e.Message);
+                }
+            }
+        }
+
+        if (state is not null)
+        {
+            epochs.AddRange(state.Epochs);
+            evaluations.AddRange(state.Evaluations);
+            health.AddRange(state.Health);
+            Array.Copy(state.ReachedEpoch, reachedEpoch, Math.Min(state.ReachedEpoch.Length, reachedEpoch.Length));
+            Array.Copy(state.ReachedStep, reachedStep, Math.Min(state.ReachedStep.Length, reachedStep.Length));
+            globalStep = state.GlobalStep;
+            trainedImages = state.TrainedImages;
+            trainSecondsTotal = state.TrainSeconds;
+            elapsedBefore = state.ElapsedSeconds;
+            best = state.Best;
+            sinceImprovement = state.EpochsWithoutImprovement;
+            stoppedEarly = state.StoppedEarly;
+            confusion = state.ConfusionMatrix;
+            resumedAfter = state.Epoch;
+            progress?.Report(new TrainingProgress(TrainingPhase.Resumed, state.Epoch, options.Epochs, 0, stepsPerEpoch, globalStep,
+                0, 0, 0, Metrics: epochs.LastOrDefault()));
+        }
+
+        RunLog? log = options.LogFolder is { } logFolder ? new RunLog(logFolder) : null;
+        log?.Start(epochs);
+
         Batch? healthBatch = options.Health ? HealthBatch(train, options.HealthBatchSize, device) : null;
         try
         {
-            if (healthBatch is { } initial)
+            if (healthBatch is { } initial && resumedAfter is null)
                 health.Add(HealthProbe.Sample(module, network, initial.Images, initial.Labels, epoch: 0, step: 0));
 
-            for (int epoch = 1; epoch <= options.Epochs && diverged is null; epoch++)
+            for (int epoch = (resumedAfter ?? 0) + 1; epoch <= options.Epochs && diverged is null && !stoppedEarly; epoch++)
             {
                 var epochClock = Stopwatch.StartNew();
                 var trainClock = new Stopwatch();
@@ -159,7 +239,7 @@ public static class Trainer
 
                     if (options.EvaluateEvery is int every && globalStep % every == 0 && step < stepsPerEpoch)
                     {
-                        var evaluation = Evaluate(module, test, options.EvaluationBatchSize, device, epoch, globalStep, cancellationToken);
+                        var evaluation = Evaluate(module, test, options.EvaluationBatchSize, device, epoch, globalStep, null, cancellationToken);
                         module.train();
                         evaluations.Add(evaluation);
                         if (!double.IsFinite(evaluation.TestLoss))
@@ -179,13 +259,19 @@ public static class Trainer
                 if (diverged is not null)
                     break;
 
-                var epochEvaluation = Evaluate(module, test, options.EvaluationBatchSize, device, epoch, globalStep, cancellationToken);
+                var epochConfusion = NewConfusion(Math.Max(test.ClassCount, OutputCount(network, test)));
+                var epochEvaluation = Evaluate(module, test, options.EvaluationBatchSize, device, epoch, globalStep, epochConfusion, cancellationToken);
                 evaluations.Add(epochEvaluation);
                 if (!double.IsFinite(epochEvaluation.TestLoss))
                 {
                     diverged = new DivergenceInfo { Epoch = epoch, Step = 0, GlobalStep = globalStep, Reason = $"test loss is {Describe(epochEvaluation.TestLoss)}" };
                     break;
                 }
+
+                confusion = epochConfusion;
+                (double Loss, double Accuracy)? validation = validationSet is not null
+                    ? Evaluate(module, validationSet, options.EvaluationBatchSize, device, cancellationToken)
+                    : null;
 
                 Reach(targets, reachedStep, epochEvaluation);
                 for (int i = 0; i < targets.Length; i++)
@@ -194,10 +280,12 @@ public static class Trainer
                         reachedEpoch[i] = epoch;
                 }
 
+                HealthSnapshot? snapshot = null;
                 if (healthBatch is { } fixedBatch)
                 {
                     cancellationToken.ThrowIfCancellationRequested();
-                    health.Add(HealthProbe.Sample(module, network, fixedBatch.Images, fixedBatch.Labels, epoch, globalStep));
+                    snapshot = HealthProbe.Sample(module, network, fixedBatch.Images, fixedBatch.Labels, epoch, globalStep);
+                    health.Add(snapshot);
                 }
 
                 var metrics = new EpochMetrics
@@ -209,11 +297,64 @@ public static class Trainer
                     TrainAccuracy = (double)correct / seen,
                     TestLoss = epochEvaluation.TestLoss,
                     TestAccuracy = epochEvaluation.TestAccuracy,
+                    ValidationLoss = validation?.Loss,
+                    ValidationAccuracy = validation?.Accuracy,
                     Seconds = epochClock.Elapsed.TotalSeconds,
                     TrainSeconds = trainClock.Elapsed.TotalSeconds,
                     ImagesPerSecond = PerSecond(seen, trainClock.Elapsed.TotalSeconds),
                 };
                 epochs.Add(metrics);
+
+                if (validation is { } v)
+                {
+                    double value = options.Monitor == MonitorMetric.ValidationAccuracy ? v.Accuracy : v.Loss;
+                    bool improved = best is null || (options.Monitor == MonitorMetric.ValidationAccuracy
+                        ? value > best.Value + options.MinDelta
+                        : value < best.Value - options.MinDelta);
+                    if (improved && double.IsFinite(value))
+                    {
+                        sinceImprovement = 0;
+                        string? bestWeights = null;
+                        if (options.BestWeightsPath is { } bestPath)
+                        {
+                            bestWeights = System.IO.Path.GetFullPath(bestPath);
+                            module.eval();
+                            AtomicFile.Write(bestWeights, temp => module.save(temp));
+                        }
+                        best = new BestEpoch { Epoch = epoch, Monitor = options.Monitor, Value = value, TestAccuracy = epochEvaluation.TestAccuracy, Weights = bestWeights };
+                    }
+                    else
+                    {
+                        sinceImprovement++;
+                        if (options.Patience is int patience && sinceImprovement >= patience && epoch < options.Epochs)
+                            stoppedEarly = true;
+                    }
+                }
+
+                if (options.CheckpointPath is { } checkpointPath)
+                {
+                    cancellationToken.ThrowIfCancellationRequested();
+                    Checkpoint.Save(checkpointPath, new CheckpointState
+                    {
+                        Identity = identity,
+                        Epoch = epoch,
+                        GlobalStep = globalStep,
+                        TrainedImages = trainedImages,
+                        TrainSeconds = trainSecondsTotal,
+                        ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds,
+                        Epochs = epochs.ToList(),
+                        Evaluations = evaluations.ToList(),
+                        Health = health.ToList(),
+                        ReachedEpoch = reachedEpoch.ToArray(),
+                        ReachedStep = reachedStep.ToArray(),
+                        Best = best,
+                        EpochsWithoutImprovement = sinceImprovement,
+                        StoppedEarly = stoppedEarly,
+                        ConfusionMatrix = confusion,
+                    }, module, optimizer);
+                }
+
+                log?.Epoch(metrics, globalStep, snapshot, DateTimeOffset.UtcNow);
                 progress?.Report(new TrainingProgress(TrainingPhase.EpochEnd, epoch, options.Epochs, step, stepsPerEpoch, globalStep,
                     metrics.TrainLoss, metrics.TrainAccuracy, metrics.ImagesPerSecond, epochEvaluation, metrics));
             }
@@ -224,6 +365,9 @@ public static class Trainer
         }
 
         module.eval();
+        string? predictions = diverged is null && epochs.Count > 0 && options.SavePredictions && test.ClassCount <= 36
+            ? RunResult.EncodePredictions(Predict(module, test, options.EvaluationBatchSize, device, cancellationToken))
+            : null;
         string? weights = null;
         if (diverged is null && options.WeightsPath is { } path)
         {
@@ -238,6 +382,7 @@ public static class Trainer
             Data = DataName(train),
             TrainExamples = train.Count,
             TestExamples = test.Count,
+            ValidationExamples = validationSet?.Count,
             Seed = options.Seed,
             Device = Devices.Name(device),
             Threads = threads,
@@ -249,16 +394,54 @@ public static class Trainer
             Convergence = targets.Select((t, i) => new ConvergencePoint { Target = t, Epoch = reachedEpoch[i], Step = reachedStep[i] }).ToArray(),
             Evaluations = evaluations,
             Health = health,
+            TestPredictions = predictions,
             Diverged = diverged,
-            ElapsedSeconds = clock.Elapsed.TotalSeconds,
+            Best = best,
+            StoppedEarly = stoppedEarly ? last?.Epoch : null,
+            ConfusionMatrix = confusion,
+            ResumedAfterEpoch = resumedAfter,
+            ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds,
             ImagesPerSecond = PerSecond(trainedImages, trainSecondsTotal),
             Weights = weights,
         };
     }
 
+    /// <summary>What a checkpoint must match to be resumed: the network, the data, the seed and every setting that changes the numbers.</summary>
+    private static string Identity(nn.Module<Tensor, Tensor> module, NetworkModel? network, DataSplit data, TrainingOptions options)
+    {
+        var identity = new SortedDictionary<string, string>(StringComparer.Ordinal)
+        {
+            ["network"] = network?.Name ?? module.GetName(),
+            ["parameters"] = module.parameters().Sum(p => p.numel()).ToString(CultureInfo.InvariantCulture),
+            ["data"] = string.Create(CultureInfo.InvariantCulture, $"{DataName(data.Train)}: {data.Train.Count} train, {data.Validation?.Count ?? 0} validation, {data.Test.Count} test"),
+            ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
+            ["settings"] = System.Text.Json.JsonSerializer.Serialize(RunSettings.From(options), RunResult.JsonOptions).ReplaceLineEndings(" "),
+            ["selection"] = string.Create(CultureInfo.InvariantCulture, $"monitor {options.Monitor}, patience {options.Patience?.ToString(CultureInfo.InvariantCulture) ?? "off"}, min delta {options.MinDelta:R}, health {options.Health} {options.HealthBatchSize}"),
+        };
+        return string.Join("\n", identity.Select(p => p.Key + "=" + p.Value));
+    }
+
+    /// <summary>The parts of two identities that differ, named.</summary>
+    private static string Difference(string a, string b)
+    {
+        var left = a.Split('\n').Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+        var right = b.Split('\n').Select(l => l.Split('=', 2)).Where(p => p.Length == 2).ToDictionary(p => p[0], p => p[1]);
+        var differing = left.Keys.Union(right.Keys).Where(k => !left.TryGetValue(k, out var x) || !right.TryGetValue(k, out var y) || x != y).ToArray();
+        return differing.Length == 0 ? "another format" : "other " + string.Join(", ", differing);
+    }
+
+    private static int OutputCount(NetworkModel? network, DataSet data) =>
+        network?.Output is { Rank: 1 } output ? output.Dimensions[0] : data.ClassCount;
+
+    private static long[][] NewConfusion(int classes) => Enumerable.Range(0, classes).Select(_ => new long[classes]).ToArray();
+
     /// <summary>Mean loss and accuracy on <paramref name="data"/> in eval mode, without gradients. Leaves the module in eval mode.</summary>
     public static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> module, DataSet data, int batchSize = 500,
-        Device? device = null, CancellationToken cancellationToken = default)
+        Device? device = null, CancellationToken cancellationToken = default) =>
+        Evaluate(module, data, batchSize, device, null, cancellationToken);
+
+    private static (double Loss, double Accuracy) Evaluate(nn.Module<Tensor, Tensor> module, DataSet data, int batchSize,
+        Device? device, long[][]? confusion, CancellationToken cancellationToken)
     {
         module.eval();
         double lossSum = 0;
@@ -272,16 +455,49 @@ public static class Trainer
                 cancellationToken.ThrowIfCancellationRequested();
                 Tensor logits = module.call(batch.Images);
                 lossSum += nn.functional.cross_entropy(logits, batch.Labels, reduction: nn.Reduction.Sum).item<float>();
-                correct += logits.argmax(1).eq(batch.Labels).sum().item<long>();
+                Tensor predicted = logits.argmax(1);
+                correct += predicted.eq(batch.Labels).sum().item<long>();
+                if (confusion is not null)
+                {
+                    long[] truth = batch.Labels.cpu().data<long>().ToArray();
+                    long[] guess = predicted.cpu().data<long>().ToArray();
+                    for (int i = 0; i < truth.Length; i++)
+                    {
+                        if (truth[i] < confusion.Length && guess[i] < confusion.Length)
+                            confusion[truth[i]][guess[i]]++;
+                    }
+                }
             }
         }
         return (lossSum / data.Count, (double)correct / data.Count);
     }
 
-    private static Evaluation Evaluate(nn.Module<Tensor, Tensor> module, DataSet test, int batchSize, Device device, int epoch, long step,
-        CancellationToken cancellationToken)
+    /// <summary>The predicted class (arg max of the logits) of every example of <paramref name="data"/>, in its order, in eval mode.</summary>
+    public static int[] Predict(nn.Module<Tensor, Tensor> module, DataSet data, int batchSize = 500, Device? device = null,
+        CancellationToken cancellationToken = default)
     {
-        var (loss, accuracy) = Evaluate(module, test, batchSize, device, cancellationToken);
+        module.eval();
+        var classes = new int[data.Count];
+        int next = 0;
+        using (no_grad())
+        {
+            foreach (Batch produced in data.InOrder(batchSize, device))
+            {
+                using var scope = NewDisposeScope();
+                Batch batch = produced.MoveTo(scope);
+                cancellationToken.ThrowIfCancellationRequested();
+                long[] predicted = module.call(batch.Images).argmax(1).to(CPU).data<long>().ToArray();
+                foreach (long p in predicted)
+                    classes[next++] = (int)p;
+            }
+        }
+        return classes;
+    }
+
+    private static Evaluation Evaluate(nn.Module<Tensor, Tensor> module, DataSet test, int batchSize, Device device, int epoch, long step,
+        long[][]? confusion, CancellationToken cancellationToken)
+    {
+        var (loss, accuracy) = Evaluate(module, test, batchSize, device, confusion, cancellationToken);
         return new Evaluation { Epoch = epoch, Step = step, TestLoss = loss, TestAccuracy = accuracy };
     }
 
@@ -331,3 +547,6 @@ public static class Trainer
 
     private static string Describe(double value) => double.IsNaN(value) ? "NaN" : value > 0 ? "+infinity" : "-infinity";
 }
+
+/// <summary>A checkpoint whose body could not be loaded after its header matched; the module and optimizer may be half loaded.</summary>
+internal sealed class UnusableCheckpointException(string message) : Exception(message);

@@ -26,6 +26,16 @@ public enum LearningRateSchedule
     Cosine,
 }
 
+/// <summary>The validation figure that keeping the best weights and early stopping watch.</summary>
+public enum MonitorMetric
+{
+    /// <summary>Lower is better (Keras's and Lightning's usual choice).</summary>
+    ValidationLoss,
+
+    /// <summary>Higher is better.</summary>
+    ValidationAccuracy,
+}
+
 /// <summary>Where a run trains.</summary>
 public enum DeviceChoice
 {
@@ -92,8 +102,45 @@ public sealed record TrainingOptions
     /// <summary>Size of the fixed health batch: train examples spread evenly over the train set.</summary>
     public int HealthBatchSize { get; init; } = 256;
 
+    /// <summary>
+    /// Save the predicted class of every test image after the last epoch in <see cref="RunResult.TestPredictions"/>
+    /// (one character per image), so that the test set's own sampling error can be bootstrapped across runs.
+    /// </summary>
+    public bool SavePredictions { get; init; } = true;
+
     /// <summary>Where to save the trained weights (atomically); null: not saved. Not saved when the run diverged.</summary>
     public string? WeightsPath { get; init; }
+
+    /// <summary>
+    /// Where to write a checkpoint after every epoch (atomically: module, optimizer, random generator, figures so far);
+    /// null: none. See <see cref="Resume"/>.
+    /// </summary>
+    public string? CheckpointPath { get; init; }
+
+    /// <summary>
+    /// Go on from <see cref="CheckpointPath"/> when it holds a checkpoint of this same run (same network, data, seed and
+    /// settings): the run then ends with exactly the figures and weights of a run that was never stopped. A checkpoint of
+    /// another run is a <see cref="TrainingException"/>, unless <see cref="RestartOnUnusableCheckpoint"/>.
+    /// </summary>
+    public bool Resume { get; init; }
+
+    /// <summary>With <see cref="Resume"/>: start from epoch 1 instead of failing when the checkpoint belongs to another run or is damaged.</summary>
+    public bool RestartOnUnusableCheckpoint { get; init; }
+
+    /// <summary>Early stopping: end the run when the monitored validation figure has not improved by <see cref="MinDelta"/> for this many epochs; null: off. Needs a validation set.</summary>
+    public int? Patience { get; init; }
+
+    /// <summary>The smallest change of the monitored figure that counts as an improvement.</summary>
+    public double MinDelta { get; init; }
+
+    /// <summary>What keeping the best weights and early stopping watch.</summary>
+    public MonitorMetric Monitor { get; init; } = MonitorMetric.ValidationLoss;
+
+    /// <summary>Where to keep the weights of the best epoch by the monitored validation figure (atomically); null: not kept. Needs a validation set.</summary>
+    public string? BestWeightsPath { get; init; }
+
+    /// <summary>A folder for <c>metrics.csv</c> (a row appended after every epoch) and TensorBoard event files (<c>tensorboard/</c>); null: no logs.</summary>
+    public string? LogFolder { get; init; }
 
     /// <summary>The learning rate the run starts with.</summary>
     public double InitialLearningRate => LearningRate ?? (Optimizer == OptimizerKind.Adam ? 1e-3 : 1e-2);
@@ -117,6 +164,12 @@ public sealed record TrainingOptions
             throw new ArgumentException($"threads must be at least 1 (got {Threads})");
         if (EvaluateEvery is < 1)
             throw new ArgumentException($"evaluate-every must be at least 1 step (got {EvaluateEvery})");
+        if (Patience is < 1)
+            throw new ArgumentException($"patience must be at least 1 epoch (got {Patience})");
+        if (!(MinDelta >= 0) || double.IsInfinity(MinDelta))
+            throw new ArgumentException($"the minimum change must be a number of at least 0 (got {MinDelta})");
+        if (Resume && CheckpointPath is null)
+            throw new ArgumentException("resuming needs a checkpoint path");
         if (EvaluationBatchSize < 1 || HealthBatchSize < 1)
             throw new ArgumentException("evaluation and health batch sizes must be at least 1");
     }

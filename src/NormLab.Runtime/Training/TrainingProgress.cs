@@ -11,6 +11,12 @@ public enum TrainingPhase
 
     /// <summary>An epoch finished: <see cref="TrainingProgress.Metrics"/> holds its figures.</summary>
     EpochEnd,
+
+    /// <summary>
+    /// The run resumed from a checkpoint: <see cref="TrainingProgress.Epoch"/> is the checkpoint's last finished epoch and
+    /// <see cref="TrainingProgress.Metrics"/> its figures.
+    /// </summary>
+    Resumed,
 }
 
 /// <summary>

@@ -26,14 +26,20 @@ public static class MarkdownReport
         var d = analysis.Definition;
         var text = new StringBuilder();
         text.Append("# Study: ").Append(d.Name).Append("\n\n");
-        text.Append(string.Format(Invariant, "{0} network{1} × {2} seed{3} (run k of every network uses seed k: the same initial-weight seed and data order), {4} epoch{5} each, on {6}. ",
-            d.Networks.Count, d.Networks.Count == 1 ? string.Empty : "s", d.Seeds, d.Seeds == 1 ? string.Empty : "s", d.Epochs, d.Epochs == 1 ? string.Empty : "s", d.Data));
+        var runs = analysis.Networks.SelectMany(n => n.Runs).ToArray();
+        string size = runs.Length == 0 ? string.Empty
+            : string.Format(Invariant, " ({0:N0} train / {1:N0} test images)", runs.Min(r => r.TrainExamples), runs.Min(r => r.TestExamples));
+        text.Append(string.Format(Invariant, "{0} network{1} × {2} seed{3} (run k of every network uses seed k: the same initial-weight seed and data order), {4} epoch{5} each, on {6}{7}. ",
+            d.Networks.Count, d.Networks.Count == 1 ? string.Empty : "s", d.Seeds, d.Seeds == 1 ? string.Empty : "s", d.Epochs, d.Epochs == 1 ? string.Empty : "s", d.Data, size));
         var t = d.Training;
-        text.Append(string.Format(Invariant, "{0}, learning rate {1}{2}, batch size {3}{4}. Networks from `{5}`; baseline: **{6}**.\n\n",
+        text.Append(string.Format(Invariant, "{0}, learning rate {1}{2}, batch size {3}, {4}. Networks from `{5}`.",
             t.Optimizer == OptimizerKind.Adam ? "Adam" : "SGD", t.LearningRate,
             t.Momentum is double m ? string.Format(Invariant, " (momentum {0})", m) : string.Empty, t.BatchSize,
-            t.Schedule == LearningRateSchedule.None ? string.Empty : ", " + t.Schedule.ToString().ToLowerInvariant() + " schedule",
-            d.Source, d.Baseline));
+            t.Schedule == LearningRateSchedule.None ? "constant learning rate" : t.Schedule.ToString().ToLowerInvariant() + " schedule",
+            d.Source));
+        text.Append(analysis.Find(d.Baseline) is not null
+            ? $" Per-network comparisons are against `{d.Baseline}`.\n\n"
+            : "\n\n");
 
         if (analysis.MissingRuns > 0)
         {
@@ -47,25 +53,34 @@ public static class MarkdownReport
                 d.Seeds, d.Seeds == 1 ? string.Empty : "s", StudyAnalysis.MinimumSeeds));
         }
 
-        WriteNetworks(text, analysis);
-        WriteComparisons(text, analysis);
-
+        var plotsByName = plots.ToDictionary(p => p.Name);
+        var shown = new HashSet<string>(StringComparer.Ordinal);
         foreach (var set in claims ?? ClaimSets.Default)
         {
             var results = set.Evaluate(analysis);
             if (results.Any(r => r.Verdict != ClaimVerdict.NotTested))
-                WriteClaims(text, set, results);
+                WriteClaims(text, set, results, plotsByName, shown);
         }
 
-        if (plots.Count > 0)
+        var grids = new[] { StudyPlots.AccuracyGrid, StudyPlots.TrainLossGrid, StudyPlots.GradientGrid, StudyPlots.DeadChannelGrid }
+            .Where(p => plotsByName.ContainsKey(p.Name) && !shown.Contains(p.Name)).ToArray();
+        if (grids.Length > 0)
+        {
+            text.Append("## Learning curves and gradient health\n\n");
+            text.Append("One panel per activation (rows) and depth (columns), one line per ordering, so that the orderings a claim compares sit side by side.\n\n");
+            foreach (var plot in grids)
+                AppendPlot(text, plot, "###", shown);
+        }
+
+        WriteNetworks(text, analysis);
+        WriteComparisons(text, analysis);
+
+        var rest = plots.Where(p => !shown.Contains(p.Name)).ToArray();
+        if (rest.Length > 0)
         {
             text.Append("## Plots\n\n");
-            foreach (var plot in plots)
-            {
-                text.Append("### ").Append(plot.Title).Append("\n\n");
-                text.Append("![").Append(plot.Title).Append("](").Append(StudyPlots.Folder).Append('/').Append(plot.Name).Append(".png)\n\n");
-                text.Append("[SVG](").Append(StudyPlots.Folder).Append('/').Append(plot.Name).Append(".svg)\n\n");
-            }
+            foreach (var plot in rest)
+                AppendPlot(text, plot, "###", shown);
         }
 
         WriteHealth(text, analysis);
@@ -73,10 +88,19 @@ public static class MarkdownReport
         return text.ToString();
     }
 
+    private static void AppendPlot(StringBuilder text, PlotFile plot, string heading, HashSet<string> shown)
+    {
+        text.Append(heading).Append(' ').Append(plot.Title).Append("\n\n");
+        text.Append("![").Append(plot.Title).Append("](").Append(StudyPlots.Folder).Append('/').Append(plot.Name).Append(".png)\n\n");
+        text.Append("[SVG](").Append(StudyPlots.Folder).Append('/').Append(plot.Name).Append(".svg)\n\n");
+        shown.Add(plot.Name);
+    }
+
     private static void WriteNetworks(StringBuilder text, StudyAnalysis analysis)
     {
         var targets = analysis.Definition.Training.AccuracyTargets;
         text.Append("## Networks\n\n");
+        text.Append("Per network, over its seeds. Its 95% CI holds the seed-to-seed noise that the paired comparisons (and the claims) remove, so two overlapping intervals do not mean that a paired difference is within the noise.\n\n");
         text.Append("| Network | Parameters | Runs | Diverged | Test accuracy (mean ± std) | 95% CI | Test loss (mean ± std) | 95% CI |");
         foreach (double target in targets)
             text.Append(" Epochs to ").Append(ReportFormat.Percent(target, 0)).Append(" |");
@@ -142,21 +166,40 @@ public static class MarkdownReport
         };
     }
 
-    private static void WriteClaims(StringBuilder text, IClaimSet set, IReadOnlyList<ClaimResult> results)
+    private static void WriteClaims(StringBuilder text, IClaimSet set, IReadOnlyList<ClaimResult> results, IReadOnlyDictionary<string, PlotFile> plots, HashSet<string> shown)
     {
         text.Append("## ").Append(set.Title).Append("\n\n");
         text.Append(set.Description).Append("\n\n");
-        text.Append("| Claim | Verdict |\n|---|---|\n");
-        foreach (var r in results)
-            text.Append("| ").Append(Cell(r.Claim)).Append(" | ").Append(ClaimWord(r.Verdict)).Append(" |\n");
-        text.Append('\n');
+        text.Append("| Claim | Setup that tested it | Data (train / test) | Epochs | Verdict | Evidence |\n|---|---|---|---:|---|---|\n");
         foreach (var r in results)
         {
-            text.Append("- **").Append(r.Claim).Append("** ").Append(ClaimWord(r.Verdict)).Append('\n');
-            foreach (string line in r.Evidence)
-                text.Append("  - ").Append(line).Append('\n');
+            string data = r.DataSize is { } size ? string.Format(Invariant, "{0:N0} / {1:N0}", size.Train, size.Test) : "–";
+            text.Append("| ").Append(Cell(r.Claim)).Append(" | ").Append(Cell(r.Setup.Length == 0 ? "–" : r.Setup)).Append(" | ").Append(data)
+                .Append(" | ").Append(r.Epochs is int e ? e.ToString(Invariant) : "–").Append(" | **").Append(ClaimWord(r)).Append("** | ")
+                .Append(Cell(r.Summary)).Append(" |\n");
         }
         text.Append('\n');
+        text.Append("Verdicts: *supported*: the claim's tests came out its way after Holm's correction within the claim; *not supported*: a test showed the effect absent, smaller than declared or the other way")
+            .Append(" (\"estimates point the other way\" when the estimates lie on the other side); *inconclusive*: these seeds cannot tell; *not tested at this scale*: the networks are here, but not the data or depth at which the claim could hold.\n\n");
+        foreach (var r in results)
+        {
+            text.Append("### ").Append(r.Claim).Append("\n\n");
+            text.Append("**").Append(ClaimWord(r)).Append(".** ");
+            if (r.Declared.Length > 0)
+                text.Append("Declared before the runs: ").Append(r.Declared).Append('.');
+            text.Append("\n\n");
+            foreach (string line in r.Evidence)
+                text.Append("- ").Append(line).Append('\n');
+            if (r.Power.Length > 0)
+                text.Append("- ").Append(r.Power).Append('\n');
+            text.Append('\n');
+            if (plots.TryGetValue(StudyPlots.ForestName(r.Id), out var forest))
+            {
+                text.Append("![").Append(forest.Title).Append("](").Append(StudyPlots.Folder).Append('/').Append(forest.Name).Append(".png) ")
+                    .Append("([SVG](").Append(StudyPlots.Folder).Append('/').Append(forest.Name).Append(".svg))\n\n");
+                shown.Add(forest.Name);
+            }
+        }
     }
 
     private static void WriteHealth(StringBuilder text, StudyAnalysis analysis)
@@ -164,16 +207,24 @@ public static class MarkdownReport
         var withHealth = analysis.Networks.Where(n => n.Health.Count > 0).ToArray();
         if (withHealth.Length == 0)
             return;
+        bool channels = withHealth.Any(n => n.Health.Any(h => h.DeadChannelFraction is not null));
         text.Append("## Activation health after training\n\n");
-        text.Append("Mean over seeds, on a fixed batch of train images. Dead: the fraction of ReLU units that are 0 for every image of the batch. ")
-            .Append("Normalization layers: standard deviation of their input → of their output.\n\n");
-        text.Append("| Network | Dead ReLU units per ReLU layer | Normalization std in → out per layer |\n|---|---|---|\n");
+        text.Append("Mean over seeds, on a fixed batch of train images. ")
+            .Append(channels
+                ? "Dead channels: the fraction of a ReLU layer's channels that are 0 at every position for every image of the batch (a position of the image's constant border does not make a channel dead). "
+                : "Dead: the fraction of ReLU units (output positions) that are 0 for every image of the batch; these runs predate per-channel counts, so the image's black border counts as dead. ")
+            .Append("Normalization layers: standard deviation of their input → of their output. Gradient norms: each convolution's weight, first to last.\n\n");
+        text.Append(channels ? "| Network | Dead channels per ReLU layer" : "| Network | Dead ReLU units per ReLU layer")
+            .Append(" | Normalization std in → out per layer | Conv weight gradient norms |\n|---|---|---|---|\n");
         foreach (var n in withHealth)
         {
-            string dead = string.Join(", ", n.Health.Where(h => h.DeadFraction is not null).Select(h => $"{h.Layer} {ReportFormat.Percent(h.DeadFraction!.Value, 1)}"));
+            string dead = string.Join(", ", n.Health.Where(h => (channels ? h.DeadChannelFraction : h.DeadFraction) is not null)
+                .Select(h => $"{h.Layer} {ReportFormat.Percent((channels ? h.DeadChannelFraction : h.DeadFraction)!.Value, 1)}"));
             string norm = string.Join(", ", n.Health.Where(h => h.InputStd is not null).Select(h =>
                 string.Format(Invariant, "{0} {1:0.###} → {2:0.###}", h.Layer, h.InputStd, h.Std)));
-            text.Append("| ").Append(Cell(n.Name)).Append(" | ").Append(dead.Length == 0 ? "–" : dead).Append(" | ").Append(norm.Length == 0 ? "–" : norm).Append(" |\n");
+            string gradients = string.Join(", ", n.ConvGradients.Select(g => string.Format(Invariant, "{0:0.###e+0}", g.Mean)));
+            text.Append("| ").Append(Cell(n.Name)).Append(" | ").Append(dead.Length == 0 ? "–" : dead).Append(" | ").Append(norm.Length == 0 ? "–" : norm)
+                .Append(" | ").Append(gradients.Length == 0 ? "–" : gradients).Append(" |\n");
         }
         text.Append('\n');
     }
@@ -223,11 +274,13 @@ public static class MarkdownReport
         _ => "too few seeds",
     };
 
-    private static string ClaimWord(ClaimVerdict verdict) => verdict switch
+    /// <summary>The verdict as the report writes it.</summary>
+    public static string ClaimWord(ClaimResult claim) => claim.Verdict switch
     {
         ClaimVerdict.Supported => "supported",
-        ClaimVerdict.NotSupported => "not supported",
+        ClaimVerdict.NotSupported => claim.PointsOtherWay ? "not supported (estimates point the other way)" : "not supported",
         ClaimVerdict.Inconclusive => "inconclusive",
+        ClaimVerdict.NotTestedAtThisScale => "not tested at this scale",
         _ => "not tested",
     };
 

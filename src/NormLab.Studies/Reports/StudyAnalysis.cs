@@ -40,7 +40,11 @@ public sealed record CurvePoint(int Epoch, int Runs, double Mean, double? Std, d
 /// <param name="DeadFraction">ReLU and ReLU6: the mean fraction of dead units.</param>
 /// <param name="Std">The mean standard deviation of the layer's output.</param>
 /// <param name="InputStd">Normalization layers: the mean standard deviation of their input.</param>
-public sealed record LayerHealthSummary(string Layer, string Kind, double? DeadFraction, double? Std, double? InputStd);
+/// <param name="DeadChannelFraction">ReLU and ReLU6: the mean fraction of dead channels (0 at every position for every image).</param>
+public sealed record LayerHealthSummary(string Layer, string Kind, double? DeadFraction, double? Std, double? InputStd, double? DeadChannelFraction = null);
+
+/// <summary>The gradient norm of one convolution's weight on the health batch after training, mean and range over the seeds.</summary>
+public sealed record GradientSummary(string Parameter, int Runs, double Mean, double Min, double Max);
 
 /// <summary>Everything the report says about one network (one grid row).</summary>
 public sealed class NetworkAnalysis
@@ -64,7 +68,11 @@ public sealed class NetworkAnalysis
         TrainLossCurve = Curve(runs, e => e.TrainLoss);
         TestLossCurve = Curve(runs, e => e.TestLoss);
         Health = FinalHealth(runs);
+        ConvGradients = FinalConvGradients(runs);
     }
+
+    /// <summary>The gradient norm of each convolution's weight (first to last, in parameter order) after the last epoch, over the seeds.</summary>
+    public IReadOnlyList<GradientSummary> ConvGradients { get; }
 
     public string Name { get; }
 
@@ -141,8 +149,33 @@ public sealed class NetworkAnalysis
         return layers.Select(layer =>
         {
             var same = last.Select(h => h.Layers.FirstOrDefault(l => l.Name == layer.Name)).Where(l => l is not null).Select(l => l!).ToArray();
-            return new LayerHealthSummary(layer.Name, layer.Kind, MeanOf(same, l => l.DeadFraction), MeanOf(same, l => l.Std), MeanOf(same, l => l.InputStd));
+            return new LayerHealthSummary(layer.Name, layer.Kind, MeanOf(same, l => l.DeadFraction), MeanOf(same, l => l.Std), MeanOf(same, l => l.InputStd),
+                MeanOf(same, l => l.DeadChannelFraction));
         }).ToArray();
+    }
+
+    private static IReadOnlyList<GradientSummary> FinalConvGradients(IReadOnlyList<RunResult> runs)
+    {
+        var last = runs.Where(r => r.Diverged is null && r.Health.Count > 0).Select(r => r.Health.MaxBy(h => h.Epoch)!).ToArray();
+        if (last.Length == 0)
+            return Array.Empty<GradientSummary>();
+        static bool IsConvWeight(HealthSnapshot h, string parameter)
+        {
+            if (!parameter.EndsWith(".weight", StringComparison.Ordinal))
+                return false;
+            string layer = parameter[..^".weight".Length];
+            var kind = h.Layers.FirstOrDefault(l => l.Name == layer)?.Kind;
+            return kind is not null ? kind.StartsWith("conv", StringComparison.Ordinal) : layer.StartsWith("conv", StringComparison.Ordinal);
+        }
+        var names = last.OrderByDescending(h => h.Gradients.Count).First().Gradients.Where(g => IsConvWeight(last[0], g.Parameter)).Select(g => g.Parameter).ToArray();
+        var summaries = new List<GradientSummary>();
+        foreach (string name in names)
+        {
+            double[] norms = last.Select(h => h.Gradients.FirstOrDefault(g => g.Parameter == name)?.Norm).Where(v => v is double d && double.IsFinite(d)).Select(v => v!.Value).ToArray();
+            if (norms.Length > 0)
+                summaries.Add(new GradientSummary(name, norms.Length, Statistics.Mean(norms), norms.Min(), norms.Max()));
+        }
+        return summaries;
     }
 
     private static double? MeanOf(IEnumerable<LayerHealth> layers, Func<LayerHealth, double?> value)

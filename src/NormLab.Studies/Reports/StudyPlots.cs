@@ -18,14 +18,15 @@ public sealed record PlotFile(string Name, string Title);
 /// of each normalization layer). Up to 20 networks stay apart: 10 colours, and a different marker and line pattern
 /// for each further ten; legends sit outside the data, to the right.
 /// </summary>
-public static class StudyPlots
+public static partial class StudyPlots
 {
     public const string Folder = "plots";
 
     public static readonly PlotFile Accuracy = new("test-accuracy", "Test accuracy per epoch");
     public static readonly PlotFile TrainLoss = new("train-loss", "Train loss per epoch");
     public static readonly PlotFile FinalAccuracy = new("final-accuracy", "Final test accuracy with 95% confidence intervals");
-    public static readonly PlotFile DeadRelu = new("health-dead-relu", "Dead ReLU units after training");
+    public static readonly PlotFile DeadRelu = new("health-dead-relu", "Dead ReLU units (per position) after training");
+    public static readonly PlotFile DeadChannels = new("health-dead-channels", "Dead ReLU channels after training");
     public static readonly PlotFile NormInput = new("health-norm-input-std", "Input standard deviation of each normalization layer after training");
 
     private const int Width = 1100;
@@ -40,7 +41,12 @@ public static class StudyPlots
     private static readonly LinePattern[] Patterns = { LinePattern.Solid, LinePattern.Dashed, LinePattern.Dotted, LinePattern.DenselyDashed };
 
     /// <summary>Draws every figure that has data into <paramref name="folder"/>/plots; returns those written.</summary>
-    public static IReadOnlyList<PlotFile> Write(StudyAnalysis analysis, string folder)
+    /// <remarks>
+    /// When the networks follow the ordering study's naming (<see cref="Claims.OrderingNames"/>), curves, gradient norms and
+    /// dead channels are drawn as small multiples (a panel per activation × depth, a line per ordering) instead of one
+    /// crowded figure; each claim of <paramref name="claims"/> with tests gets a forest plot of its paired differences.
+    /// </remarks>
+    public static IReadOnlyList<PlotFile> Write(StudyAnalysis analysis, string folder, IReadOnlyList<Claims.ClaimResult>? claims = null)
     {
         ArgumentNullException.ThrowIfNull(analysis);
         string target = Path.Combine(folder, Folder);
@@ -48,7 +54,14 @@ public static class StudyPlots
         var networks = analysis.Networks;
         string subtitle = Subtitle(analysis);
 
-        if (networks.Any(n => n.TestAccuracyCurve.Count > 0))
+        foreach (var claim in claims ?? Array.Empty<Claims.ClaimResult>())
+        {
+            if (claim.Parts.Count > 0)
+                SaveForest(claim, subtitle, target, written);
+        }
+        bool grid = WriteSmallMultiples(analysis, subtitle, target, written);
+
+        if (!grid && networks.Any(n => n.TestAccuracyCurve.Count > 0))
         {
             Save(Curves(networks, n => n.TestAccuracyCurve, 100, Accuracy.Title, subtitle, "Test accuracy (%)", "band: min–max over seeds; line: mean"), target, Accuracy, written);
             Save(Curves(networks, n => n.TrainLossCurve, 1, TrainLoss.Title, subtitle, "Train loss (cross-entropy)", "band: min–max over seeds; line: mean"), target, TrainLoss, written);
@@ -58,7 +71,13 @@ public static class StudyPlots
             var (plot, height) = Bars(analysis, subtitle);
             Save(plot, target, FinalAccuracy, written, height);
         }
-        if (networks.Any(n => n.Health.Any(h => h.DeadFraction is not null)))
+        if (grid)
+            return written;
+        if (networks.Any(n => n.Health.Any(h => h.DeadChannelFraction is not null)))
+        {
+            Save(Health(networks, h => h.DeadChannelFraction, 100, DeadChannels.Title, subtitle, "ReLU layer (in forward order)", "Dead channels (%)", minimumTop: 5), target, DeadChannels, written);
+        }
+        else if (networks.Any(n => n.Health.Any(h => h.DeadFraction is not null)))
         {
             Save(Health(networks, h => h.DeadFraction, 100, DeadRelu.Title, subtitle, "ReLU layer (in forward order)", "Dead units (%)", minimumTop: 5), target, DeadRelu, written);
         }
@@ -129,7 +148,7 @@ public static class StudyPlots
     private static (Plot Plot, int Height) Bars(StudyAnalysis analysis, string subtitle)
     {
         var networks = analysis.Networks;
-        var plot = NewPlot($"{FinalAccuracy.Title}\n{subtitle} (dots: single seeds)", "Final test accuracy (%)", string.Empty);
+        var plot = NewPlot($"{FinalAccuracy.Title}\n{subtitle} (dots: single seeds; per-network intervals hold the seed noise that paired comparisons remove)", "Final test accuracy (%)", string.Empty);
         double low = double.PositiveInfinity, high = double.NegativeInfinity;
         var bars = new List<Bar>();
         var positions = new double[networks.Count];

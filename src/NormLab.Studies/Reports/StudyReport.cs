@@ -36,11 +36,13 @@ public static class StudyReport
     {
         ArgumentNullException.ThrowIfNull(analysis);
         Directory.CreateDirectory(folder);
-        var plots = StudyPlots.Write(analysis, folder);
+        var sets = claims ?? ClaimSets.Default;
+        var results = sets.Select(set => set.Evaluate(analysis)).Where(r => r.Any(c => c.Verdict != ClaimVerdict.NotTested)).SelectMany(r => r).ToArray();
+        var plots = StudyPlots.Write(analysis, folder, results);
         string summary = Path.Combine(folder, SummaryJson.FileName);
         string runs = Path.Combine(folder, RunsCsv.FileName);
         string report = Path.Combine(folder, MarkdownReport.FileName);
-        WriteText(summary, SummaryJson.Write(analysis));
+        WriteText(summary, SummaryJson.Write(analysis, claims));
         WriteText(runs, RunsCsv.Write(analysis));
         WriteText(report, MarkdownReport.Write(analysis, plots, claims));
         var plotPaths = plots.SelectMany(p => new[] { ".png", ".svg" }.Select(e => Path.Combine(folder, StudyPlots.Folder, p.Name + e))).ToArray();

@@ -1,10 +1,12 @@
 using System;
+using System.Collections.Generic;
 using System.Globalization;
 using System.IO;
 using System.Linq;
 using System.Text;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using NormLab.Studies.Claims;
 
 namespace NormLab.Studies.Reports;
 
@@ -22,7 +24,12 @@ public static class SummaryJson
     /// <summary>Fields whose values are measured (timings), so differ between two runs of the same study.</summary>
     public static readonly string[] MeasuredFields = { "imagesPerSecond" };
 
-    public static string Write(StudyAnalysis analysis)
+    /// <summary>
+    /// The summary of <paramref name="analysis"/>, with a <c>claims</c> array: every claim of each set that can test at
+    /// least one (<see cref="ClaimSets.Default"/> when <paramref name="claims"/> is null), its verdict
+    /// (<c>supported</c>, <c>notSupported</c>, <c>inconclusive</c>, <c>notTested</c>, <c>notTestedAtThisScale</c>) and its tests.
+    /// </summary>
+    public static string Write(StudyAnalysis analysis, IReadOnlyList<IClaimSet>? claims = null)
     {
         ArgumentNullException.ThrowIfNull(analysis);
         var definition = analysis.Definition;
@@ -66,6 +73,16 @@ public static class SummaryJson
                 json.WriteEndObject();
             }
             json.WriteEndArray();
+            json.WriteStartArray("claims");
+            foreach (var set in claims ?? ClaimSets.Default)
+            {
+                var results = set.Evaluate(analysis);
+                if (results.All(r => r.Verdict == ClaimVerdict.NotTested))
+                    continue;
+                foreach (var claim in results)
+                    WriteClaim(json, claim);
+            }
+            json.WriteEndArray();
             json.WriteEndObject();
         }
         return Encoding.UTF8.GetString(buffer.ToArray()) + "\n";
@@ -102,6 +119,56 @@ public static class SummaryJson
                     Strip(child);
             }
         }
+    }
+
+    /// <summary>The JSON name of a verdict: camelCase of the enum.</summary>
+    public static string VerdictName(ClaimVerdict verdict) => JsonNamingPolicy.CamelCase.ConvertName(verdict.ToString());
+
+    private static void WriteClaim(Utf8JsonWriter json, ClaimResult claim)
+    {
+        json.WriteStartObject();
+        json.WriteString("id", claim.Id);
+        json.WriteString("claim", claim.Claim);
+        json.WriteString("verdict", VerdictName(claim.Verdict));
+        json.WriteBoolean("pointsOtherWay", claim.PointsOtherWay);
+        json.WriteString("declared", claim.Declared);
+        json.WriteString("setup", claim.Setup);
+        if (claim.DataSize is { } size)
+        {
+            json.WriteNumber("trainImages", size.Train);
+            json.WriteNumber("testImages", size.Test);
+        }
+        else
+        {
+            json.WriteNull("trainImages");
+            json.WriteNull("testImages");
+        }
+        WriteNumber(json, "epochs", claim.Epochs);
+        json.WriteString("summary", claim.Summary);
+        WriteNumber(json, "seedsNeeded", claim.SeedsNeeded);
+        json.WriteString("multipleTesting", "holm");
+        json.WriteStartArray("tests");
+        foreach (var part in claim.Parts)
+        {
+            json.WriteStartObject();
+            json.WriteString("label", part.Label);
+            json.WriteString("kind", JsonNamingPolicy.CamelCase.ConvertName(part.Kind.ToString()));
+            json.WriteString("unit", part.Unit);
+            WriteNumber(json, "estimate", part.Estimate);
+            WriteInterval(json, part.Ci95);
+            WriteNumber(json, "minimalEffect", part.MinimalEffect);
+            WriteNumber(json, "pFor", part.PFor);
+            WriteNumber(json, "pAgainst", part.PAgainst);
+            WriteNumber(json, "holmPFor", part.AdjustedPFor);
+            WriteNumber(json, "holmPAgainst", part.AdjustedPAgainst);
+            json.WriteNumber("n", part.Count);
+            WriteNumber(json, "sd", part.Sd);
+            WriteNumber(json, "seedsNeeded", part.SeedsNeeded);
+            json.WriteString("verdict", VerdictName(part.Verdict));
+            json.WriteEndObject();
+        }
+        json.WriteEndArray();
+        json.WriteEndObject();
     }
 
     private static void WriteStatistics(Utf8JsonWriter json, string name, SampleStatistics statistics)

@@ -163,6 +163,8 @@ public class DiagnosticCatalogTests
         { "NL1006", "network A(input: 1x28x28) { conv3x3(8) > maxpool > conv3x3(8) > relu > flatten > linear(10) }" },
         // a depthwise convolution and a pointwise one: a factorized convolution on purpose (ShuffleNetV2's branch)
         { "NL1006", "network A(input: 1x28x28) { conv3x3(8) > relu > conv3x3(8, groups: 8) > bn > conv1x1(16) > bn > relu > flatten > linear(10) }" },
+        // MobileNetV2's linear bottleneck: 96 -> 24 -> 144, a low-rank product on purpose
+        { "NL1006", "network A(input: 96x14x14) { conv1x1(24) > bn > conv1x1(144) > bn > relu6 > gap > linear(10) }" },
         { "NL1007", "network A(input: 1x28x28) { conv3x3(8) > relu > flatten > linear(10) }" },
         { "NL1008", "network A(input: 1x28x28) { conv3x3(8) > relu > flatten > linear(32) > bn > relu > linear(10) }" },
         { "NL1009", "network A(input: 1x28x28) { conv3x3(8) > maxpool > relu > flatten > linear(10) }" },

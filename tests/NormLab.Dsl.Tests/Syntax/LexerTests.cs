@@ -211,6 +211,34 @@ public class LexerTests
         Assert.Equal($"Unexpected character '{tokenText}'", error.Message);
     }
 
+    [Fact]
+    public void A_run_of_bad_characters_with_white_space_between_is_one_bad_token_and_one_NL0001()
+    {
+        var (tokens, diagnostics) = Lex("relu @\n@ # \U0001F600\r\n$ gelu @");
+        Assert.Equal([TokenKind.Identifier, TokenKind.BadToken, TokenKind.Identifier, TokenKind.BadToken, TokenKind.EndOfFile], tokens.Select(t => t.Kind));
+        Assert.Equal("@\n@ # \U0001F600\r\n$", tokens[1].Text);
+        Assert.Equal("@", tokens[3].Text);
+        Assert.Equal(2, diagnostics.Count);
+        Assert.Equal("Unexpected character '@' and 4 more after it", diagnostics[0].Message);
+        Assert.Equal(tokens[1].Span, diagnostics[0].Span);
+        Assert.Equal("Unexpected character '@'", diagnostics[1].Message);
+    }
+
+    [Fact]
+    public void A_text_of_nothing_but_bad_characters_costs_memory_in_proportion_to_the_text_not_per_character()
+    {
+        // 2 million bad characters on as many lines: one token, not two million (which took about 680 MB for 16 MiB)
+        var text = string.Concat(Enumerable.Repeat("@\n", 2_000_000));
+        var source = SourceText.From(text);
+        var bag = new DiagnosticBag(source);
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        var tokens = Lexer.Tokenize(source, bag);
+        var allocated = GC.GetAllocatedBytesForCurrentThread() - before;
+        Assert.Equal([TokenKind.BadToken, TokenKind.EndOfFile], tokens.Select(t => t.Kind));
+        Assert.Single(bag);
+        Assert.True(allocated < 8L * text.Length, $"lexing {text.Length:N0} chars allocated {allocated:N0} bytes");
+    }
+
     [Theory]
     [InlineData("1e999", "The number '1e999' is too large")]
     [InlineData("99999999999x28", "The shape '99999999999x28' has a dimension that is too large")]

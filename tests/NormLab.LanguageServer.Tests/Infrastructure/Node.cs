@@ -44,6 +44,31 @@ internal static class Node
         }
     }
 
+    private static bool s_extensionInstalled;
+
+    /// <summary>The extension's own packages (editors/vscode/package-lock.json: the language client, and @vscode/vsce to package it).</summary>
+    private static readonly string[] ExtensionPackages = { "vscode-languageclient", "@vscode/vsce" };
+
+    public static void EnsureExtensionPackages()
+    {
+        lock (InstallGate)
+        {
+            if (s_extensionInstalled)
+            {
+                return;
+            }
+
+            var modules = Path.Combine(TestPaths.Extension, "node_modules");
+            if (!ExtensionPackages.All(p => File.Exists(Path.Combine(modules, p, "package.json"))))
+            {
+                var result = Run(Npm, new[] { "ci", "--no-audit", "--no-fund", "--loglevel=error" }, TestPaths.Extension, InstallTimeout);
+                Assert.True(result.ExitCode == 0 && !result.TimedOut, "npm ci (editors/vscode) failed: " + result.Describe());
+            }
+
+            s_extensionInstalled = true;
+        }
+    }
+
     /// <summary>Runs <c>node --test FILE</c> in the node tests' folder.</summary>
     public static ProcessResult Test(string file, IReadOnlyDictionary<string, string>? environment = null, TimeSpan? timeout = null) =>
         Run("node", new[] { "--test", "--test-reporter=spec", file }, TestPaths.NodeTests, timeout ?? TimeSpan.FromMinutes(3), environment);

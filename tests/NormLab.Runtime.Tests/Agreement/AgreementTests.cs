@@ -25,6 +25,8 @@ public sealed class AgreementTests(ITestOutputHelper output)
 
     private const int Seed = 20_240_611;
 
+    private const int SecondReleaseSeed = 20_261_205;
+
     [Fact]
     public void Every_valid_network_of_the_repository_agrees_with_libtorch()
     {
@@ -51,9 +53,28 @@ public sealed class AgreementTests(ITestOutputHelper output)
     [Fact]
     public void Random_architectures_agree_with_libtorch()
     {
+        var kept = RandomNetworksAgree(new RandomPrograms(Seed), Seed);
+        Coverage(kept.Select(k => k.Network).ToList(), secondRelease: false);
+    }
+
+    /// <summary>
+    /// issue 11: random architectures with branches, gates and signals (concat, scale, se, channels/shuffle, droppath,
+    /// layerscale, ln(over: channels), HxW arguments, ceil pools, 1-d signals) agree with libtorch like the first
+    /// release's: per-layer shapes in train and eval mode, parameters per module, registered names.
+    /// </summary>
+    [Fact]
+    public void Random_second_release_architectures_agree_with_libtorch()
+    {
+        var kept = RandomNetworksAgree(new RandomPrograms(SecondReleaseSeed, secondRelease: true), SecondReleaseSeed);
+        Coverage(kept.Select(k => k.Network).ToList(), secondRelease: true);
+        SecondReleaseCoverage(kept.Select(k => k.Network).ToList());
+    }
+
+    /// <summary>The first <see cref="RandomNetworks"/> programs of <paramref name="generator"/> that pass the checker, each compared with libtorch.</summary>
+    private List<(string Text, NetworkModel Network)> RandomNetworksAgree(RandomPrograms generator, int seed)
+    {
         using var threads = LibTorchAgreement.OneThread();
         var clock = Stopwatch.StartNew();
-        var generator = new RandomPrograms(Seed);
         var kept = new List<(string Text, NetworkModel Network)>();
         var attempts = 0;
         var rejected = new Dictionary<string, int>(StringComparer.Ordinal);
@@ -80,23 +101,24 @@ public sealed class AgreementTests(ITestOutputHelper output)
         Assert.True(kept.Count == RandomNetworks, $"only {kept.Count} of {attempts} random programs passed the checker");
 
         var problems = new List<string>();
+        var reruns = LibTorchAgreement.NaNReruns;
         for (var i = 0; i < kept.Count; i++)
         {
-            foreach (var problem in LibTorchAgreement.Check(kept[i].Network, seed: Seed + i))
+            foreach (var problem in LibTorchAgreement.Check(kept[i].Network, seed: seed + i))
             {
                 problems.Add($"{problem}{Environment.NewLine}{kept[i].Text}");
             }
         }
 
         output.WriteLine($"{kept.Count} of {attempts} random programs passed the checker (errors of the rest: {string.Join(", ", rejected.OrderBy(r => r.Key).Select(r => $"{r.Key} x{r.Value}"))})");
-        output.WriteLine($"generated and checked in {generated.TotalSeconds:F1} s, compared with libtorch in {(clock.Elapsed - generated).TotalSeconds:F1} s");
+        output.WriteLine($"generated and checked in {generated.TotalSeconds:F1} s, compared with libtorch in {(clock.Elapsed - generated).TotalSeconds:F1} s; runs again after a NaN: {LibTorchAgreement.NaNReruns - reruns}");
         foreach (var kind in problems.GroupBy(p => System.Text.RegularExpressions.Regex.Replace(p.Split('\n')[0], "[0-9]+", "#")).OrderByDescending(g => g.Count()))
         {
             output.WriteLine($"{kind.Count()} x {kind.Key}");
         }
 
         Assert.True(problems.Count == 0, $"{problems.Count} disagreements; the first ones:{Environment.NewLine}{string.Join(Environment.NewLine, problems.Take(10))}");
-        Coverage(kept.Select(k => k.Network).ToList());
+        return kept;
     }
 
     /// <summary>Corners of the formulas: sizes that just fit, 1x1 maps, padding larger than the kernel, odd and non-square projections.</summary>
@@ -164,19 +186,34 @@ public sealed class AgreementTests(ITestOutputHelper output)
         {
             Assert.Equal(first.Next(i), second.Next(i));
         }
+
+        var third = new RandomPrograms(7, secondRelease: true);
+        var fourth = new RandomPrograms(7, secondRelease: true);
+        var differs = false;
+        var reference = new RandomPrograms(7);
+        for (var i = 0; i < 20; i++)
+        {
+            var text = third.Next(i);
+            Assert.Equal(text, fourth.Next(i));
+            differs |= text != reference.Next(i);
+        }
+
+        Assert.True(differs, "the second-release mode gives the first release's programs");
     }
 
     /// <summary>Every layer kind and argument form, and a good share of down-sampling and residual networks.</summary>
-    private void Coverage(IReadOnlyList<NetworkModel> networks)
+    private void Coverage(IReadOnlyList<NetworkModel> networks, bool secondRelease)
     {
         var layers = networks.SelectMany(n => n.AllLayers()).ToList();
 
-        var missingKinds = LayerKind.All.Where(k => !layers.Any(l => l.Kind == k)).ToList();
+        // the first release's stream has none of the second release's kinds and names
+        var missingKinds = LayerKind.All.Where(k => !layers.Any(l => l.Kind == k) && (secondRelease || !SecondReleaseKinds.Contains(k))).ToList();
         Assert.True(missingKinds.Count == 0, "no random network has " + string.Join(", ", missingKinds));
 
         // WrittenName is the catalog entry's name (conv3x3, not an alias such as dense)
         var written = layers.Select(l => l.WrittenName).ToHashSet(StringComparer.Ordinal);
-        var missingNames = LayerCatalog.Names.Where(n => LayerCatalog.Find(n)!.Name == n && !written.Contains(n)).ToList();
+        var missingNames = LayerCatalog.Names.Where(n => LayerCatalog.Find(n)!.Name == n && !written.Contains(n)
+            && (secondRelease || !SecondReleaseKinds.Contains(LayerCatalog.Find(n)!.Kind) && !n.EndsWith("1d", StringComparison.Ordinal))).ToList();
         Assert.True(missingNames.Count == 0, "no random network writes " + string.Join(", ", missingNames));
 
         var projections = layers.SelectMany(l => l.Shortcut).ToHashSet();
@@ -205,5 +242,83 @@ public sealed class AgreementTests(ITestOutputHelper output)
         Assert.True(residual >= networks.Count / 3, $"only {residual} networks have a residual");
         Assert.True(stridedProjection >= networks.Count / 10, $"only {stridedProjection} networks have a strided projection");
         Assert.True(linearProjection >= 5, $"only {linearProjection} networks have a linear projection");
+    }
+
+    /// <summary>The kinds the second release added (the first release's random programs never write them).</summary>
+    private static readonly HashSet<LayerKind> SecondReleaseKinds = new()
+    {
+        LayerKind.Concat, LayerKind.Scale, LayerKind.SqueezeExcitation, LayerKind.SqueezePool, LayerKind.Channels,
+        LayerKind.Shuffle, LayerKind.DropPath, LayerKind.LayerScale, LayerKind.Dropout1d,
+    };
+
+    /// <summary>The kept second-release programs hold every construct of issue 11, in its variants, often enough.</summary>
+    private void SecondReleaseCoverage(IReadOnlyList<NetworkModel> networks)
+    {
+        var layers = networks.SelectMany(n => n.AllLayers()).ToList();
+        int Networks(Func<LayerModel, bool> predicate) => networks.Count(n => n.AllLayers().Any(predicate));
+        static bool Contains(IEnumerable<LayerModel> layers, Func<LayerModel, bool> predicate) => layers.Any(l => predicate(l) || l.Branches.Any(b => Contains(b, predicate)) || l.Shortcut.Any(predicate));
+
+        var concat = Networks(l => l.Kind == LayerKind.Concat);
+        var identityBranch = Networks(l => l.Kind == LayerKind.Concat && l.Branches.Any(b => b.Count == 1 && b[0].Kind == LayerKind.Identity));
+        var nested = Networks(l => l.Kind == LayerKind.Concat && l.Branches.Any(b => Contains(b, i => i.Kind == LayerKind.Concat)));
+        var residualInside = Networks(l => l.Kind == LayerKind.Concat && l.Branches.Any(b => Contains(b, i => i.Kind == LayerKind.Residual)));
+        var blockInside = Networks(l => l.Kind == LayerKind.Concat && l.Branches.Any(b => b.Any(i => i.BlockPath.Count > l.BlockPath.Count)));
+        var concatInBlock = Networks(l => l.Kind == LayerKind.Concat && l.BlockPath.Count > 0);
+        var fourBranches = Networks(l => l.Kind == LayerKind.Concat && l.Branches.Count == 4);
+        var scale = Networks(l => l.Kind == LayerKind.Scale);
+        var se = Networks(l => l.Kind == LayerKind.SqueezeExcitation);
+        var seArguments = Networks(l => l.Kind == LayerKind.SqueezeExcitation && l.Branches.Any(b => Contains(b, i => i.Kind == LayerKind.Hardsigmoid || i.Kind == LayerKind.LeakyReLU || i.Kind == LayerKind.Hardswish)));
+        var split = Networks(l => l.Kind == LayerKind.Concat && l.Branches.Count(b => b.Count > 0 && b[0].Kind == LayerKind.Channels) == 2);
+        var shuffle = Networks(l => l.Kind == LayerKind.Shuffle);
+        var dropPath = Networks(l => l.Kind == LayerKind.Residual && Contains(l.Branches[0], i => i.Kind == LayerKind.DropPath));
+        var layerScale = Networks(l => l.Kind == LayerKind.LayerScale);
+        var overChannels = Networks(l => l.Kind == LayerKind.LayerNorm && l.OverChannels);
+        var signals = networks.Count(n => n.Input!.SpatialRank == 1);
+        var features = networks.Count(n => !n.Input!.IsSpatial);
+        var rectangular = Networks(l => l.SpatialRank == 2 && !l.IsSquare);
+        var ceil = Networks(l => l.Ceil);
+        var reductions = Networks(l => l.Kind == LayerKind.Concat && l.IsSpatial && l.OutputShape.Dimensions[1] < l.InputShape.Dimensions[1]);
+        output.WriteLine($"second release: {concat} networks with concat ({identityBranch} an identity branch, {nested} nested, {residualInside} a residual inside, {blockInside} a block inside, {concatInBlock} in a block, {fourBranches} four branches, {reductions} reductions, {split} splits), "
+            + $"{scale} scale, {se} se ({seArguments} with act/gate), {shuffle} shuffle, {dropPath} droppath in a residual, {layerScale} layerscale, {overChannels} ln(over: channels), "
+            + $"{rectangular} HxW, {ceil} ceil; inputs: {signals} signals, {features} features");
+
+        Assert.True(concat >= networks.Count / 4, $"only {concat} networks have a concat");
+        Assert.True(signals >= networks.Count / 5, $"only {signals} networks take a signal");
+        foreach (var (count, what) in new[]
+        {
+            (identityBranch, "an identity branch"), (nested, "a concat nested in a concat"), (residualInside, "a residual in a concat branch"),
+            (blockInside, "a block call in a concat branch"), (concatInBlock, "a concat in a block"), (fourBranches, "a concat of four branches"),
+            (reductions, "a down-sampling concat"), (split, "the ShuffleNet split"), (scale, "scale"), (se, "se"), (seArguments, "se with act or gate"),
+            (shuffle, "shuffle"), (dropPath, "droppath in a residual branch"), (layerScale, "layerscale"), (overChannels, "ln(over: channels)"),
+            (rectangular, "an HxW window"), (ceil, "a ceil pool"), (features, "a features input"),
+        })
+        {
+            Assert.True(count >= 5, $"only {count} networks have {what}");
+        }
+
+        // every layer of the catalog that exists in 1-d, on a signal; every per-dimension argument in HxW form
+        foreach (var kind in new[]
+        {
+            LayerKind.Conv, LayerKind.MaxPool, LayerKind.AvgPool, LayerKind.BatchNorm, LayerKind.InstanceNorm, LayerKind.GroupNorm,
+            LayerKind.LayerNorm, LayerKind.Dropout, LayerKind.Dropout1d, LayerKind.GlobalAvgPool, LayerKind.GlobalMaxPool, LayerKind.Flatten,
+            LayerKind.SqueezeExcitation, LayerKind.Shuffle, LayerKind.LayerScale, LayerKind.Concat, LayerKind.Scale,
+        })
+        {
+            Assert.True(layers.Any(l => l.Kind == kind && l.SpatialRank == 1), $"no {kind.Name} on a signal");
+        }
+
+        Assert.Contains(layers, l => l.Kind == LayerKind.LayerNorm && l.OverChannels && l.SpatialRank == 1);
+        Assert.Contains(layers, l => l.Kind == LayerKind.Conv && l.SpatialRank == 2 && l.Kernels[0] != l.Kernels[1]);
+        Assert.Contains(layers, l => l.Kind == LayerKind.Conv && l.SpatialRank == 2 && l.Strides[0] != l.Strides[1]);
+        Assert.Contains(layers, l => l.Kind == LayerKind.Conv && l.SpatialRank == 2 && l.Paddings[0] != l.Paddings[1]);
+        Assert.Contains(layers, l => l.Kind == LayerKind.Conv && l.SpatialRank == 2 && l.Dilations[0] != l.Dilations[1]);
+        Assert.Contains(layers, l => l.Is(LayerTraits.LocalPooling) && l.SpatialRank == 2 && l.Kernels[0] != l.Kernels[1]);
+        Assert.Contains(layers, l => l.Kind == LayerKind.MaxPool && l.Dilation > 1);
+        Assert.Contains(layers, l => l.Kind == LayerKind.MaxPool && l.Ceil && l.SpatialRank == 1);
+        Assert.Contains(layers, l => l.Kind == LayerKind.AvgPool && l.Ceil && l.SpatialRank == 2);
+
+        // ceil: true that changes the size (a last, partial window kept)
+        Assert.Contains(layers, l => l.Ceil && l.OutputShape.Dimensions.Skip(1).Select((d, i) =>
+            d > ((l.InputShape.Dimensions[i + 1] + (2 * l.Paddings[i]) - (l.Dilations[i] * (l.Kernels[i] - 1)) - 1) / l.Strides[i]) + 1).Any(b => b));
     }
 }

@@ -1,6 +1,7 @@
 using System;
 using System.Collections.Generic;
 using System.Linq;
+using System.Threading;
 using NormLab.Dsl.Layers;
 using NormLab.Dsl.Binding;
 using NormLab.Dsl.Model;
@@ -20,6 +21,11 @@ namespace NormLab.Runtime.Tests.Agreement;
 internal static class LibTorchAgreement
 {
     public const int Batch = 2;
+
+    private static int _nanReruns;
+
+    /// <summary>How many times (since the process started) a NaN in one of the two runs made <see cref="Check"/> run both again.</summary>
+    public static int NaNReruns => Volatile.Read(ref _nanReruns);
 
     /// <summary>The disagreements for <paramref name="network"/> (empty when libtorch agrees with the checker).</summary>
     public static List<string> Check(NetworkModel network, long seed)
@@ -96,11 +102,25 @@ internal static class LibTorchAgreement
                 // the walk is NetworkModule.forward: same output, same random draws
                 random.manual_seed(seed + 1);
                 var output = module.forward(input);
+                for (var retry = 0; retry < 10 && output.shape.SequenceEqual(walked.shape) && !output.allclose(walked, rtol: 1e-5, atol: 1e-6, equal_nan: true)
+                    && (output.isnan().any().item<bool>() || walked.isnan().any().item<bool>()); retry++)
+                {
+                    // libtorch 2.10's CPU convolutions here now and then return NaN for finite inputs and weights, more
+                    // often with 20 or more input channels (nn.Conv1d(22, 12, 3, stride: 2) on [2, 22, 7]: 3-25 runs in
+                    // 1,000, 2 threads; Conv2d too), so a NaN that differs between the two runs is run again: a real
+                    // difference stays, the flake does not
+                    Interlocked.Increment(ref _nanReruns);
+                    random.manual_seed(seed + 1);
+                    walked = Walk(network.Layers, input, modules, (_, _) => { }, _ => { });
+                    random.manual_seed(seed + 1);
+                    output = module.forward(input);
+                }
+
                 if (!output.shape.SequenceEqual(Shape(network.Output!)))
                 {
                     problems.Add($"{mode}: the module's output is [{string.Join(", ", output.shape)}], the checker infers {network.Output}");
                 }
-                else if (!output.allclose(walked, rtol: 1e-5, atol: 1e-6))
+                else if (!output.allclose(walked, rtol: 1e-5, atol: 1e-6, equal_nan: true))
                 {
                     problems.Add($"{mode}: NetworkModule.forward differs from the layer-by-layer walk by up to {(output - walked).abs().max().item<float>()} (NaN: {output.isnan().any().item<bool>()}/{walked.isnan().any().item<bool>()})");
                 }

@@ -6,6 +6,7 @@ using NormLab.Dsl;
 using NormLab.Dsl.Binding;
 using NormLab.Runtime.Building;
 using NormLab.Runtime.Tests.Agreement;
+using NormLab.Testing.Generators;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -38,6 +39,47 @@ public sealed class EquivalenceTests
     public void Generated_and_runtime_modules_are_identical(string name)
     {
         var (path, text, ns, _) = Networks.Find(name);
+        AssertIdentical(path, text, ns, name);
+    }
+
+    /// <summary>
+    /// issue 11: "generated vs run-time equivalence" on random second-release architectures (branches, gates, signals):
+    /// the first of them that pass the checker, in one file, compiled once through the generator.
+    /// </summary>
+    [Fact]
+    public void Generated_and_runtime_modules_are_identical_for_random_second_release_networks()
+    {
+        const int count = 24;
+        var generator = new RandomPrograms(20_261_206, secondRelease: true);
+        var text = new System.Text.StringBuilder("namespace RandomSecond\n\n");
+        var names = new List<string>();
+        for (var i = 0; names.Count < count && i < 20 * count; i++)
+        {
+            // each program's blocks get names of their own (every program calls its first block Blk0)
+            var program = System.Text.RegularExpressions.Regex.Replace(generator.Next(i), @"\bBlk(\d+)", $"P{i}Blk$1");
+            var result = NormLabCompiler.Check(program, "random.normlab");
+            if (!result.HasErrors && result.Networks.Single().IsValid)
+            {
+                text.AppendLine(program);
+                names.Add($"Net{i}");
+            }
+        }
+
+        Assert.Equal(count, names.Count);
+        var all = text.ToString();
+        var checkedFile = NormLabCompiler.Check(all, "random.normlab");
+        Assert.False(checkedFile.HasErrors, string.Join(Environment.NewLine, checkedFile.Diagnostics.Where(d => d.IsError)));
+        var kinds = checkedFile.Networks.SelectMany(n => n.AllLayers()).Select(l => l.Kind).ToHashSet();
+        Assert.Contains(LayerKind.Concat, kinds);
+        Assert.Contains(checkedFile.Networks, n => n.Input!.SpatialRank == 1);
+        foreach (var name in names)
+        {
+            AssertIdentical("/project/networks/random.normlab", all, "RandomSecond", name);
+        }
+    }
+
+    private static void AssertIdentical(string path, string text, string ns, string name)
+    {
         var assembly = GeneratedCode.Compile(path, text);
         var record = GeneratedCode.Record(assembly, $"{ns}.{name}");
         var model = NetworkBuilder.Check(text, Networks.RelativePath(path), name);
@@ -71,18 +113,14 @@ public sealed class EquivalenceTests
             var input = randn(LibTorchAgreement.Shape(model.Input!));
             generated.eval();
             runtime.eval();
-            var a = generated.forward(input);
-            var b = runtime.forward(input);
+            var (a, b) = Outputs(generated, runtime, input, seed + 1);
             Assert.Equal(LibTorchAgreement.Shape(model.Output!), a.shape);
-            Assert.True(Same(a, b), $"{name}: eval outputs differ by up to {(a - b).abs().max().item<float>()}");
+            Assert.True(SameOrBothNaN(a, b), $"{name}: eval outputs differ by up to {(a - b).abs().max().item<float>()}");
 
             generated.train();
             runtime.train();
-            random.manual_seed(seed + 1);
-            a = generated.forward(input);
-            random.manual_seed(seed + 1);
-            b = runtime.forward(input);
-            Assert.True(Same(a, b), $"{name}: train outputs differ by up to {(a - b).abs().max().item<float>()}");
+            (a, b) = Outputs(generated, runtime, input, seed + 1);
+            Assert.True(SameOrBothNaN(a, b), $"{name}: train outputs differ by up to {(a - b).abs().max().item<float>()}");
 
             // and the running statistics moved the same way
             var after = runtime.state_dict();
@@ -160,6 +198,32 @@ public sealed class EquivalenceTests
         Assert.Empty(exception.Ids);
         Assert.Contains("NetworkModule", exception.Message, StringComparison.Ordinal);
     }
+
+    /// <summary>
+    /// Both modules' outputs for <paramref name="input"/>, each after seeding the global generator with
+    /// <paramref name="seed"/>; run again (up to 10 times) while they differ and one holds a NaN: libtorch's CPU
+    /// convolutions here now and then give NaN for finite inputs (see LibTorchAgreement), which is no difference
+    /// between the modules. In train mode a batch norm's running statistics move once per run, alike in both.
+    /// </summary>
+    private static (Tensor Generated, Tensor Runtime) Outputs(nn.Module<Tensor, Tensor> generated, nn.Module<Tensor, Tensor> runtime, Tensor input, long seed)
+    {
+        Tensor a, b;
+        var runs = 0;
+        do
+        {
+            random.manual_seed(seed);
+            a = generated.forward(input);
+            random.manual_seed(seed);
+            b = runtime.forward(input);
+        }
+        while (++runs < 10 && !SameOrBothNaN(a, b) && (a.isnan().any().item<bool>() || b.isnan().any().item<bool>()));
+
+        return (a, b);
+    }
+
+    /// <summary>Same shape, type and values, a NaN equal to a NaN in the same place.</summary>
+    internal static bool SameOrBothNaN(Tensor a, Tensor b) =>
+        a.shape.SequenceEqual(b.shape) && a.dtype == b.dtype && (a.eq(b) | (a.isnan() & b.isnan())).all().item<bool>();
 
     /// <summary>Same shape, type and values.</summary>
     internal static bool Same(Tensor a, Tensor b) =>

@@ -56,6 +56,7 @@ public sealed class HealthTests
 
         var result = Trainer.Train(network, data, TrainingFixtures.Fast(epochs: 1));
 
+        Assert.Equal(2, result.Health.Count);
         foreach (var snapshot in result.Health)
         {
             var relu = snapshot.Layers.Single(l => l.Kind == "relu");
@@ -72,6 +73,7 @@ public sealed class HealthTests
         var result = Trainer.Train(network, data, TrainingFixtures.Fast(epochs: 1));
 
         var layers = result.Health[^1].Layers;
+        Assert.Equal(7, layers.Count);
         Assert.InRange(layers.Single(l => l.Kind == "sigmoid").SaturatedFraction!.Value, 0, 1);
         Assert.InRange(layers.Single(l => l.Kind == "tanh").SaturatedFraction!.Value, 0, 1);
         Assert.Null(layers.Single(l => l.Kind == "sigmoid").DeadFraction);
@@ -131,6 +133,7 @@ public sealed class HealthTests
         var result = Trainer.Train(() => new NetworkModule(network), null, data, TrainingFixtures.Fast(epochs: 1));
 
         Assert.Equal("Dense", result.Network);
+        Assert.Equal(2, result.Health.Count);
         Assert.All(result.Health, h => Assert.Empty(h.Layers));
         // linear1 has no bias: batch norm follows it
         Assert.All(result.Health, h => Assert.Equal(new[] { "linear1.weight", "bn1.weight", "bn1.bias", "linear2.weight", "linear2.bias" }, h.Gradients.Select(g => g.Parameter)));
@@ -144,5 +147,107 @@ public sealed class HealthTests
         Tensor output = tensor(new float[] { 0, 0, 0, 1, 0, 2, 0, 1, 0, 0, 0, 3 }).reshape(3, 4);
 
         Assert.Equal(0.5, HealthProbe.DeadFraction(output));
+    }
+
+    private const string HandNetworks = """
+        network Logits(input: 1x1x2, classes: 2) {
+            flatten > linear(2)
+        }
+
+        network Squash(input: 1x1x2, classes: 2) {
+            flatten > linear(2) > relu > linear(2) > sigmoid
+        }
+        """;
+
+    /// <summary>Sets every parameter of <paramref name="module"/> by name.</summary>
+    private static void SetWeights(NetworkModule module, params (string Name, float[] Values)[] weights)
+    {
+        using var _ = no_grad();
+        var parameters = module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        Assert.Equal(weights.Select(w => w.Name).OrderBy(n => n), parameters.Keys.OrderBy(n => n));
+        foreach (var (name, values) in weights)
+            parameters[name].copy_(tensor(values).reshape(parameters[name].shape));
+    }
+
+    [Fact]
+    public void Gradient_norms_and_loss_of_a_hand_worked_batch()
+    {
+        // logits = x (identity weights, zero bias) for x = (1, 0) with label 0 and x = (0, 0) with label 1:
+        //   p1 = softmax(1, 0) = (e/(e+1), 1/(e+1)) = (0.7310586, 0.2689414), p2 = (0.5, 0.5)
+        //   loss = (-ln 0.7310586 + ln 2) / 2 = (0.3132617 + 0.6931472) / 2 = 0.5032044
+        //   dL/dz = (p - onehot) / 2: example 1 (-0.1344707, 0.1344707), example 2 (0.25, -0.25)
+        //   dL/dW = sum over examples of dz x^T: only example 1 has x != 0: [[-0.1344707, 0], [0.1344707, 0]]
+        //   |dL/dW| = 0.1344707 * sqrt 2 = 0.1901699; dL/db = (0.1155293, -0.1155293), |dL/db| = 0.1633831
+        var network = NetworkBuilder.Check(HandNetworks, "hand.normlab", "Logits");
+        using var module = new NetworkModule(network);
+        SetWeights(module, ("linear1.weight", new float[] { 1, 0, 0, 1 }), ("linear1.bias", new float[] { 0, 0 }));
+        using var scope = NewDisposeScope();
+        Tensor images = tensor(new float[] { 1, 0, 0, 0 }).reshape(2, 1, 1, 2);
+        Tensor labels = tensor(new long[] { 0, 1 });
+
+        var snapshot = HealthProbe.Sample(module, network, images, labels, epoch: 0, step: 0);
+
+        Assert.Equal(0.5032044, snapshot.Loss!.Value, 1e-6);
+        Assert.Equal(new[] { "linear1.weight", "linear1.bias" }, snapshot.Gradients.Select(g => g.Parameter));
+        Assert.Equal(0.1901699, snapshot.Gradients[0].Norm!.Value, 1e-6);
+        Assert.Equal(0.1633831, snapshot.Gradients[1].Norm!.Value, 1e-6);
+
+        // and what autograd gives on its own
+        module.zero_grad();
+        nn.functional.cross_entropy(module.forward(images), labels).backward();
+        var byName = module.named_parameters().ToDictionary(p => p.name, p => p.parameter);
+        foreach (var gradient in snapshot.Gradients)
+            Assert.Equal(byName[gradient.Parameter].grad!.norm().item<float>(), gradient.Norm!.Value, 1e-6);
+        module.zero_grad();
+    }
+
+    [Fact]
+    public void Layer_figures_of_a_hand_worked_batch()
+    {
+        // x = (1, -1) and (2, -3); linear1 is the identity, so flatten and linear1 give x:
+        //   mean -0.25, std sqrt((1 + 1 + 4 + 9) / 4 - 0.0625) = sqrt 3.6875 = 1.9202865
+        // relu: (1, 0) and (2, 0): mean 0.75, std sqrt(5 / 4 - 0.5625) = 0.8291562; unit 1 is 0 for both: dead 1/2
+        // linear2 = [[10, 0], [0, -10]], bias (0, 1): (10, 1) and (20, 1): mean 8, std sqrt((100 + 1 + 400 + 1) / 4 - 64) = 7.8421936
+        // sigmoid: (0.9999546, 0.7310586) and (1.0000000, 0.7310586): 2 of 4 above 0.99 saturate: 1/2
+        var network = NetworkBuilder.Check(HandNetworks, "hand.normlab", "Squash");
+        using var module = new NetworkModule(network);
+        SetWeights(module,
+            ("linear1.weight", new float[] { 1, 0, 0, 1 }), ("linear1.bias", new float[] { 0, 0 }),
+            ("linear2.weight", new float[] { 10, 0, 0, -10 }), ("linear2.bias", new float[] { 0, 1 }));
+        using var scope = NewDisposeScope();
+        Tensor images = tensor(new float[] { 1, -1, 2, -3 }).reshape(2, 1, 1, 2);
+        Tensor labels = tensor(new long[] { 0, 1 });
+
+        var snapshot = HealthProbe.Sample(module, network, images, labels, epoch: 0, step: 0);
+
+        Assert.Equal(new[] { "flatten", "linear", "relu", "linear", "sigmoid" }, snapshot.Layers.Select(l => l.Kind));
+        var (flatten, linear1, relu, linear2, sigmoid) = (snapshot.Layers[0], snapshot.Layers[1], snapshot.Layers[2], snapshot.Layers[3], snapshot.Layers[4]);
+        Assert.Equal(-0.25, flatten.Mean!.Value, 1e-6);
+        Assert.Equal(1.9202865, flatten.Std!.Value, 1e-6);
+        Assert.Equal(-0.25, linear1.Mean!.Value, 1e-6);
+        Assert.Equal(1.9202865, linear1.Std!.Value, 1e-6);
+        Assert.Equal(0.75, relu.Mean!.Value, 1e-6);
+        Assert.Equal(0.8291562, relu.Std!.Value, 1e-6);
+        Assert.Equal(0.5, relu.DeadFraction!.Value, 1e-6);
+        Assert.Equal(8, linear2.Mean!.Value, 1e-5);
+        Assert.Equal(7.8421936, linear2.Std!.Value, 1e-5);
+        Assert.Null(linear2.DeadFraction);
+        Assert.Equal((0.9999546 + 0.7310586 + 1.0 + 0.7310586) / 4, sigmoid.Mean!.Value, 1e-6);
+        Assert.Equal(0.5, sigmoid.SaturatedFraction!.Value, 1e-6);
+        Assert.Null(sigmoid.DeadFraction);
+    }
+
+    [Fact]
+    public void Dead_channel_fraction_ignores_positions_that_are_always_0()
+    {
+        using var scope = NewDisposeScope();
+        // 2 examples x 3 channels x 2 positions: channel 0 is 0 at position 0 only (a black border), channel 1 is 0
+        // everywhere (dead), channel 2 is active in one example only
+        Tensor output = tensor(new float[] { 0, 1, 0, 0, 0, 0, 0, 2, 0, 0, 3, 0 }).reshape(2, 3, 2);
+
+        Assert.Equal(4.0 / 6, HealthProbe.DeadFraction(output)!.Value, 6);
+        Assert.Equal(1.0 / 3, HealthProbe.DeadChannelFraction(output)!.Value, 6);
+        // a [B, F] output: features are channels
+        Assert.Equal(0.5, HealthProbe.DeadChannelFraction(tensor(new float[] { 0, 0, 0, 1, 0, 2, 0, 1, 0, 0, 0, 3 }).reshape(3, 4)));
     }
 }

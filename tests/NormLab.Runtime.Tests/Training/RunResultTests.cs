@@ -25,7 +25,7 @@ public sealed class RunResultTests
             new[]
             {
                 "format", "network", "data", "trainExamples", "testExamples", "seed", "device", "threads", "parameters", "options", "epochs",
-                "testAccuracy", "testLoss", "convergence", "evaluations", "health", "diverged", "elapsedSeconds", "imagesPerSecond", "weights",
+                "testAccuracy", "testLoss", "convergence", "evaluations", "health", "testPredictions", "diverged", "confusionMatrix", "elapsedSeconds", "imagesPerSecond", "weights",
             },
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("Tiny", root.GetProperty("network").GetString());
@@ -44,7 +44,7 @@ public sealed class RunResultTests
         var layers = root.GetProperty("health")[0].GetProperty("layers");
         Assert.Equal(new[] { "name", "kind", "mean", "std" }, layers[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal(new[] { "name", "kind", "mean", "std", "inputMean", "inputStd" }, layers[1].EnumerateObject().Select(p => p.Name));
-        Assert.Equal(new[] { "name", "kind", "mean", "std", "deadFraction" }, layers[2].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(new[] { "name", "kind", "mean", "std", "deadFraction", "deadChannelFraction" }, layers[2].EnumerateObject().Select(p => p.Name));
         Assert.Equal(new[] { "parameter", "norm" }, root.GetProperty("health")[0].GetProperty("gradients")[0].EnumerateObject().Select(p => p.Name));
 
         var back = RunResult.FromJson(json);

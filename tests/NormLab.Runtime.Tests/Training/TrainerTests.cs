@@ -27,6 +27,7 @@ public sealed class TrainerTests(ITestOutputHelper output)
 
         Assert.Equal(2, first.Epochs.Count);
         Assert.Equal(Numbers(first), Numbers(second));
+        Assert.NotEmpty(Health(first));
         Assert.Equal(Health(first), Health(second));
         Assert.NotEqual(Numbers(first), Numbers(other));
         Assert.Equal(1, first.Seed);
@@ -46,6 +47,25 @@ public sealed class TrainerTests(ITestOutputHelper output)
         Assert.Empty(plain.Health);
         Assert.Equal(3, probed.Health.Count);
         Assert.Equal(Numbers(plain), Numbers(probed));
+    }
+
+    [Fact]
+    public void Each_run_saves_its_test_predictions_which_give_its_test_accuracy()
+    {
+        var network = TrainingFixtures.Synthetic("Tiny");
+        using var data = TrainingFixtures.SyntheticSplit();
+
+        var result = Trainer.Train(network, data, TrainingFixtures.Fast());
+        var off = Trainer.Train(network, data, TrainingFixtures.Fast() with { SavePredictions = false });
+
+        int[] predicted = RunResult.DecodePredictions(result.TestPredictions!);
+        Assert.Equal(data.Test.Count, predicted.Length);
+        double accuracy = Enumerable.Range(0, predicted.Length).Count(i => predicted[i] == data.Test.LabelAt(i)) / (double)predicted.Length;
+        Assert.Equal(result.TestAccuracy!.Value, accuracy, 12);
+        Assert.Equal(result.TestPredictions, RunResult.FromJson(result.ToJson()).TestPredictions);
+        Assert.Null(off.TestPredictions);
+        Assert.Equal("09az", RunResult.EncodePredictions(new[] { 0, 9, 10, 35 }));
+        Assert.Null(RunResult.EncodePredictions(new[] { 36 }));
     }
 
     [Fact]
@@ -253,11 +273,10 @@ public sealed class TrainerTests(ITestOutputHelper output)
         Assert.Equal("network 'SmallCnn' takes 1x28x28 input but synthetic has 1x8x8 images", error.Message);
     }
 
-    [Fact]
+    [SkippableFact]
     public void Cuda_without_cuda_is_a_clear_error()
     {
-        if (Devices.CudaAvailable)
-            return;
+        Skip.If(Devices.CudaAvailable, "CUDA is available: the error for its absence cannot be seen here");
         var network = TrainingFixtures.Synthetic("Dense");
         using var data = TrainingFixtures.SyntheticSplit();
 
@@ -266,6 +285,22 @@ public sealed class TrainerTests(ITestOutputHelper output)
         Assert.StartsWith("CUDA was requested but is not available", error.Message, StringComparison.Ordinal);
         Assert.DoesNotContain('\n', error.Message);
         Assert.Equal("cpu", Devices.Name(Devices.Resolve(DeviceChoice.Auto)));
+    }
+
+    [SkippableFact]
+    public void Training_on_cuda_gives_the_figures_of_the_cpu()
+    {
+        Skip.IfNot(Devices.CudaAvailable, "no CUDA device (or a TorchSharp-cpu build): nothing to compare the CPU with");
+        var network = TrainingFixtures.Synthetic("Dense");
+        using var data = TrainingFixtures.SyntheticSplit();
+
+        var cpu = Trainer.Train(network, data, TrainingFixtures.Fast(epochs: 1));
+        var gpu = Trainer.Train(network, data, TrainingFixtures.Fast(epochs: 1) with { Device = DeviceChoice.Cuda });
+
+        Assert.Equal("cuda", gpu.Device);
+        Assert.Equal("cuda", Devices.Name(Devices.Resolve(DeviceChoice.Auto)));
+        Assert.Equal(cpu.Epochs[0].TestLoss, gpu.Epochs[0].TestLoss, 1e-3);
+        Assert.Equal(cpu.Epochs[0].TestAccuracy, gpu.Epochs[0].TestAccuracy, 0.05);
     }
 
     [Fact]

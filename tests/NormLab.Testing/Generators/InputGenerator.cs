@@ -19,7 +19,7 @@ public sealed class InputGenerator
     private static readonly string[] Activations =
     {
         "relu", "leakyrelu", "leakyrelu(0.2)", "leakyrelu(slope: 0.1)", "elu", "elu(alpha: 0.5)", "prelu", "sigmoid", "tanh",
-        "softplus", "softplus(beta: 2)", "swish", "silu", "gelu", "mish", "selu", "relu6",
+        "softplus", "softplus(beta: 2)", "swish", "silu", "gelu", "mish", "selu", "relu6", "hardswish", "hardsigmoid",
     };
 
     private static readonly string[] AllowableIds =
@@ -34,6 +34,9 @@ public sealed class InputGenerator
         "relu", "linear", "maxpool", "gap", "flatten", "dropout", "gn", "groups", "kernel", "stride", "padding", "same",
         "valid", "bias", "true", "false", "auto", "(", ")", "{", "}", ",", ":", ";", "=", ">", "+", "-", "*", "/", ".", "|",
         "0", "1", "2", "-1", "1.5", "1e-5", "3x32x32", "28x28", "1x", "x1", "//", "/*", "*/", "NL1001", "\n", "\"", "#",
+        "concat", "scale", "se", "as", "i", "signal", "image", "features", "channels", "shuffle", "droppath", "layerscale",
+        "conv1d", "maxpool1d", "avgpool1d", "dropout1d", "in_channels", "over", "ceil", "1x7", "7x1", "2x1", "round", "min",
+        "max", "floor", "identity", "act", "gate",
     };
 
     private static readonly string[] StrangeCharacters =
@@ -97,6 +100,9 @@ public sealed class InputGenerator
     private struct State
     {
         public bool Spatial;
+
+        /// <summary>A signal C×L (L in H).</summary>
+        public bool Signal;
         public int C;
         public int H;
         public int W;
@@ -269,8 +275,15 @@ public sealed class InputGenerator
             var name = Name("Net");
             _sb.Append("network ").Append(name).Append('(');
             State state;
-            var roll = R.Next(10);
-            if (roll < 6)
+            var roll = R.Next(13);
+            if (roll >= 10)
+            {
+                var c = new[] { 1, 2, 12 }[R.Next(3)];
+                var length = new[] { 16, 50, 100 }[R.Next(3)];
+                state = new State { Spatial = true, Signal = true, C = c, H = length, W = 1 };
+                _sb.Append("input: signal ").Append(c).Append('x').Append(length);
+            }
+            else if (roll < 6)
             {
                 var c = new[] { 1, 3, 4 }[R.Next(3)];
                 var size = new[] { 8, 16, 28, 32, 64 }[R.Next(5)];
@@ -334,7 +347,7 @@ public sealed class InputGenerator
             _depth = 0;
             for (var i = 0; i < stages; i++)
             {
-                elements.Add(state.Spatial ? SpatialElement(ref state) : FeatureElement(ref state));
+                elements.Add(!state.Spatial ? FeatureElement(ref state) : state.Signal ? SignalElement(ref state) : SpatialElement(ref state));
             }
 
             if (state.Spatial)
@@ -343,7 +356,7 @@ public sealed class InputGenerator
                 if (pool == 0 && (long)state.C * state.H * state.W <= 100_000)
                 {
                     elements.Add("flatten");
-                    state = new State { Spatial = false, C = state.C * state.H * state.W };
+                    state = new State { Spatial = false, C = state.C * state.H * (state.Signal ? 1 : state.W) };
                 }
                 else
                 {
@@ -414,8 +427,37 @@ public sealed class InputGenerator
         private string SpatialElement(ref State state)
         {
             var c = new[] { 8, 16, 32, 64 }[R.Next(4)];
-            switch (R.Next(18))
+            switch (R.Next(24))
             {
+                case 18:
+                case 19:
+                    return Branches(ref state);
+                case 20:
+                    return Gate(state);
+                case 21:
+                    if (state.C % 2 == 0)
+                    {
+                        var h = I(state.C / 2);
+                        return "concat { channels(0, " + h + ") |" + Ws() + "channels(" + h + ", " + I(state.C) + ") > conv1x1(" + h + ") > bn > relu > conv3x3(" + h + ", groups: " + h + ") > bn }" + Ws() + "> shuffle(2)";
+                    }
+
+                    return "layerscale(1e-6)";
+                case 22:
+                {
+                    var text = new[] { "conv(" + I(state.C) + ", kernel: 1x7, padding: 0x3)", "conv(" + I(state.C) + ", kernel: 7x1, padding: 3x0)", "conv(" + I(state.C) + ", kernel: 3x3, stride: 1x1, dilation: 1x2, padding: 1x2)" }[R.Next(3)];
+                    return text + (R.Next(2) == 0 ? " > ln(over: channels)" : " > bn");
+                }
+
+                case 23:
+                    if (state.H >= 4)
+                    {
+                        var pool = new[] { "maxpool(kernel: 3, stride: 2, ceil: true)", "avgpool(kernel: 3, stride: 2, ceil: true)", "maxpool(kernel: 2x1, stride: 2x1)" }[R.Next(3)];
+                        state.H = pool.Contains("2x1") ? state.H / 2 : ((state.H - 2) / 2) + 1 + ((state.H - 3) % 2 == 0 ? 0 : 1);
+                        state.W = pool.Contains("2x1") ? state.W : state.H;
+                        return pool;
+                    }
+
+                    return "identity";
                 case 0:
                 case 1:
                 {
@@ -562,6 +604,112 @@ public sealed class InputGenerator
                     return "prelu";
                 default:
                     return Activation() + " * " + I(R.Next(1, 3));
+            }
+        }
+
+        /// <summary>concat { … } (identity, nested, residual and repeat inside) or, on features, concat of linears.</summary>
+        private string Branches(ref State state)
+        {
+            if (_depth > 2)
+            {
+                return "identity";
+            }
+
+            _depth++;
+            var count = R.Next(2, 5);
+            var parts = new List<string>();
+            var total = 0;
+            for (var i = 0; i < count; i++)
+            {
+                var width = new[] { 4, 8, 16 }[R.Next(3)];
+                switch (R.Next(6))
+                {
+                    case 0:
+                        parts.Add("identity");
+                        width = state.C;
+                        break;
+                    case 1 when state.Spatial:
+                    {
+                        var inner = state;
+                        parts.Add(Branches(ref inner));
+                        width = inner.C;
+                        break;
+                    }
+
+                    case 2 when state.Spatial:
+                        parts.Add("residual { " + Conv1(state.C, state) + " > bn > droppath(0.1) } > " + Conv1(width, state));
+                        break;
+                    case 3 when state.Spatial:
+                        parts.Add("(" + Conv1(state.C, state) + " > " + Activation() + ") * 2 as i > " + Conv1(width, state));
+                        break;
+                    default:
+                        parts.Add(state.Spatial ? Conv1(width, state) + " > bn > " + Activation() : "linear(" + I(width) + ")");
+                        break;
+                }
+
+                total += width;
+            }
+
+            _depth--;
+            state.C = total;
+            return "concat {" + Ws() + string.Join(" |" + Ws(), parts) + Ws() + "}";
+        }
+
+        private static string Conv1(int channels, State state) => (state.Signal ? "conv(" : "conv1x1(") + I(channels) + (state.Signal ? ", kernel: 1)" : ")");
+
+        /// <summary>scale { … } or se(…), keeping the shape.</summary>
+        private string Gate(State state)
+        {
+            var squeeze = I(Math.Max(1, state.C / 4));
+            return R.Next(4) switch
+            {
+                0 => "scale {" + Ws() + (state.Spatial ? "gap > " : string.Empty) + "linear(" + squeeze + ") > " + Activation() + " > linear(" + I(state.C) + ") > sigmoid" + Ws() + "}",
+                1 => "se(" + squeeze + ")",
+                2 => "se(" + squeeze + ", act: " + Activation() + ", gate: hardsigmoid)",
+                _ => "se(squeeze: max(1, round(" + I(state.C) + " / 4)), gate: " + Activation() + ")",
+            };
+        }
+
+        /// <summary>A layer on a signal C×L: the 1-d names, the rank-polymorphic layers, branches and gates.</summary>
+        private string SignalElement(ref State state)
+        {
+            switch (R.Next(12))
+            {
+                case 0:
+                case 1:
+                {
+                    var expression = Channels(new[] { 8, 16, 32 }[R.Next(3)], out var value);
+                    var stride = state.H >= 8 && R.Next(3) == 0 ? 2 : 1;
+                    state.C = value;
+                    state.H = ((state.H - 1) / stride) + 1;
+                    return (R.Next(2) == 0 ? "conv1d(" : "conv(") + expression + ", kernel: " + I(new[] { 1, 3, 5, 7 }[R.Next(4)]) + (stride > 1 ? ", stride: 2" : string.Empty) + ")";
+                }
+
+                case 2:
+                    return new[] { "bn", "in(affine: true)", "ln", "ln(over: channels)", "gn(groups: 1)" }[R.Next(5)];
+                case 3:
+                    return Activation();
+                case 4:
+                    if (state.H >= 4)
+                    {
+                        state.H = state.H / 2;
+                        return new[] { "maxpool1d(2)", "avgpool1d(kernel: 2)", "maxpool(2)", "avgpool(kernel: 2, stride: 2)" }[R.Next(4)];
+                    }
+
+                    return "identity";
+                case 5:
+                    return new[] { "dropout1d(0.1)", "dropout", "dropout1d" }[R.Next(3)];
+                case 6:
+                case 7:
+                    return Branches(ref state);
+                case 8:
+                    return Gate(state);
+                case 9:
+                    return "residual {" + Ws() + "conv(" + I(state.C) + ", kernel: 3) > bn > " + Activation() + " > layerscale(0.1) > droppath(0.1)" + Ws() + "}";
+                case 10:
+                    return state.C % 2 == 0 ? "shuffle(2)" : "channels(0, " + I(state.C) + ")";
+                default:
+                    return "(conv(" + I(state.C) + ", kernel: 2 * i + 1) > bn > relu) * 2 as i";
             }
         }
 
@@ -875,6 +1023,19 @@ public sealed class InputGenerator
             ("unary-chain-in-parentheses", Net("conv(" + Repeat("-(", n10k) + "1" + Repeat(")", n10k) + ") > gap")),
             ("nested-braces", Net(Repeat("{", n10k) + "relu" + Repeat("}", n10k))),
             ("nested-mixed", Net(Repeat("(residual { ", n10k / 2) + "relu" + Repeat(" })", n10k / 2))),
+            ("nested-concat", Net(Repeat("concat { identity | ", n10k) + "relu" + Repeat(" }", n10k))),
+            ("nested-concat-unclosed", Net(Repeat("concat { relu | ", n10k))),
+            ("nested-scale", Net(Repeat("scale { ", n10k) + "gap > linear(3) > sigmoid" + Repeat(" }", n10k))),
+            ("nested-se-arguments", Net("se(4, act: " + Repeat("leakyrelu(", n10k) + "0.1" + Repeat(")", n10k) + ")")),
+            ("many-branches", Net("concat { " + string.Join(" | ", Enumerable.Repeat("conv1x1(1)", n10k)) + " } > gap")),
+            ("many-bars", Net("concat { " + Repeat("|", n100k) + " }")),
+            ("many-empty-branches", Net("concat { " + Repeat("| relu |", n10k) + " } > scale { } > residual { | }")),
+            ("concat-of-huge-widths", Net("concat { conv1x1(2147483647) | conv1x1(2147483647) | identity } > channels(0, 2147483647) > shuffle(2147483647)")),
+            ("huge-signal", Net("conv1d(8, kernel: 2147483647) > maxpool1d(kernel: 2147483647, ceil: true) > gap", "signal 2147483647x2147483647")),
+            ("huge-hxw", Net("conv(8, kernel: 2147483647x1, stride: 1x2147483647, padding: 1073741823x0, dilation: 2147483647x2147483647) > maxpool(kernel: 2147483647x2, ceil: true)", "3x2147483647x2147483647")),
+            ("repeat-as-huge", Net("(conv(8, kernel: 2 * i + 1) > droppath(0.1 * i)) * 1000000000 as i")),
+            ("repeat-as-nested", Net(Repeat("(", 100) + "layerscale(i + 1)" + Repeat(") * 3 as i", 100))),
+            ("in-channels-chain", BlockChain(N(2000), "B{0} = conv1x1(in_channels + 1) > B{1}", "relu")),
             ("nested-repeats", Net(Repeat("(", 127) + "relu" + Repeat(") * 2", 127))),
             ("expression-parentheses-times-chains", Net("conv(" + Repeat("(", 127) + Repeat("1 + ", 500) + "1" + Repeat(Repeat(" + 1", 500) + ")", 127) + ") > gap")),
             ("call-argument-chains", "block A(act = relu) = act\n" + Net("A(" + Repeat("leakyrelu(", 127) + Repeat("1 + ", 500) + "1" + Repeat(Repeat(" + 1", 500) + ")", 127) + ")")),

@@ -12,7 +12,7 @@ namespace NormLab.Testing.Generators;
 /// residual and residual(project) with down-sampling branches, repeats, blocks, hyper-parameters). Its
 /// own shape bookkeeping only raises the yield: whether a program is valid is for the checker to say.
 /// </summary>
-public sealed class RandomPrograms
+public sealed partial class RandomPrograms
 {
     private static readonly int[] Widths = { 2, 3, 4, 6, 8, 12, 16 };
 
@@ -28,9 +28,19 @@ public sealed class RandomPrograms
     private readonly Random _random;
     private readonly List<string> _blocks = new();
     private readonly List<string> _hyper = new();
+    private readonly bool _second;
     private int? _width;
 
-    public RandomPrograms(int seed) => _random = new Random(seed);
+    /// <summary>
+    /// A generator for <paramref name="seed"/>. With <paramref name="secondRelease"/> the programs also use the second
+    /// release's constructs (RandomPrograms.SecondRelease.cs); without it the stream is the first release's, the same
+    /// for a seed as it always was.
+    /// </summary>
+    public RandomPrograms(int seed, bool secondRelease = false)
+    {
+        _random = new Random(seed);
+        _second = secondRelease;
+    }
 
     /// <summary>A program declaring network <c>Net{index}</c> (and perhaps a block it calls).</summary>
     public string Next(int index)
@@ -41,8 +51,12 @@ public sealed class RandomPrograms
 
         string input;
         S shape;
-        var roll = _random.NextDouble();
-        if (roll < 0.08)
+        var roll = _second ? 1.0 : _random.NextDouble();
+        if (_second)
+        {
+            SecondInput(out input, out shape);
+        }
+        else if (roll < 0.08)
         {
             var features = Pick(4, 6, 8, 12, 16, 20);
             input = Invariant(features);
@@ -124,6 +138,11 @@ public sealed class RandomPrograms
 
     private string SpatialElement(ref S shape, int depth, bool preserve)
     {
+        if (_second)
+        {
+            return SecondSpatialElement(ref shape, depth, preserve);
+        }
+
         var roll = _random.NextDouble();
         if (roll < 0.30)
         {
@@ -165,6 +184,11 @@ public sealed class RandomPrograms
 
     private string FeatureElement(ref S shape, int depth, bool preserve)
     {
+        if (_second)
+        {
+            return SecondFeatureElement(ref shape, depth, preserve);
+        }
+
         var roll = _random.NextDouble();
         if (roll < 0.25)
         {
@@ -343,7 +367,7 @@ public sealed class RandomPrograms
                 }
 
                 var p = Pick(pieces);
-                shape = shape.Spatial ? S.Image(shape.C / p, shape.H, shape.W) : S.Features(shape.C / p);
+                shape = shape with { C = shape.C / p };
                 return p == 2 && _random.NextDouble() < 0.5 ? "maxout" : $"maxout({(_random.NextDouble() < 0.5 ? "pieces: " : string.Empty)}{Invariant(p)})";
             }
         }
@@ -395,13 +419,27 @@ public sealed class RandomPrograms
         {
             var inner = shape;
             var body = Pipeline(ref inner, _random.Next(1, 5), depth + 1, preserve: true);
-            return (_random.NextDouble() < 0.2 ? "residual(project) { " : "residual { ") + string.Join(" > ", body) + " }";
+            var open = _random.NextDouble() < 0.2 ? "residual(project) { " : "residual { ";
+            if (_second)
+            {
+                body.AddRange(BranchEnd(inner));
+            }
+
+            return open + string.Join(" > ", body) + " }";
         }
 
         // a projected residual: usually a stride-2 (or wider) start, then layers that keep the shape
         var branch = new List<string>();
         var s = shape;
-        if (s.Spatial)
+        if (s.Rank == 1)
+        {
+            var width = Pick(Widths);
+            var stride = s.H >= 2 && _random.NextDouble() < 0.75 ? 2 : 1;
+            var kernel = Pick(1, 3, 3, 5);
+            branch.Add($"{Pick("conv", "conv1d")}({Invariant(width)}, kernel: {Invariant(kernel)}{(stride == 2 ? ", stride: 2" : string.Empty)})");
+            s = S.Signal(width, ((s.H - 1) / stride) + 1);
+        }
+        else if (s.Spatial)
         {
             var width = Pick(Widths);
             var stride = Math.Min(s.H, s.W) >= 2 && _random.NextDouble() < 0.75 ? 2 : 1;
@@ -417,12 +455,22 @@ public sealed class RandomPrograms
         }
 
         branch.AddRange(Pipeline(ref s, _random.Next(0, 4), depth + 1, preserve: true));
+        if (_second)
+        {
+            branch.AddRange(BranchEnd(s));
+        }
+
         shape = s;
         return "residual(project) { " + string.Join(" > ", branch) + " }";
     }
 
     private string Repeat(ref S shape, int depth)
     {
+        if (_second && _random.NextDouble() < 0.4)
+        {
+            return NumberedRepeat(shape, depth);
+        }
+
         var inner = shape;
         var body = Pipeline(ref inner, _random.Next(1, 3), depth + 1, preserve: true);
         var count = Invariant(_random.Next(2, 4));
@@ -431,6 +479,11 @@ public sealed class RandomPrograms
 
     private string Block(ref S shape, bool preserve)
     {
+        if (_second && (shape.Rank == 1 || _random.NextDouble() < 0.5))
+        {
+            return SecondBlock(ref shape, preserve);
+        }
+
         var name = "Blk" + Invariant(_blocks.Count);
         if (_random.NextDouble() < 0.5)
         {
@@ -462,11 +515,15 @@ public sealed class RandomPrograms
 
     private static string Invariant(int value) => value.ToString(CultureInfo.InvariantCulture);
 
-    /// <summary>The generator's own idea of the shape: <c>C×H×W</c>, or <c>C</c> features.</summary>
-    private readonly record struct S(int C, int H, int W, bool Spatial)
+    /// <summary>The generator's own idea of the shape: <c>C×H×W</c> (rank 2), a signal <c>C×L</c> (rank 1, L in H), or <c>C</c> features (rank 0).</summary>
+    private readonly record struct S(int C, int H, int W, int Rank)
     {
-        public static S Image(int c, int h, int w) => new(c, h, w, true);
+        public bool Spatial => Rank > 0;
 
-        public static S Features(int f) => new(f, 1, 1, false);
+        public static S Image(int c, int h, int w) => new(c, h, w, 2);
+
+        public static S Signal(int c, int length) => new(c, length, 1, 1);
+
+        public static S Features(int f) => new(f, 1, 1, 0);
     }
 }
