@@ -101,6 +101,7 @@ public sealed class AgreementTests(ITestOutputHelper output)
         Assert.True(kept.Count == RandomNetworks, $"only {kept.Count} of {attempts} random programs passed the checker");
 
         var problems = new List<string>();
+        var nanOnly = LibTorchAgreement.NaNOnlyDifferences;
         var reruns = LibTorchAgreement.NaNReruns;
         for (var i = 0; i < kept.Count; i++)
         {
@@ -111,7 +112,9 @@ public sealed class AgreementTests(ITestOutputHelper output)
         }
 
         output.WriteLine($"{kept.Count} of {attempts} random programs passed the checker (errors of the rest: {string.Join(", ", rejected.OrderBy(r => r.Key).Select(r => $"{r.Key} x{r.Value}"))})");
-        output.WriteLine($"generated and checked in {generated.TotalSeconds:F1} s, compared with libtorch in {(clock.Elapsed - generated).TotalSeconds:F1} s; runs again after a NaN: {LibTorchAgreement.NaNReruns - reruns}");
+        output.WriteLine($"generated and checked in {generated.TotalSeconds:F1} s, compared with libtorch in {(clock.Elapsed - generated).TotalSeconds:F1} s; runs again after a NaN: {LibTorchAgreement.NaNReruns - reruns}; NaN in one run only after them: {LibTorchAgreement.NaNOnlyDifferences - nanOnly}");
+        // libtorch's rare NaN (see LibTorchAgreement) may leave a few comparisons undecided; a NaN our modules caused would be in most
+        Assert.True(LibTorchAgreement.NaNOnlyDifferences - nanOnly <= 5, $"{LibTorchAgreement.NaNOnlyDifferences - nanOnly} comparisons differed by a NaN in one run only");
         foreach (var kind in problems.GroupBy(p => System.Text.RegularExpressions.Regex.Replace(p.Split('\n')[0], "[0-9]+", "#")).OrderByDescending(g => g.Count()))
         {
             output.WriteLine($"{kind.Count()} x {kind.Key}");

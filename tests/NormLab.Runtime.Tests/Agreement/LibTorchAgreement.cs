@@ -27,6 +27,20 @@ internal static class LibTorchAgreement
     /// <summary>How many times (since the process started) a NaN in one of the two runs made <see cref="Check"/> run both again.</summary>
     public static int NaNReruns => Volatile.Read(ref _nanReruns);
 
+    /// <summary>How many comparisons (since the process started) still differed by a NaN in one run only after the reruns.</summary>
+    public static int NaNOnlyDifferences => Volatile.Read(ref _nanOnlyDifferences);
+
+    private static int _nanOnlyDifferences;
+
+    /// <summary>True when the two runs agree wherever both are free of NaN.</summary>
+    private static bool BothFinite(Tensor a, Tensor b)
+    {
+        using var mask = a.isnan().logical_or(b.isnan()).logical_not();
+        using var left = a.masked_select(mask);
+        using var right = b.masked_select(mask);
+        return left.allclose(right, rtol: 1e-5, atol: 1e-6);
+    }
+
     /// <summary>The disagreements for <paramref name="network"/> (empty when libtorch agrees with the checker).</summary>
     public static List<string> Check(NetworkModel network, long seed)
     {
@@ -119,6 +133,14 @@ internal static class LibTorchAgreement
                 if (!output.shape.SequenceEqual(Shape(network.Output!)))
                 {
                     problems.Add($"{mode}: the module's output is [{string.Join(", ", output.shape)}], the checker infers {network.Output}");
+                }
+                else if (!output.allclose(walked, rtol: 1e-5, atol: 1e-6, equal_nan: true)
+                    && output.isnan().any().item<bool>() != walked.isnan().any().item<bool>()
+                    && BothFinite(output, walked))
+                {
+                    // after the reruns, a NaN in one of the two runs only, every finite value equal: the flake above,
+                    // counted (the callers bound how often it may happen), not a wiring difference
+                    Interlocked.Increment(ref _nanOnlyDifferences);
                 }
                 else if (!output.allclose(walked, rtol: 1e-5, atol: 1e-6, equal_nan: true))
                 {
