@@ -106,7 +106,7 @@ public sealed class HostileOptionsTests
         folder.Write("nets.normlab", Networks);
         var readOnly = Path.Combine(folder.Path, "locked");
         Directory.CreateDirectory(readOnly);
-        // read-only for everyone: as root the command runs as nobody (setpriv), for whom permissions apply
+        // read-only for everyone: as root the command runs without the capabilities that bypass permissions (setpriv)
         File.SetUnixFileMode(readOnly, UnixFileMode.UserRead | UnixFileMode.UserExecute | UnixFileMode.GroupRead | UnixFileMode.GroupExecute | UnixFileMode.OtherRead | UnixFileMode.OtherExecute);
         var asNobody = Platform.IsRoot && Platform.SetPriv is not null;
         CliResult Run(string[] arguments) => asNobody ? Platform.RunAsNobody(folder.Path, arguments) : Cli.RunIn(folder.Path, arguments);

@@ -11,12 +11,14 @@ internal static class Platform
     /// <summary>Root reads every folder whatever its permissions: a chmod 000 folder is readable to it.</summary>
     public static bool IsRoot => IsUnix && GetEffectiveUserId() == 0;
 
-    /// <summary>setpriv(1) (util-linux), with which a test running as root runs a command as nobody.</summary>
+    /// <summary>setpriv(1) (util-linux), with which a test running as root runs a command without the capabilities that bypass permissions.</summary>
     public static string? SetPriv { get; } = new[] { "/usr/bin/setpriv", "/bin/setpriv" }.FirstOrDefault(File.Exists);
 
     /// <summary>
-    /// Runs the real <c>normlab</c> in <paramref name="folder"/> as user and group nobody (65534), so that permissions
-    /// apply to it although the tests run as root.
+    /// Runs the real <c>normlab</c> in <paramref name="folder"/> as root without the capabilities that bypass file
+    /// permissions (CAP_DAC_OVERRIDE, CAP_DAC_READ_SEARCH), so that permissions apply to it although the tests run as
+    /// root. (Running it as nobody needed every folder above the build output to be open to others, which a clone in
+    /// a private temporary folder is not.)
     /// </summary>
     public static CliResult RunAsNobody(string folder, params string[] arguments)
     {
@@ -26,7 +28,7 @@ internal static class Platform
             RedirectStandardError = true,
             WorkingDirectory = folder,
         };
-        foreach (var argument in new[] { "--reuid=65534", "--regid=65534", "--clear-groups", "--", Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", typeof(Program).Assembly.Location })
+        foreach (var argument in new[] { "--bounding-set=-dac_override,-dac_read_search", "--", Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") ?? "dotnet", typeof(Program).Assembly.Location })
         {
             start.ArgumentList.Add(argument);
         }
@@ -40,7 +42,7 @@ internal static class Platform
         using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
-        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(120)), "normlab as nobody did not finish");
+        Assert.True(process.WaitForExit(TimeSpan.FromSeconds(120)), "normlab without permission-bypassing capabilities did not finish");
         return new CliResult(process.ExitCode, stdout.Result.Replace("\r\n", "\n", StringComparison.Ordinal), stderr.Result);
     }
 
@@ -69,7 +71,7 @@ internal sealed class UnixFactAttribute : FactAttribute
 }
 
 /// <summary>
-/// A test of unreadable folders. Permissions do not apply to root: as root the test runs <c>normlab</c> as nobody
+/// A test of unreadable folders. Permissions do not apply to root: as root the test runs <c>normlab</c> without CAP_DAC_OVERRIDE
 /// through setpriv, and only a root without setpriv cannot run it.
 /// </summary>
 internal sealed class UnixNotRootFactAttribute : FactAttribute
