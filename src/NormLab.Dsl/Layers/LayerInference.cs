@@ -177,7 +177,7 @@ internal sealed class LayerInference
     /// </summary>
     public int[]? SlidingWindow(int[] kernel, int[] stride, int[] padding, int[] dilation, bool ceil)
     {
-        if (!ceil && Uniform(kernel) && Uniform(stride) && Uniform(padding) && Uniform(dilation))
+        if (!ceil && LayerModel.IsUniform(kernel) && LayerModel.IsUniform(stride) && LayerModel.IsUniform(padding) && LayerModel.IsUniform(dilation))
         {
             return SlidingWindow(kernel[0], stride[0], padding[0], dilation[0]);
         }
@@ -207,19 +207,6 @@ internal sealed class LayerInference
         }
 
         return output;
-    }
-
-    private static bool Uniform(int[] values)
-    {
-        for (var i = 1; i < values.Length; i++)
-        {
-            if (values[i] != values[0])
-            {
-                return false;
-            }
-        }
-
-        return true;
     }
 
     /// <summary>

@@ -120,7 +120,7 @@ public sealed class LayerModel
     internal int[] DilationArray { get; set; } = Array.Empty<int>();
 
     /// <summary>True when <see cref="Kernels"/>, <see cref="Strides"/>, <see cref="Paddings"/> and <see cref="Dilations"/> are each the same on every spatial dimension.</summary>
-    public bool IsSquare => Same(KernelArray) && Same(StrideArray) && Same(PaddingArray) && Same(DilationArray);
+    public bool IsSquare => IsUniform(KernelArray) && IsUniform(StrideArray) && IsUniform(PaddingArray) && IsUniform(DilationArray);
 
     /// <summary>Pools: libtorch's <c>ceil_mode</c>.</summary>
     public bool Ceil { get; internal set; }
@@ -137,7 +137,8 @@ public sealed class LayerModel
     /// <summary>For <c>se</c>: the squeeze width.</summary>
     public int Squeeze { get; internal set; }
 
-    private static bool Same(int[] values)
+    /// <summary>True when every value equals the first (or there are none).</summary>
+    internal static bool IsUniform(int[] values)
     {
         for (var i = 1; i < values.Length; i++)
         {

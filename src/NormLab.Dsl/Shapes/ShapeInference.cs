@@ -216,7 +216,7 @@ internal sealed class ShapeInference
 
         if (!IsGate(output, input))
         {
-            var expected = input.IsSpatial ? $"{input.Channels} features (or {input.Channels}x{string.Join("x", Ones(input.SpatialRank))})" : $"{input.Channels} features";
+            var expected = input.IsSpatial ? $"{input.Channels} features (or {input.Channels}x{string.Join("x", LayerInference.Same(1, input.SpatialRank))})" : $"{input.Channels} features";
             _diagnostics.Report(DiagnosticDescriptors.ScaleMismatch, layer.Span,
                 $"'scale' multiplies its input {input} by its branch's output, which must be {expected}, but the branch gives {output}");
             Valid = false;
@@ -249,17 +249,6 @@ internal sealed class ShapeInference
         }
 
         return true;
-    }
-
-    private static int[] Ones(int count)
-    {
-        var ones = new int[count];
-        for (var i = 0; i < count; i++)
-        {
-            ones[i] = 1;
-        }
-
-        return ones;
     }
 
     /// <summary>
@@ -352,8 +341,8 @@ internal sealed class ShapeInference
             projection.Stride = stride.Value;
             projection.Dilation = 1;
             projection.Groups = 1;
-            projection.KernelArray = Ones(input.SpatialRank);
-            projection.DilationArray = Ones(input.SpatialRank);
+            projection.KernelArray = LayerInference.Same(1, input.SpatialRank);
+            projection.DilationArray = LayerInference.Same(1, input.SpatialRank);
             projection.PaddingArray = new int[input.SpatialRank];
             projection.StrideArray = new int[input.SpatialRank];
             for (var i = 0; i < input.SpatialRank; i++)

@@ -293,34 +293,22 @@ internal static class CompletionFeature
             });
         }
 
-        list.Items.Add(new CompletionItem
-        {
-            Label = "residual",
-            Kind = CompletionItemKindCode.Keyword,
-            Detail = "residual { pipeline }: adds the branch to its input",
-            InsertText = "residual { $0 }",
-            InsertTextFormat = 2,
-            SortText = "2residual",
-        });
-        list.Items.Add(new CompletionItem
-        {
-            Label = "concat",
-            Kind = CompletionItemKindCode.Keyword,
-            Detail = "concat { a | b }: every branch on the input, outputs joined on channels",
-            InsertText = "concat { $1 | $0 }",
-            InsertTextFormat = 2,
-            SortText = "2concat",
-        });
-        list.Items.Add(new CompletionItem
-        {
-            Label = "scale",
-            Kind = CompletionItemKindCode.Keyword,
-            Detail = "scale { pipeline }: the input times the branch's per-channel gate",
-            InsertText = "scale { gap > linear($1) > relu > linear($2) > sigmoid }$0",
-            InsertTextFormat = 2,
-            SortText = "2scale",
-        });
+        // the keywords that open a layer with branches
+        BranchKeyword(list, "residual", "residual { pipeline }: adds the branch to its input", "residual { $0 }");
+        BranchKeyword(list, "concat", "concat { a | b }: every branch on the input, outputs joined on channels", "concat { $1 | $0 }");
+        BranchKeyword(list, "scale", "scale { pipeline }: the input times the branch's per-channel gate", "scale { gap > linear($1) > relu > linear($2) > sigmoid }$0");
     }
+
+    private static void BranchKeyword(CompletionList list, string keyword, string detail, string snippet) =>
+        list.Items.Add(new CompletionItem
+        {
+            Label = keyword,
+            Kind = CompletionItemKindCode.Keyword,
+            Detail = detail,
+            InsertText = snippet,
+            InsertTextFormat = 2,
+            SortText = "2" + keyword,
+        });
 
     private static void AddBlocks(CompletionList list, DocumentAnalysis analysis, Chunk? current)
     {
