@@ -331,9 +331,19 @@ internal static class AttributeReader
         _ => null,
     };
 
+    /// <summary>
+    /// How many times this thread read hyper-parameters from symbols (<see cref="SemanticHyperParameters"/>): the
+    /// tests check that a warm run reads none for records whose syntax decides them.
+    /// </summary>
+    internal static int SymbolReads => t_symbolReads;
+
+    [ThreadStatic]
+    private static int t_symbolReads;
+
     /// <summary>The hyper-parameters read from the type's symbols, reporting the ones without a constant default.</summary>
-    private static IEnumerable<HyperParameterSpec> SemanticHyperParameters(INamedTypeSymbol type, SyntheticNetwork result, CancellationToken cancellationToken)
+    internal static IEnumerable<HyperParameterSpec> SemanticHyperParameters(INamedTypeSymbol type, SyntheticNetwork result, CancellationToken cancellationToken)
     {
+        t_symbolReads++;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var constructor = type.InstanceConstructors
             .Where(c => c.Parameters.Length > 0 && !(c.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(c.Parameters[0].Type, type)))
