@@ -97,10 +97,18 @@ internal sealed class Server : IDisposable
     public object Initialize(JsonElement? @params = null) => Guard("initialize", () =>
     {
         var request = LspParams.Read<InitializeParams>(@params);
-        if (request.InitializationOptions is { ValueKind: JsonValueKind.Object } options
-            && options.TryGetProperty("debounceMs", out var debounce) && debounce.TryGetInt32(out var milliseconds) && milliseconds >= 0)
+        if (request.InitializationOptions is { ValueKind: JsonValueKind.Object } options && options.TryGetProperty("debounceMs", out var debounce))
         {
-            Debounce = TimeSpan.FromMilliseconds(milliseconds);
+            // a server setting of this client's, not of the protocol: a bad value is no reason to refuse the session
+            // (TryGetInt32 throws on a string or an object: found by tools/NormLab.Fuzz --target protocol)
+            if (debounce.ValueKind == JsonValueKind.Number && debounce.TryGetInt32(out var milliseconds) && milliseconds >= 0)
+            {
+                Debounce = TimeSpan.FromMilliseconds(milliseconds);
+            }
+            else
+            {
+                Log(2, "initialize: initializationOptions.debounceMs is not a whole number of milliseconds from 0; it is ignored.");
+            }
         }
 
         _initialized = true;

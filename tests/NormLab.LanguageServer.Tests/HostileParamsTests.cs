@@ -179,6 +179,29 @@ public sealed partial class HostileInputTests
         Assert.Equal(broken.Count, lines.Count(l => l.StartsWith($"normlab lsp: {method}: Invalid params: params", StringComparison.Ordinal) || l == $"normlab lsp: {method}: Invalid params: the message has no params."));
     }
 
+    /// <summary>A debounceMs that is no whole number of milliseconds is ignored with a line on the log; it failed with InvalidOperationException (found by the fuzzer).</summary>
+    [Theory]
+    [InlineData("\"x\"")]
+    [InlineData("{}")]
+    [InlineData("[1]")]
+    [InlineData("true")]
+    [InlineData("-1")]
+    [InlineData("1.5")]
+    [InlineData("1e20")]
+    public async Task ABadDebounceIsIgnoredAndInitializeAnswers(string debounce)
+    {
+        await using var client = new RawClient();
+        await client.Request(1, "initialize", "{\"processId\":null,\"capabilities\":{},\"initializationOptions\":{\"debounceMs\":" + debounce + "}}");
+        var response = await client.NextResponse();
+        Assert.Equal(1, response.GetProperty("id").GetInt32());
+        Assert.True(response.TryGetProperty("result", out var result), response.GetRawText());
+        Assert.Equal(JsonValueKind.Object, result.GetProperty("capabilities").ValueKind);
+        var log = client.Log.ToString();
+        Assert.Contains("normlab lsp: initialize: initializationOptions.debounceMs is not a whole number of milliseconds from 0; it is ignored.", log, StringComparison.Ordinal);
+        Assert.DoesNotContain("failed", log, StringComparison.Ordinal);
+        await client.AssertStillServing(2);
+    }
+
     [Fact]
     public async Task CancelRequestSentWithAnIdIsAnInvalidRequestNotASilence()
     {
