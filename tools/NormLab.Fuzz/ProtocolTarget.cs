@@ -11,6 +11,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using System.Threading;
 using System.Threading.Tasks;
+using NormLab.Dsl.Robustness;
 using NormLab.LanguageServer;
 using NormLab.Testing.Generators;
 

@@ -25,14 +25,15 @@ public static class RobustnessHarness
     /// Checks one input; returns null when every invariant holds, else why it failed. The budget applies to the
     /// checking thread's CPU time where the platform tells it (Linux), so that a busy machine (other builds
     /// and tests on the same cores) does not fail an input; a run that does not finish within ten budgets of
-    /// wall-clock time counts as a hang.
+    /// wall-clock time, times the machine's load per processor (<see cref="MachineLoad.Factor"/>: a starved
+    /// thread is not a hung one), counts as a hang.
     /// </summary>
     public static string? CheckOne(GeneratedInput input, IsolatedRunner runner, TimeSpan budget) => CheckOne(input, runner, budget, out _);
 
     /// <inheritdoc cref="CheckOne(GeneratedInput, IsolatedRunner, TimeSpan)"/>
     public static string? CheckOne(GeneratedInput input, IsolatedRunner runner, TimeSpan budget, out RunOutcome outcome)
     {
-        var hang = TimeSpan.FromTicks(budget.Ticks * 10);
+        var hang = TimeSpan.FromTicks((long)(budget.Ticks * 10 * MachineLoad.Factor()));
         IReadOnlyList<string>? problems = null;
 
         // the model is walked on the same small stack, and an exception there is a failure like one in Check

@@ -3,10 +3,10 @@ using System.Diagnostics;
 using System.Globalization;
 using System.IO;
 
-namespace NormLab.Fuzz;
+namespace NormLab.Dsl.Robustness;
 
 /// <summary>
-/// The machine's load, for the waits that tell a hang from a slow machine (ProtocolTarget): a wait of a few seconds
+/// The machine's load, for the waits that tell a hang from a slow machine (the fuzzer's ProtocolTarget, RobustnessHarness): a wait of a few seconds
 /// that is ample on an idle machine is missed by a server that is merely starved when the machine is shared by more
 /// runnable processes than it has cores. The factor is the 1-minute load average (from /proc/loadavg) per processor,
 /// at least 1 and at most <see cref="MaxFactor"/>; 1 where the load cannot be read.
