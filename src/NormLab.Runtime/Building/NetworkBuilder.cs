@@ -17,6 +17,7 @@ public static class NetworkBuilder
     /// </summary>
     public static NetworkModel Check(string source, string path, string name, IReadOnlyDictionary<string, double>? hyperParameters = null)
     {
+        Native.LibTorchConvolutions.EnsureApplied(); // before the generated module registers its first layer
         var options = hyperParameters is null
             ? null
             : new CheckOptions { HyperParameters = new Dictionary<string, IReadOnlyDictionary<string, double>> { [name] = hyperParameters } };

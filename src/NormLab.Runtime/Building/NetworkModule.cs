@@ -19,6 +19,7 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
     public NetworkModule(NetworkModel network)
         : base(network.Name)
     {
+        Native.LibTorchConvolutions.EnsureApplied();
         _network = network;
         var modules = new Dictionary<LayerModel, nn.Module<Tensor, Tensor>>();
         foreach (var layer in network.AllLayers())

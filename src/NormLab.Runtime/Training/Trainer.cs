@@ -79,6 +79,7 @@ public static class Trainer
     /// <summary>Checks the options and the data, fixes the thread count and seeds libtorch's generators.</summary>
     private static (Device Device, int Threads) Prepare(NetworkModel? network, DataSplit data, TrainingOptions options)
     {
+        Native.LibTorchConvolutions.EnsureApplied(); // a hand-written module trains with the same kernels
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
