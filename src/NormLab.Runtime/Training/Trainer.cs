@@ -372,11 +372,14 @@ public static class Trainer
         SelectedModel? selected = null;
         if (last is not null)
         {
-            if (options.SelectBest && best is { Weights: { } bestFile } && epochs.FirstOrDefault(e => e.Epoch == best.Epoch) is { } chosen)
+            if (options.SelectBest && best is not null && options.BestWeightsPath is { } bestPath && epochs.FirstOrDefault(e => e.Epoch == best.Epoch) is { } chosen)
             {
                 // the reported model is the one the validation set chose: its weights, its test figures, its predictions
+                // (from this run's path, not the one recorded in a checkpoint: the folder may have moved since)
+                string bestFile = System.IO.Path.GetFullPath(bestPath);
                 if (!File.Exists(bestFile))
-                    throw new TrainingException($"the weights of the best epoch ({best.Epoch}) are missing: {bestFile}");
+                    throw new TrainingException($"the weights of the best epoch ({best.Epoch}) are missing: {bestFile}" +
+                        (options.CheckpointPath is { } resumedFrom ? $"; delete {resumedFrom} to train the run again" : string.Empty));
                 module.load(bestFile);
                 module.eval();
                 var chosenConfusion = NewConfusion(Math.Max(test.ClassCount, OutputCount(network, test)));
