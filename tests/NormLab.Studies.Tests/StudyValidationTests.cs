@@ -153,6 +153,9 @@ public sealed class StudyValidationTests : IDisposable
             SummaryJson.WithoutMeasuredFields(File.ReadAllText(Path.Combine(folder, SummaryJson.FileName))));
         Assert.Empty(Directory.GetFiles(folder, "*.bin", SearchOption.AllDirectories));
         Assert.Contains("In 4 of 4 runs that epoch was not the last.", File.ReadAllText(Path.Combine(folder, MarkdownReport.FileName)), StringComparison.Ordinal);
+        var csv = File.ReadAllLines(Path.Combine(folder, RunsCsv.FileName)).Select(l => l.Split(',')).ToArray();
+        Assert.All(csv.Skip(1), row => Assert.Equal(("3", "1", "validationLoss"),
+            (row[Array.IndexOf(csv[0], "epochs")], row[Array.IndexOf(csv[0], "selectedEpoch")], row[Array.IndexOf(csv[0], "selectedBy")])));
     }
 
     [Fact]
