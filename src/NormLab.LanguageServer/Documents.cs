@@ -133,5 +133,5 @@ internal sealed class DocumentStore
     public TextDocument? Find(string uri) => _documents.TryGetValue(uri, out var document) ? document : null;
 
     /// <summary>An open document; for another, the protocol's invalid params (-32602): a request about a document the client did not open.</summary>
-    public TextDocument Get(string uri) => Find(uri) ?? throw new StreamJsonRpc.LocalRpcException($"The document {uri} is not open.") { ErrorCode = -32602 };
+    public TextDocument Get(string uri) => Find(uri) ?? throw LspParams.Invalid($"the document {uri} is not open.");
 }

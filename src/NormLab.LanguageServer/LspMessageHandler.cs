@@ -113,6 +113,15 @@ internal sealed class LspMessageHandler : MessageHandlerBase
                 continue;
             }
 
+            if (message is JsonRpcRequest { Method: "$/cancelRequest", IsResponseExpected: true } cancel)
+            {
+                // a notification sent as a request: StreamJsonRpc handles it itself and, for some params (`[null]`),
+                // never answers it (found by probing every method with hostile params); the protocol's answer instead
+                Warn("$/cancelRequest arrived with an id; answered with an invalid request");
+                await ReplyAsync(InvalidRequest, "Invalid Request: $/cancelRequest is a notification; it must have no id.", cancel.RequestId, cancellationToken).ConfigureAwait(false);
+                continue;
+            }
+
             if (message is JsonRpcResult or JsonRpcError)
             {
                 // the server sends notifications only, so a response answers nothing it asked; StreamJsonRpc would end

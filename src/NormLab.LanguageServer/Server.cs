@@ -94,12 +94,21 @@ internal sealed class Server : IDisposable
     // ---- lifecycle -----------------------------------------------------------------------------
 
     [JsonRpcMethod("initialize", UseSingleObjectParameterDeserialization = true)]
-    public object Initialize(InitializeParams request) => Guard("initialize", () =>
+    public object Initialize(JsonElement? @params = null) => Guard("initialize", () =>
     {
-        if (request.InitializationOptions is { ValueKind: JsonValueKind.Object } options
-            && options.TryGetProperty("debounceMs", out var debounce) && debounce.TryGetInt32(out var milliseconds) && milliseconds >= 0)
+        var request = LspParams.Read<InitializeParams>(@params);
+        if (request.InitializationOptions is { ValueKind: JsonValueKind.Object } options && options.TryGetProperty("debounceMs", out var debounce))
         {
-            Debounce = TimeSpan.FromMilliseconds(milliseconds);
+            // a server setting of this client's, not of the protocol: a bad value is no reason to refuse the session
+            // (TryGetInt32 throws on a string or an object: found by tools/NormLab.Fuzz --target protocol)
+            if (debounce.ValueKind == JsonValueKind.Number && debounce.TryGetInt32(out var milliseconds) && milliseconds >= 0)
+            {
+                Debounce = TimeSpan.FromMilliseconds(milliseconds);
+            }
+            else
+            {
+                Log(2, "initialize: initializationOptions.debounceMs is not a whole number of milliseconds from 0; it is ignored.");
+            }
         }
 
         _initialized = true;
@@ -121,7 +130,7 @@ internal sealed class Server : IDisposable
     }, requiresInitialize: false);
 
     [JsonRpcMethod("initialized", UseSingleObjectParameterDeserialization = true)]
-    public void Initialized(JsonElement? request)
+    public void Initialized(JsonElement? request = null)
     {
     }
 
@@ -153,8 +162,9 @@ internal sealed class Server : IDisposable
     // ---- documents -----------------------------------------------------------------------------
 
     [JsonRpcMethod("textDocument/didOpen", UseSingleObjectParameterDeserialization = true)]
-    public void DidOpen(DidOpenTextDocumentParams request) => Notification("textDocument/didOpen", () =>
+    public void DidOpen(JsonElement? @params = null) => Handle("textDocument/didOpen", () =>
     {
+        var request = LspParams.Read<DidOpenTextDocumentParams>(@params);
         var item = request.TextDocument;
         lock (_gate)
         {
@@ -165,8 +175,9 @@ internal sealed class Server : IDisposable
     });
 
     [JsonRpcMethod("textDocument/didChange", UseSingleObjectParameterDeserialization = true)]
-    public void DidChange(DidChangeTextDocumentParams request) => Notification("textDocument/didChange", () =>
+    public void DidChange(JsonElement? @params = null) => Handle("textDocument/didChange", () =>
     {
+        var request = LspParams.Read<DidChangeTextDocumentParams>(@params);
         lock (_gate)
         {
             var document = _documents.Get(request.TextDocument.Uri);
@@ -177,8 +188,9 @@ internal sealed class Server : IDisposable
     });
 
     [JsonRpcMethod("textDocument/didClose", UseSingleObjectParameterDeserialization = true)]
-    public void DidClose(DidCloseTextDocumentParams request) => Notification("textDocument/didClose", () =>
+    public void DidClose(JsonElement? @params = null) => Handle("textDocument/didClose", () =>
     {
+        var request = LspParams.Read<DidCloseTextDocumentParams>(@params);
         var uri = request.TextDocument.Uri;
         lock (_gate)
         {
@@ -192,9 +204,9 @@ internal sealed class Server : IDisposable
     // ---- features ------------------------------------------------------------------------------
 
     [JsonRpcMethod("textDocument/hover", UseSingleObjectParameterDeserialization = true)]
-    public Protocol.Hover? Hover(TextDocumentPositionParams request) => Guard("textDocument/hover", () =>
+    public Protocol.Hover? Hover(JsonElement? @params = null) => Guard("textDocument/hover", () =>
     {
-        Validate(request);
+        var request = LspParams.Read<TextDocumentPositionParams>(@params);
         lock (_gate)
         {
             if (Analyzed(request.TextDocument.Uri) is not { } analysis)
@@ -202,7 +214,7 @@ internal sealed class Server : IDisposable
                 return null;
             }
 
-            var info = HoverFeature.Hover(analysis, Positions.ToOffset(analysis.Source, request.Position!));
+            var info = HoverFeature.Hover(analysis, Positions.ToOffset(analysis.Source, request.Position));
             return info is null ? null : new Protocol.Hover
             {
                 Contents = new MarkupContent { Value = info.Markdown },
@@ -212,9 +224,9 @@ internal sealed class Server : IDisposable
     });
 
     [JsonRpcMethod("textDocument/completion", UseSingleObjectParameterDeserialization = true)]
-    public CompletionList Completion(TextDocumentPositionParams request) => Guard("textDocument/completion", () =>
+    public CompletionList Completion(JsonElement? @params = null) => Guard("textDocument/completion", () =>
     {
-        Validate(request);
+        var request = LspParams.Read<TextDocumentPositionParams>(@params);
         lock (_gate)
         {
             if (Analyzed(request.TextDocument.Uri) is not { } analysis)
@@ -222,14 +234,14 @@ internal sealed class Server : IDisposable
                 return new CompletionList();
             }
 
-            return CompletionFeature.Complete(analysis, Positions.ToOffset(analysis.Source, request.Position!));
+            return CompletionFeature.Complete(analysis, Positions.ToOffset(analysis.Source, request.Position));
         }
     });
 
     [JsonRpcMethod("textDocument/definition", UseSingleObjectParameterDeserialization = true)]
-    public Location[] Definition(TextDocumentPositionParams request) => Guard("textDocument/definition", () =>
+    public Location[] Definition(JsonElement? @params = null) => Guard("textDocument/definition", () =>
     {
-        Validate(request);
+        var request = LspParams.Read<TextDocumentPositionParams>(@params);
         lock (_gate)
         {
             if (Analyzed(request.TextDocument.Uri) is not { } analysis)
@@ -237,7 +249,7 @@ internal sealed class Server : IDisposable
                 return Array.Empty<Location>();
             }
 
-            var span = DefinitionFeature.Definition(analysis, Positions.ToOffset(analysis.Source, request.Position!));
+            var span = DefinitionFeature.Definition(analysis, Positions.ToOffset(analysis.Source, request.Position));
             return span is { } found
                 ? new[] { new Location { Uri = request.TextDocument.Uri, Range = Positions.ToRange(analysis.Source, found) } }
                 : Array.Empty<Location>();
@@ -245,9 +257,9 @@ internal sealed class Server : IDisposable
     });
 
     [JsonRpcMethod("textDocument/documentSymbol", UseSingleObjectParameterDeserialization = true)]
-    public List<DocumentSymbol> DocumentSymbols(DocumentSymbolParams request) => Guard("textDocument/documentSymbol", () =>
+    public List<DocumentSymbol> DocumentSymbols(JsonElement? @params = null) => Guard("textDocument/documentSymbol", () =>
     {
-        Validate(request?.TextDocument, request);
+        var request = LspParams.Read<DocumentSymbolParams>(@params);
         lock (_gate)
         {
             return Analyzed(request.TextDocument.Uri) is { } analysis ? SymbolFeature.Symbols(analysis) : new List<DocumentSymbol>();
@@ -255,9 +267,9 @@ internal sealed class Server : IDisposable
     });
 
     [JsonRpcMethod("textDocument/formatting", UseSingleObjectParameterDeserialization = true)]
-    public List<TextEdit> Formatting(DocumentFormattingParams request) => Guard("textDocument/formatting", () =>
+    public List<TextEdit> Formatting(JsonElement? @params = null) => Guard("textDocument/formatting", () =>
     {
-        Validate(request?.TextDocument, request);
+        var request = LspParams.Read<DocumentFormattingParams>(@params);
         SourceText source;
         lock (_gate)
         {
@@ -280,10 +292,10 @@ internal sealed class Server : IDisposable
     });
 
     [JsonRpcMethod("textDocument/codeAction", UseSingleObjectParameterDeserialization = true)]
-    public List<CodeAction> CodeActions(CodeActionParams request) => Guard("textDocument/codeAction", () =>
+    public List<CodeAction> CodeActions(JsonElement? @params = null) => Guard("textDocument/codeAction", () =>
     {
-        Validate(request);
-        if (request.Context!.Only is { } only && !only.Any(kind => kind == "quickfix" || "quickfix".StartsWith(kind + ".", StringComparison.Ordinal)))
+        var request = LspParams.Read<CodeActionParams>(@params);
+        if (request.Context.Only is { } only && !only.Any(kind => kind == "quickfix" || "quickfix".StartsWith(kind + ".", StringComparison.Ordinal)))
         {
             return new List<CodeAction>();
         }
@@ -295,7 +307,7 @@ internal sealed class Server : IDisposable
                 return new List<CodeAction>();
             }
 
-            var fixes = CodeActionFeature.QuickFixes(analysis, Positions.ToSpan(analysis.Source, request.Range!));
+            var fixes = CodeActionFeature.QuickFixes(analysis, Positions.ToSpan(analysis.Source, request.Range));
             return fixes.Select(fix => new CodeAction
             {
                 Title = fix.Title,
@@ -422,47 +434,6 @@ internal sealed class Server : IDisposable
 
     // ---- plumbing ------------------------------------------------------------------------------
 
-    /// <summary>A request's params that lack a member the protocol requires: -32602 (invalid params), naming it.</summary>
-    private static LocalRpcException Invalid(string message) => new(message) { ErrorCode = InvalidParams };
-
-    private static void Validate(TextDocumentIdentifier? document, [System.Diagnostics.CodeAnalysis.NotNull] object? request)
-    {
-        if (request is null)
-        {
-            throw Invalid("The request has no params.");
-        }
-
-        if (document is null || string.IsNullOrEmpty(document.Uri))
-        {
-            throw Invalid("The request's params have no textDocument.uri.");
-        }
-    }
-
-    private static void Validate(Position? position, string name)
-    {
-        if (position is null)
-        {
-            throw Invalid($"The request's params have no {name}.");
-        }
-    }
-
-    private static void Validate([System.Diagnostics.CodeAnalysis.NotNull] TextDocumentPositionParams? request)
-    {
-        Validate(request?.TextDocument, request);
-        Validate(request.Position, "position");
-    }
-
-    private static void Validate([System.Diagnostics.CodeAnalysis.NotNull] CodeActionParams? request)
-    {
-        Validate(request?.TextDocument, request);
-        Validate(request.Range?.Start, "range.start");
-        Validate(request.Range!.End, "range.end");
-        if (request.Context is null)
-        {
-            throw Invalid("The request's params have no context.");
-        }
-    }
-
     /// <summary>The analysis of an open document; null when it is too large to analyse (see <see cref="TextDocument.MaxAnalyzedBytes"/>).</summary>
     private DocumentAnalysis? Analyzed(string uri)
     {
@@ -503,6 +474,32 @@ internal sealed class Server : IDisposable
         {
             Log(1, $"{method} failed: {e}");
             throw new LocalRpcException($"{method} failed: {e.Message}") { ErrorCode = InternalError };
+        }
+    }
+
+    /// <summary>
+    /// A notification's handler (<c>didOpen</c>, <c>didChange</c>, <c>didClose</c>), which a careless client may also
+    /// send as a request: invalid params are logged on one line and thrown on, so that a request gets its -32602 (for a
+    /// notification there is nobody to answer and StreamJsonRpc drops the error); any other failure is logged.
+    /// </summary>
+    private void Handle(string method, Action handler)
+    {
+        try
+        {
+            handler();
+        }
+        catch (LocalRpcException e) when (e.ErrorCode == InvalidParams)
+        {
+            Log(2, $"{method}: {e.Message}");
+            throw;
+        }
+        catch (OperationCanceledException) when (_ending.IsCancellationRequested)
+        {
+            // the server is ending: the analysis stopped on purpose
+        }
+        catch (Exception e) when (e is not OutOfMemoryException)
+        {
+            Log(1, $"{method} failed: {e}");
         }
     }
 

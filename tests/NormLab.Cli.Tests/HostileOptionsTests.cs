@@ -36,6 +36,21 @@ public sealed class HostileOptionsTests
             Add("--lr", [.. study, "--lr", value]);
         }
 
+        // the options of early stopping, validation and parallel runs (issue 14), checked like the others
+        foreach (var value in new[] { "abc", "0", "-1", "1.5", "99999999999", "" })
+            Add("--patience", [.. train, "--patience", value]);
+        foreach (var value in new[] { "abc", "0", "-1", "NaN", "Infinity", "1e39", "" })
+        {
+            Add("--min-delta", [.. train, "--min-delta", value]);
+            Add("--validation", [.. train, "--validation", value]);
+        }
+
+        Add("--validation", [.. train, "--validation", "1.5"]);
+        foreach (var value in new[] { "xyz", "", "val_loss" })
+            Add("--monitor", [.. train, "--monitor", value]);
+        foreach (var value in new[] { "abc", "0", "-1", "1.5", "100000", "" })
+            Add("--jobs", [.. study, "--jobs", value]);
+
         Add("--threads", [.. train, "--threads", "100000"]);
         Add("--threads", [.. study, "--threads", "100000"]);
         foreach (var (option, value) in new[] { ("--optimizer", "rmsprop"), ("--optimizer", ""), ("--device", "tpu"), ("--schedule", ""), ("--data", ""), ("--out", ""), ("--out", " ") })

@@ -11,7 +11,7 @@ namespace NormLab.LanguageServer.Tests;
 /// Not in parallel with other tests: two of them count the bytes the process allocates.
 /// </summary>
 [Collection(Name)]
-public sealed class HostileInputTests
+public sealed partial class HostileInputTests
 {
     public const string Name = "Hostile input (counts allocations)";
 

@@ -28,6 +28,13 @@ internal interface IFuzzTarget : IDisposable
 
     /// <summary>Things worth a look that are no failures (printed at the end of the worker).</summary>
     IReadOnlyDictionary<string, long> Notes { get; }
+
+    /// <summary>
+    /// Problems of the machine rather than of the code under test (a fresh server that answers only when given far more
+    /// time than the load-scaled budget: see ProtocolTarget.Restart), in the order seen. Never failures, never silent:
+    /// the worker prints and saves each, and the supervisor counts them apart (exit code 3 when they are all there is).
+    /// </summary>
+    IReadOnlyList<string> MachineProblems => Array.Empty<string>();
 }
 
 /// <summary>Structural mutations of JSON documents (nulls, wrong types, missing and extra fields, extreme numbers, deep nesting).</summary>

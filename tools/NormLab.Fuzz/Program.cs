@@ -32,7 +32,13 @@ namespace NormLab.Fuzz;
 /// saved, and a fresh worker goes on. Failing inputs go to --out (default: artifacts/fuzz-failures, ignored by git). Exit code 1
 /// when anything failed.
 ///
-/// Also: --case NAME (one extreme case, verbose), --replay FILE (check one saved input, verbose; a .utf16 file holds the exact
+/// The protocol target's waits scale with the machine's load, and a fresh server that gets no answer to initialize is
+/// started again (ProtocolTarget.Restart): one that answers only on the third start, given a minute, is a machine
+/// problem, printed as MACHINE, saved as machine-*.txt and counted apart from the failures. Exit code: 0 when nothing
+/// failed and the machine had no problem, 1 when anything failed, 3 when only the machine had problems.
+///
+/// Also: --slow-starts N:MS (the protocol target's next N fresh starts answer initialize only after MS ms: shows the
+/// rule above at work), --case NAME (one extreme case, verbose), --replay FILE (check one saved input, verbose; a .utf16 file holds the exact
 /// UTF-16 code units, lone surrogates included; a .protocol, .study.json or .run.json file is an input of that target, as
 /// saved), --list.
 /// </summary>
@@ -44,7 +50,7 @@ public static class Program
     /// <summary>The input of a byte target being checked: its kind, a newline, its bytes.</summary>
     private const string InProgressBytesFile = ".in-progress.bin";
 
-    private const string Usage = "usage: NormLab.Fuzz [--seconds 60] [--target language|protocol|study|all] [--seed N] [--out DIR] [--budget-ms 2000] [--no-extreme] | --case NAME | --replay FILE | --list";
+    private const string Usage = "usage: NormLab.Fuzz [--seconds 60] [--target language|protocol|study|all] [--seed N] [--out DIR] [--budget-ms 2000] [--no-extreme] [--slow-starts N:MS] | --case NAME | --replay FILE | --list";
 
     internal static readonly string[] Targets = { "language", "protocol", "study" };
 
@@ -60,6 +66,12 @@ public static class Program
             Console.Error.WriteLine(e.Message);
             Console.Error.WriteLine(Usage);
             return 2;
+        }
+
+        if (options.SlowStarts > 0)
+        {
+            ProtocolTarget.SlowStarts = options.SlowStarts;
+            ProtocolTarget.SlowStartDelay = TimeSpan.FromMilliseconds(options.SlowStartMs);
         }
 
         if (options.List)
@@ -154,8 +166,8 @@ public static class Program
         var targets = options.Target == "all" ? Targets : new[] { options.Target };
         var begin = DateTime.UtcNow;
         Console.WriteLine($"NormLab.Fuzz: {options.Seconds} s, target {options.Target}, seed {options.Seed}, budget {options.BudgetMs} ms per input, failures to {Path.GetFullPath(options.Out)}");
-        Console.WriteLine($"machine: {Environment.ProcessorCount} processors, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}");
-        var results = new List<(string Target, long Tried, long Failures, double Seconds)>();
+        Console.WriteLine($"machine: {Environment.ProcessorCount} processors, {System.Runtime.InteropServices.RuntimeInformation.OSDescription}, {System.Runtime.InteropServices.RuntimeInformation.FrameworkDescription}, {MachineLoad.Describe()}");
+        var results = new List<(string Target, long Tried, long Failures, long Machine, double Seconds)>();
         for (var i = 0; i < targets.Length; i++)
         {
             // the budget split equally; a target that ends early leaves its time to the next
@@ -166,21 +178,23 @@ public static class Program
                 Console.WriteLine($"---- target {targets[i]} until {options.Seconds * (i + 1) / targets.Length:0} s");
             }
 
-            var (tried, failed) = SuperviseTarget(options, targets[i], deadline, started);
-            results.Add((targets[i], tried, failed, phase.Elapsed.TotalSeconds));
+            var (tried, failed, machine) = SuperviseTarget(options, targets[i], deadline, started);
+            results.Add((targets[i], tried, failed, machine, phase.Elapsed.TotalSeconds));
         }
 
-        Console.WriteLine(string.Join("; ", results.Select(r => $"{r.Target}: {r.Tried} inputs, {r.Failures} failures ({r.Tried / Math.Max(r.Seconds, 0.001):0} inputs/s)")));
+        Console.WriteLine(string.Join("; ", results.Select(r => $"{r.Target}: {r.Tried} inputs, {r.Failures} failures{(r.Machine > 0 ? $", {r.Machine} machine problems" : string.Empty)} ({r.Tried / Math.Max(r.Seconds, 0.001):0} inputs/s)")));
         var total = results.Sum(r => r.Tried);
         var failures = results.Sum(r => r.Failures);
-        Console.WriteLine($"inputs tried: {total}, failures: {failures}");
-        return failures == 0 ? 0 : 1;
+        var machineProblems = results.Sum(r => r.Machine);
+        Console.WriteLine($"inputs tried: {total}, failures: {failures}, machine problems: {machineProblems} ({MachineLoad.Describe()})");
+        return failures > 0 ? 1 : machineProblems > 0 ? 3 : 0;
     }
 
-    private static (long Tried, long Failures) SuperviseTarget(Options options, string target, DateTime deadline, Stopwatch started)
+    private static (long Tried, long Failures, long Machine) SuperviseTarget(Options options, string target, DateTime deadline, Stopwatch started)
     {
         long tried = 0;
         long failures = 0;
+        long machine = 0;
         var crashes = 0;
         var extremeFrom = options.NoExtreme ? int.MaxValue : 0;
         var seed = options.Seed;
@@ -200,10 +214,16 @@ public static class Program
                 "--budget-ms", options.BudgetMs.ToString(CultureInfo.InvariantCulture),
                 "--extreme-from", extremeFrom.ToString(CultureInfo.InvariantCulture),
             };
+            if (options.SlowStarts > 0)
+            {
+                workerArgs.Add("--slow-starts");
+                workerArgs.Add(FormattableString.Invariant($"{options.SlowStarts}:{options.SlowStartMs}"));
+            }
 
             var (exitCode, stats, stderr) = RunWorker(workerArgs, started);
             tried += stats.Tried;
             failures += stats.Failures;
+            machine += stats.Machine;
             extremeFrom = stats.ExtremeDone == int.MaxValue ? extremeFrom : Math.Max(extremeFrom, stats.ExtremeDone + 1);
             if (exitCode is 0 or 1)
             {
@@ -242,8 +262,8 @@ public static class Program
             seed = unchecked((seed * 31) + 1_000_003);
         }
 
-        Console.WriteLine($"{target}: time {started.Elapsed.TotalSeconds:0.0} s{(crashes > 0 ? $", worker crashes: {crashes}" : string.Empty)}, inputs tried: {tried}, failures: {failures}");
-        return (tried, failures);
+        Console.WriteLine($"{target}: time {started.Elapsed.TotalSeconds:0.0} s{(crashes > 0 ? $", worker crashes: {crashes}" : string.Empty)}, inputs tried: {tried}, failures: {failures}{(machine > 0 ? $", machine problems: {machine}" : string.Empty)}, {MachineLoad.Describe()}");
+        return (tried, failures, machine);
     }
 
     // ---- the byte targets (protocol, study): files and replay ----------------------------------
@@ -324,6 +344,11 @@ public static class Program
             Console.WriteLine($"note: {note} x{count}");
         }
 
+        foreach (var problem in fuzzTarget.MachineProblems)
+        {
+            Console.WriteLine("machine problem: " + problem);
+        }
+
         Console.WriteLine(failure is null ? "passed" : "failure: " + failure);
         return failure is null ? 0 : 1;
     }
@@ -333,6 +358,8 @@ public static class Program
         public long Tried { get; set; }
 
         public long Failures { get; set; }
+
+        public long Machine { get; set; }
 
         public int ExtremeDone { get; set; } = int.MaxValue;
 
@@ -400,6 +427,9 @@ public static class Program
                 case "current":
                     stats.CurrentExtremeIndex = int.Parse(parts[1], CultureInfo.InvariantCulture);
                     stats.Current = parts.Length > 2 ? parts[2] : null;
+                    break;
+                case "machine":
+                    stats.Machine = long.Parse(parts[1], CultureInfo.InvariantCulture);
                     break;
                 case "extreme-done":
                     stats.ExtremeDone = int.Parse(parts[1], CultureInfo.InvariantCulture);
@@ -564,8 +594,24 @@ public static class Program
             var slowestKind = string.Empty;
             using var target = CreateTarget(options.Target, options.Seed);
 
+            var reported = 0;
             void Progress() =>
-                Console.WriteLine($"[worker {started.Elapsed.TotalSeconds,4:0}s] {target.Name}: tried {tried} ({tried / Math.Max(started.Elapsed.TotalSeconds, 0.001):0}/s; {string.Join(", ", kinds.OrderByDescending(k => k.Value).Take(8).Select(k => $"{k.Key} {k.Value}"))}), failures {failures}, slowest {slowest.TotalMilliseconds:0} ms ({slowestKind})");
+                Console.WriteLine($"[worker {started.Elapsed.TotalSeconds,4:0}s] {target.Name}: tried {tried} ({tried / Math.Max(started.Elapsed.TotalSeconds, 0.001):0}/s; {string.Join(", ", kinds.OrderByDescending(k => k.Value).Take(8).Select(k => $"{k.Key} {k.Value}"))}), failures {failures}{(reported > 0 ? $", machine problems {reported}" : string.Empty)}, slowest {slowest.TotalMilliseconds:0} ms ({slowestKind}), {MachineLoad.Describe()}");
+
+            // machine problems (not failures) as they appear: printed, saved, counted apart
+            void ReportMachine(FuzzInput input)
+            {
+                while (reported < target.MachineProblems.Count)
+                {
+                    var problem = target.MachineProblems[reported++];
+                    Directory.CreateDirectory(options.Out);
+                    var path = Path.Combine(options.Out, $"machine-{DateTime.UtcNow:yyyyMMdd-HHmmss}-{Guid.NewGuid().ToString("N").Substring(0, 8)}-{target.Name}.txt");
+                    File.WriteAllText(path, $"{problem}\n\nwhile starting a fresh server for an input of kind {input.Kind} (checked on that server afterwards)\n");
+                    Console.WriteLine($"[{started.Elapsed.TotalSeconds,4:0}s] MACHINE ({target.Name}): {Shorten(problem)}; saved {path}");
+                    Console.WriteLine($"##machine {reported}");
+                    Console.Out.Flush();
+                }
+            }
 
             // the inputs before the current one: a server serves several inputs, so one of them may have caused a failure
             // that shows only later; they are saved beside each failing input
@@ -585,6 +631,7 @@ public static class Program
                     var watch = Stopwatch.StartNew();
                     var failure = target.Check(input, budget);
                     var elapsed = watch.Elapsed;
+                    ReportMachine(input);
                     tried++;
                     var kind = input.Kind.Split(':')[0];
                     kinds[kind] = kinds.TryGetValue(kind, out var n) ? n + 1 : 1;
@@ -680,6 +727,10 @@ public static class Program
 
         public bool List { get; private set; }
 
+        public int SlowStarts { get; private set; }
+
+        public int SlowStartMs { get; private set; }
+
         public static Options Parse(string[] args)
         {
             var options = new Options();
@@ -728,6 +779,16 @@ public static class Program
                         break;
                     case "--list":
                         options.List = true;
+                        break;
+                    case "--slow-starts":
+                        var spec = Value().Split(':');
+                        if (spec.Length != 2 || !int.TryParse(spec[0], NumberStyles.None, CultureInfo.InvariantCulture, out var count)
+                            || !int.TryParse(spec[1], NumberStyles.None, CultureInfo.InvariantCulture, out var ms))
+                        {
+                            throw new ArgumentException("--slow-starts takes N:MS, two whole numbers (the next N fresh starts answer after MS ms)");
+                        }
+
+                        (options.SlowStarts, options.SlowStartMs) = (count, ms);
                         break;
                     default:
                         throw new ArgumentException($"unknown option '{args[i]}'");

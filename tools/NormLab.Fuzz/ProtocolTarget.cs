@@ -54,6 +54,7 @@ internal sealed class ProtocolTarget : IFuzzTarget
     private readonly JsonMutator _mutator;
     private readonly InputGenerator _texts;
     private readonly Dictionary<string, long> _notes = new(StringComparer.Ordinal);
+    private readonly List<string> _machineProblems = new();
     private Connection? _connection;
     private int _served;
     private long _probe;
@@ -73,6 +74,19 @@ internal sealed class ProtocolTarget : IFuzzTarget
     public string Name => "protocol";
 
     public IReadOnlyDictionary<string, long> Notes => _notes;
+
+    public IReadOnlyList<string> MachineProblems => _machineProblems;
+
+    /// <summary>The longest wait for a fresh server's first start (when it gets no answer, a second start waits twice as long; see <see cref="Restart"/>).</summary>
+    public static readonly TimeSpan StartCap = TimeSpan.FromSeconds(60);
+
+    /// <summary>
+    /// For showing the rule of <see cref="Restart"/> at work (--slow-starts N:MS): the next N fresh starts send their
+    /// initialize only after MS milliseconds, as a starved machine would answer it.
+    /// </summary>
+    internal static int SlowStarts { get; set; }
+
+    internal static TimeSpan SlowStartDelay { get; set; }
 
     private static ConcurrentQueue<string> Unobserved { get; } = new();
 
@@ -448,8 +462,9 @@ internal sealed class ProtocolTarget : IFuzzTarget
         // server, or its end is blamed on the next input
         var restartAfter = mayEnd || bodies.Any(b => Mentions(b, "shutdown") || Mentions(b, "initialize"));
 
-        // a large input gets more time: the server analyses what it opens
-        var allowed = budget + TimeSpan.FromMilliseconds(input.Bytes.Length / 1000.0);
+        // a large input gets more time: the server analyses what it opens; and a loaded machine more time: the waits are
+        // for telling a hang from a slow answer, and a starved server answers slowly (see MachineLoad)
+        var allowed = (budget + TimeSpan.FromMilliseconds(input.Bytes.Length / 1000.0)) * MachineLoad.Factor();
         connection.Send(input.Bytes);
         if (framing == Framing.Complete)
         {
@@ -509,8 +524,7 @@ internal sealed class ProtocolTarget : IFuzzTarget
             if (at > 0)
             {
                 var type = line.Substring(at + 9).Split(':', 2)[0];
-                var note = $"{line.Substring(0, at).Replace("normlab lsp: ", string.Empty, StringComparison.Ordinal)} answered an internal error ({type})";
-                _notes[note] = _notes.TryGetValue(note, out var n) ? n + 1 : 1;
+                Note($"{line.Substring(0, at).Replace("normlab lsp: ", string.Empty, StringComparison.Ordinal)} answered an internal error ({type})");
             }
         }
 
@@ -560,6 +574,23 @@ internal sealed class ProtocolTarget : IFuzzTarget
         };
     }
 
+    /// <summary>
+    /// Starts a fresh server: initialize must be answered. The wait is load-aware and a start that gets no answer is
+    /// tried again, since a fresh start is the same for every input and a failed one says more about the machine than
+    /// about the input that happens to come next (a campaign under a CI run's load once reported "no answer to
+    /// initialize" for an input that passed on --replay in 266 ms):
+    /// <list type="number">
+    /// <item>wait 5 × the budget × the load factor (<see cref="MachineLoad"/>: the 1-minute load average per processor,
+    /// at least 1), at most <see cref="StartCap"/>;</item>
+    /// <item>no answer: a second fresh start, waiting twice that (at most <see cref="StartCap"/>); an answer makes a note,
+    /// no failure;</item>
+    /// <item>no answer again: a third fresh start, the replay, waiting <see cref="StartCap"/>. An answer now means the
+    /// server starts, slowly: a machine problem, counted and reported apart from the failures (with the waits, the
+    /// time the third start took and the load averages), and the input is checked on that server. No answer even
+    /// then is a failure of the server.</item>
+    /// </list>
+    /// An error in answer to initialize is a failure at once: only silence is retried.
+    /// </summary>
     private string? Restart(TimeSpan budget, bool checkHeap)
     {
         _connection?.Dispose();
@@ -573,19 +604,89 @@ internal sealed class ProtocolTarget : IFuzzTarget
             return $"the managed heap is {heap / (1024 * 1024)} MiB with no server running (bound {MemoryBound / (1024 * 1024)} MiB)";
         }
 
-        var connection = new Connection();
-        connection.Send(Frame("{\"jsonrpc\":\"2.0\",\"id\":\"init\",\"method\":\"initialize\",\"params\":{\"processId\":null,\"rootUri\":null,\"capabilities\":{},\"initializationOptions\":{\"debounceMs\":0}}}"));
-        connection.Send(Frame("{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}"));
-        var reply = connection.Probe("init");
-        if (!reply.Wait(budget * 5) || reply.Result is not null)
+        var loads = new List<string>();
+        var first = Min(budget * 5 * MachineLoad.Factor(), StartCap);
+        var waits = new[] { first, Min(first * 2, StartCap), StartCap };
+        for (var attempt = 0; attempt < waits.Length; attempt++)
         {
-            connection.Dispose();
-            return reply.IsCompleted ? reply.Result : "no answer to initialize";
+            loads.Add(MachineLoad.Describe());
+            var watch = System.Diagnostics.Stopwatch.StartNew();
+            var (connection, problem) = Start(waits[attempt]);
+            if (connection is not null)
+            {
+                _connection = connection;
+                if (attempt == 1)
+                {
+                    Note($"a fresh server answered initialize only on its second start (the first got no answer within {waits[0].TotalMilliseconds:0} ms)");
+                }
+                else if (attempt == 2)
+                {
+                    _machineProblems.Add(string.Format(CultureInfo.InvariantCulture,
+                        "two fresh starts got no answer to initialize within {0:0} ms and {1:0} ms; a third answered in {2:0} ms: the machine, not the server ({3})",
+                        waits[0].TotalMilliseconds, waits[1].TotalMilliseconds, watch.Elapsed.TotalMilliseconds, string.Join("; then ", loads)));
+                }
+
+                return null;
+            }
+
+            if (problem is not null)
+            {
+                return problem;
+            }
         }
 
-        _connection = connection;
-        return null;
+        return string.Format(CultureInfo.InvariantCulture, "no answer to initialize in three fresh starts ({0:0}, {1:0} and {2:0} ms; {3})",
+            waits[0].TotalMilliseconds, waits[1].TotalMilliseconds, waits[2].TotalMilliseconds, string.Join("; then ", loads));
+
+        static TimeSpan Min(TimeSpan a, TimeSpan b) => a < b ? a : b;
     }
+
+    /// <summary>A fresh, initialized server; or none, with the problem (null when initialize got no answer within <paramref name="wait"/>).</summary>
+    private static (Connection? Connection, string? Problem) Start(TimeSpan wait)
+    {
+        var connection = new Connection();
+        var delay = TimeSpan.Zero;
+        if (SlowStarts > 0)
+        {
+            SlowStarts--;
+            delay = SlowStartDelay;
+        }
+
+        var reply = connection.Probe("init");
+        var handshake = Concat(
+            Frame("{\"jsonrpc\":\"2.0\",\"id\":\"init\",\"method\":\"initialize\",\"params\":{\"processId\":null,\"rootUri\":null,\"capabilities\":{},\"initializationOptions\":{\"debounceMs\":0}}}"),
+            Frame("{\"jsonrpc\":\"2.0\",\"method\":\"initialized\",\"params\":{}}"));
+        if (delay > TimeSpan.Zero)
+        {
+            _ = Task.Delay(delay).ContinueWith(
+                _ =>
+                {
+                    try
+                    {
+                        connection.Send(handshake);
+                    }
+                    catch (InvalidOperationException)
+                    {
+                        // the start was given up meanwhile: its input is closed
+                    }
+                },
+                TaskScheduler.Default);
+        }
+        else
+        {
+            connection.Send(handshake);
+        }
+
+        if (reply.Wait(wait) && reply.Result is null)
+        {
+            return (connection, null);
+        }
+
+        connection.Dispose();
+        return (null, reply.IsCompleted ? reply.Result ?? "initialize failed" : null);
+    }
+
+    private void Note(string note) => _notes[note] = _notes.TryGetValue(note, out var n) ? n + 1 : 1;
 
     private static byte[] Frame(string body)
     {

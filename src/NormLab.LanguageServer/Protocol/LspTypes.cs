@@ -10,9 +10,11 @@ namespace NormLab.LanguageServer.Protocol;
 
 internal sealed class Position
 {
+    [JsonRequired]
     [JsonConverter(typeof(SaturatingInt32Converter))]
     public int Line { get; set; }
 
+    [JsonRequired]
     [JsonConverter(typeof(SaturatingInt32Converter))]
     public int Character { get; set; }
 }
@@ -44,8 +46,10 @@ internal sealed class SaturatingInt32Converter : JsonConverter<int>
 
 internal sealed class Range
 {
+    [JsonRequired]
     public Position Start { get; set; } = new();
 
+    [JsonRequired]
     public Position End { get; set; } = new();
 }
 
@@ -58,24 +62,31 @@ internal sealed class Location
 
 internal sealed class TextDocumentIdentifier
 {
+    [JsonRequired]
     public string Uri { get; set; } = string.Empty;
 }
 
 internal sealed class TextDocumentItem
 {
+    [JsonRequired]
     public string Uri { get; set; } = string.Empty;
 
-    public string LanguageId { get; set; } = string.Empty;
+    /// <summary>Required by the protocol, but not used: a client that leaves it out (or sends null) is served.</summary>
+    public string? LanguageId { get; set; }
 
+    [JsonRequired]
     public int Version { get; set; }
 
+    [JsonRequired]
     public string Text { get; set; } = string.Empty;
 }
 
 internal sealed class VersionedTextDocumentIdentifier
 {
+    [JsonRequired]
     public string Uri { get; set; } = string.Empty;
 
+    [JsonRequired]
     public int Version { get; set; }
 }
 
@@ -84,6 +95,7 @@ internal sealed class TextDocumentContentChangeEvent
     /// <summary>Null: the change replaces the whole text.</summary>
     public Range? Range { get; set; }
 
+    [JsonRequired]
     public string Text { get; set; } = string.Empty;
 }
 
@@ -100,31 +112,37 @@ internal sealed class InitializeParams
 
 internal sealed class DidOpenTextDocumentParams
 {
+    [JsonRequired]
     public TextDocumentItem TextDocument { get; set; } = new();
 }
 
 internal sealed class DidChangeTextDocumentParams
 {
+    [JsonRequired]
     public VersionedTextDocumentIdentifier TextDocument { get; set; } = new();
 
+    [JsonRequired]
     public List<TextDocumentContentChangeEvent> ContentChanges { get; set; } = new();
 }
 
 internal sealed class DidCloseTextDocumentParams
 {
+    [JsonRequired]
     public TextDocumentIdentifier TextDocument { get; set; } = new();
 }
 
 internal sealed class TextDocumentPositionParams
 {
+    [JsonRequired]
     public TextDocumentIdentifier TextDocument { get; set; } = new();
 
-    /// <summary>Null when the client left it out (the server answers invalid params).</summary>
-    public Position? Position { get; set; }
+    [JsonRequired]
+    public Position Position { get; set; } = new();
 }
 
 internal sealed class DocumentSymbolParams
 {
+    [JsonRequired]
     public TextDocumentIdentifier TextDocument { get; set; } = new();
 }
 
@@ -137,27 +155,31 @@ internal sealed class FormattingOptions
 
 internal sealed class DocumentFormattingParams
 {
+    [JsonRequired]
     public TextDocumentIdentifier TextDocument { get; set; } = new();
 
+    /// <summary>Required by the protocol, but not used (the layout is the formatter's own): a client that leaves it out is served.</summary>
     public FormattingOptions? Options { get; set; }
 }
 
 internal sealed class CodeActionContext
 {
-    public List<LspDiagnostic> Diagnostics { get; set; } = new();
+    /// <summary>Not used (the quick fixes come from the server's own analysis): any JSON, so that other tools' diagnostics, whose codes may be numbers, are no error.</summary>
+    public JsonElement? Diagnostics { get; set; }
 
     public List<string>? Only { get; set; }
 }
 
 internal sealed class CodeActionParams
 {
+    [JsonRequired]
     public TextDocumentIdentifier TextDocument { get; set; } = new();
 
-    /// <summary>Null when the client left it out (the server answers invalid params).</summary>
-    public Range? Range { get; set; }
+    [JsonRequired]
+    public Range Range { get; set; } = new();
 
-    /// <summary>Null when the client left it out (the server answers invalid params).</summary>
-    public CodeActionContext? Context { get; set; }
+    [JsonRequired]
+    public CodeActionContext Context { get; set; } = new();
 }
 
 internal sealed class CodeDescription
