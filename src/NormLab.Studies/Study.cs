@@ -78,6 +78,8 @@ public sealed class Study
         ArgumentNullException.ThrowIfNull(options);
         if (options.Seeds < 1)
             throw new ArgumentException($"a study needs at least 1 seed (got {options.Seeds})");
+        if (options.Validation is double validation && (!double.IsFinite(validation) || validation <= 0 || (validation >= 1 && validation != Math.Floor(validation))))
+            throw new ArgumentException(string.Create(CultureInfo.InvariantCulture, $"--validation {validation}: give a fraction below 1 (0.1) or a whole number of images (5000)"));
         if (string.IsNullOrWhiteSpace(options.Name))
             throw new ArgumentException("a study needs a name");
         var training = TrainingOptionsFor(options, seed: 1);
@@ -152,6 +154,7 @@ public sealed class Study
             Networks = rows,
             HyperParameters = options.HyperParameters,
             Training = StudyTrainingSettings.From(training),
+            Selection = options.Validation is double size ? new StudySelection { Validation = size, Monitor = options.Monitor } : null,
             Shard = options.Shard,
         };
         return new Study(definition, models, options);
@@ -202,9 +205,7 @@ public sealed class Study
 
                 if (data is null)
                 {
-                    data = Options.LoadData();
-                    foreach (var model in _models.Values)
-                        Trainer.CheckFits(model, data.Train);
+                    data = LoadData();
                     Commit();
                 }
 
@@ -212,11 +213,20 @@ public sealed class Study
                 var reporter = progress is null ? null : new CellProgress(progress, cell, i + 1, cells.Count);
                 // a checkpoint after every epoch: a killed study goes on from the last finished epoch of the run it was in
                 string checkpoint = CheckpointPath(path);
-                var training = TrainingOptionsFor(Options, cell.Seed) with { CheckpointPath = checkpoint, Resume = true, RestartOnUnusableCheckpoint = true };
+                // with a validation set, the best epoch's weights wait beside it (seed-k.best.bin) until the run is written
+                string bestWeights = BestWeightsPath(path);
+                var training = TrainingOptionsFor(Options, cell.Seed) with
+                {
+                    CheckpointPath = checkpoint,
+                    Resume = true,
+                    RestartOnUnusableCheckpoint = true,
+                    BestWeightsPath = Definition.Selection is null ? null : bestWeights,
+                };
                 var result = Trainer.Train(_models[cell.Network], data, training, reporter, cancellationToken);
-                result = result with { Network = cell.Network, Data = Definition.Data };
+                result = result with { Network = cell.Network, Data = Definition.Data, Best = result.Best is { } best ? best with { Weights = null } : null };
                 result.Save(path);
                 File.Delete(checkpoint);
+                File.Delete(bestWeights);
                 trained++;
                 progress?.Report(new StudyProgress(StudyEvent.Finished, cell, i + 1, cells.Count, Result: result));
             }
@@ -229,6 +239,35 @@ public sealed class Study
         Commit();
         var report = Options.Shard is null ? StudyReport.Write(folder) : null;
         return new StudyRunSummary(folder, cells.Count, trained, skipped, report);
+    }
+
+    /// <summary>
+    /// Loads the data (<see cref="StudyOptions.LoadData"/>), carves the validation set when the study has one, and checks
+    /// that every network fits the images. The caller owns the split. Throws <see cref="StudyException"/> for a
+    /// validation size that leaves nothing to train on, <see cref="TrainingException"/> for a network that does not fit.
+    /// </summary>
+    public DataSplit LoadData()
+    {
+        var data = Options.LoadData();
+        try
+        {
+            if (Options.Validation is double size)
+            {
+                int count = DataSplit.ValidationCount(size, data.Train.Count);
+                if (count >= data.Train.Count)
+                    throw new StudyException(string.Create(CultureInfo.InvariantCulture,
+                        $"--validation {size} asks for {count:N0} of the {data.Train.Count:N0} training images; leave at least one to train on"));
+                data.CarveValidation(count);
+            }
+            foreach (var model in _models.Values)
+                Trainer.CheckFits(model, data.Train);
+            return data;
+        }
+        catch
+        {
+            data.Dispose();
+            throw;
+        }
     }
 
     /// <summary>
@@ -330,6 +369,11 @@ public sealed class Study
             : run.Options.Epochs != definition.Epochs ? $"it has {run.Options.Epochs} epochs"
             : run.Options.BatchSize != training.BatchSize || run.Options.Optimizer != training.Optimizer || run.Options.LearningRate != training.LearningRate
                 ? "it was trained with other settings"
+            : definition.Selection is null && run.ValidationExamples is not null ? "it was trained with a validation set"
+            : definition.Selection is not null && run.ValidationExamples is null ? "it was trained without a validation set"
+            : definition.Selection is { } chosen && run.Selected is { By: not ModelSelection.FinalEpoch } picked
+                && picked.By != (chosen.Monitor == MonitorMetric.ValidationAccuracy ? ModelSelection.ValidationAccuracy : ModelSelection.ValidationLoss)
+                ? "its epoch was chosen by another validation figure"
             : null;
         if (problem is not null)
         {
@@ -360,12 +404,22 @@ public sealed class Study
     /// <summary>Writes the report of the study in <paramref name="folder"/> from its <c>study.json</c> and run files.</summary>
     public static StudyReportFiles WriteReport(string folder) => StudyReport.Write(Path.GetFullPath(folder));
 
+    /// <summary>Where the run whose file is <paramref name="runPath"/> keeps its best epoch's weights while it trains (<c>seed-k.best.bin</c>).</summary>
+    public static string BestWeightsPath(string runPath) => Path.ChangeExtension(runPath, ".best.bin");
+
     /// <summary>The checkpoint of the run whose file is <paramref name="runPath"/> (<c>seed-k.json</c> → <c>seed-k.ckpt</c>), there while it trains.</summary>
     public static string CheckpointPath(string runPath) => Path.ChangeExtension(runPath, ".ckpt");
 
     /// <summary>The options of run <paramref name="seed"/>.</summary>
     internal static TrainingOptions TrainingOptionsFor(StudyOptions options, int seed) =>
-        options.Training with { Seed = seed, Epochs = options.Epochs, WeightsPath = null };
+        options.Training with
+        {
+            Seed = seed,
+            Epochs = options.Epochs,
+            WeightsPath = null,
+            Monitor = options.Validation is null ? options.Training.Monitor : options.Monitor,
+            SelectBest = options.Validation is not null,
+        };
 
     /// <summary>Refuses a folder whose study has other run settings or other architectures under the same names.</summary>
     private void CheckFolder(string folder)
@@ -404,6 +458,8 @@ public sealed class Study
             parts.Add("other networks");
         if (a.Networks.Select(n => n.Fingerprint).SequenceEqual(b.Networks.Select(n => n.Fingerprint)) is false && parts.Count == 0)
             parts.Add("other architectures");
+        if (a.Selection != b.Selection)
+            parts.Add($"{a.Selection?.Options ?? "no --validation"} vs {b.Selection?.Options ?? "no --validation"}");
         if (a.Baseline != b.Baseline)
             parts.Add($"baseline {a.Baseline} vs {b.Baseline}");
         if (JsonSerializer.Serialize(a.Training, RunResult.JsonOptions) != JsonSerializer.Serialize(b.Training, RunResult.JsonOptions))

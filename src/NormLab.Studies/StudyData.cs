@@ -1,12 +1,13 @@
 using System;
 using System.Globalization;
 using System.IO;
+using NormLab.Dsl.Model;
 using NormLab.Runtime.Data;
 
 namespace NormLab.Studies;
 
 /// <summary>
-/// The data of a study: the embedded MNIST sample or a data set folder (<see cref="DataSets"/>), optionally cut down to
+/// The data of a study: whatever <c>normlab train --data</c> takes (<see cref="DataSets.Load"/>), optionally cut down to
 /// a few train and test images for a quick smoke study. A cut keeps images evenly spaced over each set (index
 /// i · N / n), so every class stays in it, and keeps the full set's normalization.
 /// </summary>
@@ -28,73 +29,40 @@ public static class StudyData
     }
 
     /// <summary>
-    /// Loads <paramref name="data"/> (<see cref="Sample"/>, a full data set's name that <see cref="DataCatalog"/>
-    /// resolves and verifies, such as <c>mnist</c> or <c>fashion-mnist</c>, or a folder path), keeping at most
-    /// <paramref name="limitTrain"/> train and <paramref name="limitTest"/> test images.
+    /// Loads <paramref name="data"/> as <c>normlab train</c> does (<see cref="DataSets.Load"/>: <see cref="Sample"/>, a
+    /// full data set's name such as <c>mnist</c>, or a folder of IDX files, CIFAR-10 binary files or class folders of
+    /// images, read as <paramref name="network"/>'s input takes them), keeping at most <paramref name="limitTrain"/> train
+    /// and <paramref name="limitTest"/> test images, evenly spaced, with the full set's normalization.
     /// </summary>
-    public static DataSplit Load(string data, int? limitTrain = null, int? limitTest = null)
+    public static DataSplit Load(string data, int? limitTrain = null, int? limitTest = null, NetworkModel? network = null)
     {
         if (limitTrain is < 1 || limitTest is < 1)
             throw new ArgumentOutOfRangeException(nameof(limitTrain), "limits must be at least 1");
-        if (data == Sample)
-        {
-            if (limitTrain is null && limitTest is null)
-                return DataSets.MnistSample();
-            (IdxImages images, byte[] labels) = DataSets.SampleBytes();
-            (int[] train, int[] test) = StratifiedSplit.Indices(labels, DataSets.SampleTestCount, StratifiedSplit.DefaultSeed);
-            return Cut(Sample, images, labels, train, images, labels, test, Normalization.Mnist, limitTrain, limitTest);
-        }
-
-        string? title = null;
-        if (DataCatalog.Find(data) is { } known)
-        {
-            title = known.Name;
-            data = DataCatalog.Resolve(known);
-        }
-        DataSplit full = DataSets.FromFolder(data, title: title);
+        DataSplit full = DataSets.Load(data, network);
         if (limitTrain is null && limitTest is null)
             return full;
-        Normalization normalization;
-        int classes;
         using (full)
         {
-            normalization = full.Train.Normalization;
-            classes = full.Train.ClassCount;
+            DataSet train = Cut(full.Train, limitTrain);
+            try
+            {
+                return new DataSplit(train, Cut(full.Test, limitTest));
+            }
+            catch
+            {
+                train.Dispose();
+                throw;
+            }
         }
-        (IdxImages trainImages, byte[] trainLabels) = IdxReader.ReadPair(Find(data, DataSets.FolderFiles[0]), Find(data, DataSets.FolderFiles[1]));
-        (IdxImages testImages, byte[] testLabels) = IdxReader.ReadPair(Find(data, DataSets.FolderFiles[2]), Find(data, DataSets.FolderFiles[3]));
-        title ??= Path.GetFileName(Path.TrimEndingDirectorySeparator(Path.GetFullPath(data)));
-        return Cut(title, trainImages, trainLabels, All(trainLabels.Length), testImages, testLabels, All(testLabels.Length), normalization,
-            limitTrain, limitTest, classes);
     }
 
-    private static int[] All(int count)
+    /// <summary>A copy of <paramref name="set"/> cut to at most <paramref name="limit"/> examples, evenly spaced.</summary>
+    private static DataSet Cut(DataSet set, int? limit)
     {
-        int[] all = new int[count];
-        for (int i = 0; i < count; i++)
+        int[] all = new int[set.Count];
+        for (int i = 0; i < all.Length; i++)
             all[i] = i;
-        return all;
-    }
-
-    private static string Find(string folder, string name)
-    {
-        string raw = Path.Combine(folder, name);
-        return File.Exists(raw) ? raw : raw + ".gz";
-    }
-
-    private static DataSplit Cut(string title, IdxImages trainImages, byte[] trainLabels, int[] train, IdxImages testImages, byte[] testLabels, int[] test,
-        Normalization normalization, int? limitTrain, int? limitTest, int classes = 10)
-    {
-        DataSet trainSet = Subset(title + "/train", trainImages, trainLabels, Spread(train, limitTrain), normalization, classes);
-        try
-        {
-            return new DataSplit(trainSet, Subset(title + "/test", testImages, testLabels, Spread(test, limitTest), normalization, classes));
-        }
-        catch
-        {
-            trainSet.Dispose();
-            throw;
-        }
+        return set.Subset(set.Name, Spread(all, limit));
     }
 
     /// <summary>At most <paramref name="limit"/> of <paramref name="indices"/>, evenly spaced.</summary>
@@ -106,18 +74,5 @@ public static class StudyData
         for (int i = 0; i < n; i++)
             kept[i] = indices[(int)((long)i * indices.Length / n)];
         return kept;
-    }
-
-    private static DataSet Subset(string name, IdxImages images, byte[] labels, int[] indices, Normalization normalization, int classes)
-    {
-        int size = images.PixelsPerImage;
-        byte[] pixels = new byte[indices.Length * size];
-        byte[] subsetLabels = new byte[indices.Length];
-        for (int i = 0; i < indices.Length; i++)
-        {
-            Array.Copy(images.Pixels, indices[i] * size, pixels, i * size, size);
-            subsetLabels[i] = labels[indices[i]];
-        }
-        return DataSet.FromBytes(name, pixels, images.Rows, images.Columns, subsetLabels, normalization, classes);
     }
 }

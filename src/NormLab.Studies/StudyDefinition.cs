@@ -43,6 +43,12 @@ public sealed record StudyDefinition
 
     [JsonPropertyName("training")] public StudyTrainingSettings Training { get; init; } = new();
 
+    /// <summary>
+    /// How each run's reported model is chosen: null, the final epoch's (no validation set); otherwise the best epoch on
+    /// a validation set carved from the training data. Missing in files written before it existed (read as null).
+    /// </summary>
+    [JsonPropertyName("selection")] public StudySelection? Selection { get; init; }
+
     /// <summary>The shard that wrote this file; null: the whole grid (informational: not part of the study's identity).</summary>
     [JsonPropertyName("shard")] public Shard? Shard { get; init; }
 
@@ -82,7 +88,7 @@ public sealed record StudyDefinition
     public StudyDefinition Unsharded() => this with { Shard = null };
 
     /// <summary>The settings every run depends on (data, epochs, training settings), as text, to compare two definitions.</summary>
-    internal string RunSettingsKey() => JsonSerializer.Serialize(new { Data, Epochs, Training }, RunResult.JsonOptions);
+    internal string RunSettingsKey() => JsonSerializer.Serialize(new { Data, Epochs, Training, Selection }, RunResult.JsonOptions);
 
     /// <summary>The whole grid and its settings, as text: everything but the shard and the source path (shards may be started from different folders; the fingerprints stand for the networks).</summary>
     internal string IdentityKey() => (Unsharded() with { Source = string.Empty }).ToJson();
@@ -109,6 +115,21 @@ public sealed record StudyNetwork
 
     /// <summary>A hash of the checked architecture (every layer's kind, shape and settings): runs of another architecture are not reused.</summary>
     [JsonPropertyName("fingerprint")] public string Fingerprint { get; init; } = string.Empty;
+}
+
+/// <summary>A study's validation set and the rule that chooses each run's reported epoch on it.</summary>
+public sealed record StudySelection
+{
+    /// <summary>The validation set's size as asked for: a fraction of the training images below 1, or a number of images.</summary>
+    [JsonPropertyName("validation")] public double Validation { get; init; }
+
+    /// <summary><c>validationLoss</c> (lowest wins) or <c>validationAccuracy</c> (highest wins).</summary>
+    [JsonPropertyName("monitor")] public MonitorMetric Monitor { get; init; }
+
+    /// <summary>The option as a user writes it: <c>--validation 0.1 --monitor val-loss</c>.</summary>
+    [JsonIgnore]
+    public string Options => string.Create(System.Globalization.CultureInfo.InvariantCulture,
+        $"--validation {Validation:R} --monitor {(Monitor == MonitorMetric.ValidationAccuracy ? "val-accuracy" : "val-loss")}");
 }
 
 /// <summary>The training settings every run of a study shares (everything of <see cref="TrainingOptions"/> that changes the numbers, less the seed).</summary>

@@ -51,6 +51,7 @@ internal static class StudyFile
             var networks = reader.List(root, "networks", "a list of networks", (e, field) => Network(reader, e, field, axes));
             var training = Training(reader, reader.Object(root, "training"), "training");
             var shard = ReadShard(reader, root);
+            var selection = ReadSelection(reader, root);
 
             if (networks.Count == 0)
                 throw new StudyException($"{file}: 'networks' must list at least one network");
@@ -71,6 +72,7 @@ internal static class StudyFile
                 Networks = networks,
                 HyperParameters = axes,
                 Training = training,
+                Selection = selection,
                 Shard = shard,
             };
         }
@@ -156,6 +158,18 @@ internal static class StudyFile
         Health = reader.Bool(element, "health", field),
         HealthBatchSize = reader.Int(element, "healthBatchSize", min: 1, parent: field),
     };
+
+    /// <summary>The optional <c>selection</c>: missing (a file written before it existed) or null is no validation set.</summary>
+    private static StudySelection? ReadSelection(Reader reader, JsonElement root)
+    {
+        if (!root.TryGetProperty("selection", out var element) || element.ValueKind == JsonValueKind.Null)
+            return null;
+        reader.RequireObject(element, "selection", "an object {\"validation\": size, \"monitor\": ...} or null");
+        double size = reader.Number(element, "validation", "selection");
+        if (!(size > 0) || (size >= 1 && size != Math.Floor(size)))
+            throw reader.Error("selection.validation", "must be a fraction below 1 or a whole number of images", element.GetProperty("validation"));
+        return new StudySelection { Validation = size, Monitor = reader.Enum<MonitorMetric>(element, "monitor", "selection") };
+    }
 
     private static Shard? ReadShard(Reader reader, JsonElement root)
     {

@@ -55,6 +55,17 @@ public sealed record StudyOptions
     /// </summary>
     public bool SharedFolder { get; init; }
 
+    /// <summary>
+    /// Carve a validation set from the training data (a fraction below 1, or a number of images; stratified, the same for
+    /// every run) and report each run's best epoch by <see cref="Monitor"/> on it: its test figures and test predictions
+    /// come from that epoch's model, never chosen on the test set. Null: no validation set; each run reports its final
+    /// epoch's model.
+    /// </summary>
+    public double? Validation { get; init; }
+
+    /// <summary>With <see cref="Validation"/>: the validation figure that chooses each run's reported epoch.</summary>
+    public MonitorMetric Monitor { get; init; } = MonitorMetric.ValidationLoss;
+
     /// <summary>The network the others are compared with; null: the first.</summary>
     public string? Baseline { get; init; }
 }

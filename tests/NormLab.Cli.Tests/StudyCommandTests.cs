@@ -278,10 +278,65 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
         var help = Cli.Run("study", "--help");
 
         Assert.Equal(0, help.ExitCode);
-        foreach (var option in new[] { "--networks", "--seeds", "--epochs", "--out", "--shard", "--baseline", "--param", "merge" })
+        foreach (var option in new[] { "--networks", "--seeds", "--epochs", "--out", "--shard", "--baseline", "--param", "--validation", "--monitor", "--jobs", "merge" })
             Assert.Contains(option, help.Stdout, StringComparison.Ordinal);
         Assert.DoesNotContain("--limit-train", help.Stdout, StringComparison.Ordinal);
         Assert.Equal(0, Cli.Run("study", "merge", "--help").ExitCode);
+    }
+
+    [Fact]
+    public async Task Two_jobs_train_a_study_on_cifar10_files_with_a_validation_set()
+    {
+        using var folder = new TempFolder();
+        folder.Write("colour.normlab", """
+            network Flat(input: 3x32x32, classes: 10) {
+                flatten > linear(classes)
+            }
+
+            network Pooled(input: 3x32x32, classes: 10) {
+                conv3x3(4) > relu > gap > linear(classes)
+            }
+            """);
+        // CIFAR-10's binary format: records of 1 label byte and 3,072 pixel bytes (red, green, blue planes of 32×32)
+        Directory.CreateDirectory(Path.Combine(folder.Path, "cifar"));
+        File.WriteAllBytes(Path.Combine(folder.Path, "cifar", "data_batch_1.bin"), Enumerable.Range(0, 60).SelectMany(i => CifarRecord(i % 10, i)).ToArray());
+        File.WriteAllBytes(Path.Combine(folder.Path, "cifar", "test_batch.bin"), Enumerable.Range(0, 10).SelectMany(i => CifarRecord(i, 100 + i)).ToArray());
+
+        var result = await RunProcess(folder.Path, new[]
+        {
+            "study", "colour.normlab", "--data", "cifar", "--seeds", "2", "--epochs", "1", "--validation", "0.2", "--monitor", "val-accuracy",
+            "--threads", "2", "--jobs", "2", "--out", "study",
+        });
+
+        Assert.True(result.ExitCode == 0, result.Stderr);
+        Assert.Contains("2 jobs side by side, 1 thread each", result.Stdout, StringComparison.Ordinal);
+        Assert.Contains("on cifar (validation 0.2 of the training data; each run reports its best epoch by validation accuracy)", result.Stdout, StringComparison.Ordinal);
+        foreach (var network in new[] { "Flat", "Pooled" })
+        {
+            foreach (int seed in new[] { 1, 2 })
+            {
+                using var run = JsonDocument.Parse(File.ReadAllText(Path.Combine(folder.Path, "study", "runs", network, $"seed-{seed}.json")));
+                var root = run.RootElement;
+                Assert.Equal((48, 12, 10), (root.GetProperty("trainExamples").GetInt32(), root.GetProperty("validationExamples").GetInt32(), root.GetProperty("testExamples").GetInt32()));
+                Assert.Equal("validationAccuracy", root.GetProperty("selected").GetProperty("by").GetString());
+                Assert.Equal(10, root.GetProperty("testPredictions").GetString()!.Length);
+                Assert.Equal("cifar", root.GetProperty("data").GetString());
+            }
+        }
+        Assert.Contains("`--validation 0.2 --monitor val-accuracy`", File.ReadAllText(Path.Combine(folder.Path, "study", "report.md")), StringComparison.Ordinal);
+        Assert.Empty(Directory.GetFiles(Path.Combine(folder.Path, "study"), "*.bin", SearchOption.AllDirectories));
+    }
+
+    private static byte[] CifarRecord(int label, int image)
+    {
+        var record = new byte[3073];
+        record[0] = (byte)label;
+        for (int c = 0; c < 3; c++)
+        {
+            for (int i = 0; i < 1024; i++)
+                record[1 + c * 1024 + i] = (byte)((label * 25 + c * 40 + (image + i) % 32) % 256);
+        }
+        return record;
     }
 
     /// <summary>

@@ -122,7 +122,7 @@ public sealed class StudyReportTests : IDisposable
         Assert.Equal(RunsCsv.Columns(new[] { 0.97, 0.98, 0.99 }), header);
         Assert.Equal(new[]
         {
-            "network", "seed", "parameters", "epochs", "diverged", "divergedEpoch", "divergedStep", "testAccuracy", "testLoss", "trainAccuracy",
+            "network", "seed", "parameters", "epochs", "diverged", "divergedEpoch", "divergedStep", "testAccuracy", "testLoss", "selectedEpoch", "selectedBy", "trainAccuracy",
             "trainLoss", "bestTestAccuracy", "meanTestAccuracy", "epochsTo0.97", "epochsTo0.98", "epochsTo0.99", "stepsTo0.97", "stepsTo0.98",
             "stepsTo0.99", "imagesPerSecond", "elapsedSeconds", "device", "threads",
         }, header);

@@ -54,7 +54,9 @@ internal static class StudyCommand
         int? LimitTest = null,
         int? EvaluateEvery = null,
         int? Jobs = null,
-        bool Worker = false);
+        bool Worker = false,
+        double? Validation = null,
+        string Monitor = "val-loss");
 
     public static Command Create(CliContext context)
     {
@@ -95,6 +97,17 @@ internal static class StudyCommand
         var limitTrain = new Option<int?>("--limit-train") { Description = "Use only N train images (evenly spaced).", HelpName = "N", Hidden = true };
         var limitTest = new Option<int?>("--limit-test") { Description = "Use only N test images (evenly spaced).", HelpName = "N", Hidden = true };
 
+        var validation = new Option<double?>("--validation")
+        {
+            Description = "Carve a validation set from the training data: a fraction (0.1) or a number of images (5000); stratified by class, the same for every run. Each run then reports the model of its best epoch on it (test figures and per-image predictions included); without it, each run's final epoch. The test set never chooses.",
+            HelpName = "F|N",
+        };
+        var monitor = new Option<string>("--monitor")
+        {
+            Description = "With --validation: the validation figure that chooses each run's epoch.",
+            DefaultValueFactory = _ => "val-loss",
+            HelpName = "val-loss|val-accuracy",
+        };
         var jobs = new Option<int?>("--jobs", "-j")
         {
             Description = "Train N runs side by side, each in its own process with its share of the threads (default: the processor count); every run's numbers depend only on its seed and thread count.",
@@ -105,6 +118,8 @@ internal static class StudyCommand
 
         file.Validators.Add(result => InputFiles.RejectUnknownOptions(result, context));
         OptionRules.WholeNumber(jobs, 1, OptionRules.MaxThreads);
+        OptionRules.PositiveNumber(validation, int.MaxValue);
+        OptionRules.OneOf(monitor, TrainCommand.MonitorNames);
         OptionRules.OneOf(device, TrainCommand.DeviceNames);
         OptionRules.OneOf(optimizer, TrainCommand.OptimizerNames);
         OptionRules.OneOf(schedule, TrainCommand.ScheduleNames);
@@ -154,7 +169,7 @@ internal static class StudyCommand
         var command = new Command("study", "Train networks × seeds on the same data, write every run as it finishes, and report means, confidence intervals and comparisons against a baseline (exit code 1: the file has errors; 2: bad usage, unknown network, unreadable data or a folder holding another study; 130: stopped by Ctrl+C).")
         {
             file, networks, seeds, epochs, output, shard, name, baseline, data, parameters, device, threads, learningRate, optimizer, batchSize, schedule,
-            limitTrain, limitTest, evaluateEvery, jobs, worker,
+            limitTrain, limitTest, evaluateEvery, jobs, worker, validation, monitor,
         };
         command.Subcommands.Add(CreateMerge(context));
         command.SetAction(parseResult =>
@@ -180,7 +195,9 @@ internal static class StudyCommand
                 parseResult.GetValue(limitTest),
                 parseResult.GetValue(evaluateEvery),
                 parseResult.GetValue(jobs),
-                parseResult.GetValue(worker));
+                parseResult.GetValue(worker),
+                parseResult.GetValue(validation),
+                parseResult.GetValue(monitor) ?? "val-loss");
             return CommandHelpers.WithCtrlC(token => Execute(context, arguments, token));
         });
         return command;
@@ -243,32 +260,12 @@ internal static class StudyCommand
 
         string studyName = arguments.Name ?? Path.GetFileNameWithoutExtension(file.FullPath);
 
-        string dataFolder = arguments.Data;
+        // resolved (and a named data set verified) now, so that missing data is one line before any work
+        if (DataOption.Resolve(arguments.Data, context, verifyKnown: true) is not { } dataSource)
+        {
+            return ExitCodes.UsageError;
+        }
         bool named = arguments.Data == TrainCommand.SampleData || DataCatalog.Find(arguments.Data) is not null;
-        if (DataCatalog.Find(arguments.Data) is { } known)
-        {
-            // resolved (and verified) now, so that a missing data set is one line before any work
-            try
-            {
-                DataCatalog.Resolve(known);
-            }
-            catch (DataSetException e)
-            {
-                context.ReportError(e.Message);
-                return ExitCodes.UsageError;
-            }
-        }
-        else if (arguments.Data != TrainCommand.SampleData)
-        {
-            dataFolder = Path.GetFullPath(arguments.Data, context.CurrentDirectory);
-            if (!Directory.Exists(dataFolder))
-            {
-                context.ReportError(File.Exists(dataFolder)
-                    ? $"--data expects {TrainCommand.SampleData} or a folder, and {arguments.Data} is a file"
-                    : $"no data folder {arguments.Data} (--data takes {TrainCommand.SampleData}, mnist, fashion-mnist, kmnist or a folder holding {string.Join(", ", DataSets.FolderFiles)})");
-                return ExitCodes.UsageError;
-            }
-        }
         var dataName = StudyData.Name(named ? arguments.Data : InputFiles.ToForwardSlashes(arguments.Data),
             arguments.LimitTrain, arguments.LimitTest);
 
@@ -290,7 +287,10 @@ internal static class StudyCommand
                 EvaluateEvery = arguments.EvaluateEvery,
             },
             DataName = dataName,
-            LoadData = () => StudyData.Load(dataFolder, arguments.LimitTrain, arguments.LimitTest),
+            // an image folder is read as the first network's input takes it (every network is checked against the images)
+            LoadData = () => StudyData.Load(dataSource, arguments.LimitTrain, arguments.LimitTest, NetworkBuilder.Check(text, file.DisplayPath, selected[0])),
+            Validation = arguments.Validation,
+            Monitor = arguments.Monitor == "val-accuracy" ? MonitorMetric.ValidationAccuracy : MonitorMetric.ValidationLoss,
             Shard = shard,
             Baseline = arguments.Baseline,
         };
@@ -334,10 +334,13 @@ internal static class StudyCommand
             int cells = study.Cells.Count;
             context.Output.WriteLine(TerminalText.Escape(string.Format(
                 Invariant,
-                "Study {0}: {1} network{2} × {3} seed{4} = {5} run{6}{7}, {8} epoch{9} each on {10}, {11} → {12}",
+                "Study {0}: {1} network{2} × {3} seed{4} = {5} run{6}{7}, {8} epoch{9} each on {10}{13}, {11} → {12}",
                 definition.Name, definition.Networks.Count, Plural(definition.Networks.Count), definition.Seeds, Plural(definition.Seeds), cells, Plural(cells),
                 shard is null ? string.Empty : string.Format(Invariant, " (shard {0}: {1} run{2})", shard, study.OwnCells.Count, Plural(study.OwnCells.Count)),
-                definition.Epochs, Plural(definition.Epochs), definition.Data, Devices.Name(device), displayOut)));
+                definition.Epochs, Plural(definition.Epochs), definition.Data, Devices.Name(device), displayOut,
+                definition.Selection is { } selection
+                    ? string.Format(Invariant, " (validation {0} of the training data; each run reports its best epoch by {1})", selection.Validation, selection.Monitor == MonitorMetric.ValidationAccuracy ? "validation accuracy" : "validation loss")
+                    : string.Empty)));
             context.Output.Flush();
 
             StudyRunSummary summary;
@@ -419,14 +422,13 @@ internal static class StudyCommand
             return Run(context, options, text, displayPath, null, displayOut, cancellationToken);
         }
 
-        // data that cannot load or does not fit is one error here, not one per job
+        // data that cannot load, a validation set that does not fit, or a network that does not fit the images is one
+        // error here, not one per job
         try
         {
-            using var data = options.LoadData();
-            foreach (var name in options.Networks ?? Array.Empty<string>())
-                Trainer.CheckFits(NetworkBuilder.Check(text, displayPath, name), data.Train);
+            using var data = Study.Create(text, displayPath, options).LoadData();
         }
-        catch (Exception e) when (e is TrainingException or DataSetException or ArgumentException)
+        catch (Exception e) when (e is TrainingException or DataSetException or StudyException or ArgumentException)
         {
             context.ReportError(e.Message);
             return ExitCodes.UsageError;
@@ -588,6 +590,8 @@ internal static class StudyCommand
         Add("--limit-train", arguments.LimitTrain?.ToString(Invariant));
         Add("--limit-test", arguments.LimitTest?.ToString(Invariant));
         Add("--eval-every", arguments.EvaluateEvery?.ToString(Invariant));
+        Add("--validation", arguments.Validation?.ToString("R", Invariant));
+        Add("--monitor", arguments.Monitor);
         Add("--threads", threads.ToString(Invariant));
         Add("--shard", string.Format(Invariant, "{0}/{1}", job, jobs));
         Add("--jobs", "1");

@@ -478,44 +478,9 @@ internal static class TrainCommand
         }
     }
 
-    /// <summary>The embedded sample, or a data set folder (relative to the current directory); null after one error line.</summary>
-    private static DataSplit? LoadData(string data, CliContext context, NetworkModel network)
-    {
-        if (data == SampleData)
-        {
-            return DataSets.MnistSample();
-        }
-
-        if (DataCatalog.Find(data) is { } known)
-        {
-            // a full data set by name: found in NORMLAB_DATA, the user's data folder or a system folder, MD5-verified
-            return DataCatalog.Load(known);
-        }
-
-        string folder;
-        try
-        {
-            folder = Path.GetFullPath(data, context.CurrentDirectory);
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            context.ReportError($"not a valid path: '{data}'");
-            return null;
-        }
-
-        if (!Directory.Exists(folder))
-        {
-            context.ReportError(File.Exists(folder)
-                ? $"--data expects {SampleData} or a folder, and {data} is a file"
-                : $"no data folder {data} (--data takes {SampleData}, mnist, fashion-mnist, kmnist or a folder holding {string.Join(", ", DataSets.FolderFiles)})");
-            return null;
-        }
-
-        // an image folder is read as the network's input: its channels (1: grayscale, 3: RGB) and, for a clear error, its size
-        var input = network.Input is { Rank: 3 } shape ? shape.Dimensions : null;
-        int channels = input is not null && input[0] is 1 or 3 ? input[0] : 3;
-        return DataSets.Open(folder, channels, input is null ? null : (input[1], input[2]));
-    }
+    /// <summary>What <c>--data</c> names (<see cref="DataOption"/>), read as <paramref name="network"/>'s input takes it; null after one error line.</summary>
+    private static DataSplit? LoadData(string data, CliContext context, NetworkModel network) =>
+        DataOption.Resolve(data, context, verifyKnown: false) is { } source ? DataSets.Load(source, network) : null;
 
     /// <summary>The per-epoch table, the final figures and the convergence targets.</summary>
     internal static void WriteSummary(TextWriter output, RunResult result)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Generic;
 using System.IO;
 using System.Linq;
+using NormLab.Dsl.Model;
 
 namespace NormLab.Runtime.Data;
 
@@ -11,6 +12,9 @@ namespace NormLab.Runtime.Data;
 /// </summary>
 public static class DataSets
 {
+    /// <summary>The embedded sample's name, as <c>--data</c> takes it.</summary>
+    public const string SampleName = "mnist-sample";
+
     /// <summary>Size of the embedded sample.</summary>
     public const int SampleCount = 10_000;
 
@@ -120,6 +124,24 @@ public static class DataSets
         throw new DataSetException(folder,
             "is not a data folder: expected the IDX files of MNIST, Fashion-MNIST or KMNIST (train-images-idx3-ubyte[.gz], ...), " +
             "CIFAR-10's binary files (data_batch_1.bin ... test_batch.bin), or an image folder (train/<class>/*.png and test/<class>/*.png)");
+    }
+
+    /// <summary>
+    /// What <c>--data</c> names, for <c>normlab train</c> and <c>normlab study</c> alike: the embedded sample
+    /// (<see cref="SampleName"/>), a full data set by name (<see cref="DataCatalog"/>: found and MD5-verified), or a folder
+    /// of any format <see cref="Open"/> reads. An image folder is read as <paramref name="network"/>'s input takes it:
+    /// its channels (1: grayscale, otherwise RGB) and, for a clear error, its size.
+    /// </summary>
+    public static DataSplit Load(string data, NetworkModel? network = null)
+    {
+        ArgumentNullException.ThrowIfNull(data);
+        if (data == SampleName)
+            return MnistSample();
+        if (DataCatalog.Find(data) is { } known)
+            return DataCatalog.Load(known);
+        var input = network?.Input is { Rank: 3 } shape ? shape.Dimensions : null;
+        int channels = input is not null && input[0] is 1 or 3 ? input[0] : 3;
+        return Open(data, channels, input is null ? null : (input[1], input[2]));
     }
 
     private static void CheckLabels(byte[] labels, string path, int classCount)

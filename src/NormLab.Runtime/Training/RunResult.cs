@@ -47,10 +47,23 @@ public sealed record RunResult
     /// <summary>One entry per finished epoch (a diverged epoch is not one).</summary>
     [JsonPropertyName("epochs")] public IReadOnlyList<EpochMetrics> Epochs { get; init; } = Array.Empty<EpochMetrics>();
 
-    /// <summary>Test accuracy after the last finished epoch; null when none finished.</summary>
+    /// <summary>
+    /// Test accuracy of the reported model (<see cref="Selected"/>): after the last finished epoch, or after the epoch
+    /// chosen on the validation set (<see cref="TrainingOptions.SelectBest"/>); null when no epoch finished.
+    /// </summary>
     [JsonPropertyName("testAccuracy")] public double? TestAccuracy { get; init; }
 
+    /// <summary>Test loss of the reported model (<see cref="Selected"/>).</summary>
     [JsonPropertyName("testLoss")] public double? TestLoss { get; init; }
+
+    /// <summary>
+    /// Which epoch's model <see cref="TestAccuracy"/>, <see cref="TestLoss"/>, <see cref="ConfusionMatrix"/> and
+    /// <see cref="TestPredictions"/> describe, by what rule, and why; left out when no epoch finished (and in run files
+    /// written before this field existed, whose figures are the final epoch's).
+    /// </summary>
+    [JsonPropertyName("selected")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public SelectedModel? Selected { get; init; }
 
     /// <summary>For each accuracy target, when test accuracy first reached it.</summary>
     [JsonPropertyName("convergence")] public IReadOnlyList<ConvergencePoint> Convergence { get; init; } = Array.Empty<ConvergencePoint>();
@@ -62,7 +75,8 @@ public sealed record RunResult
     [JsonPropertyName("health")] public IReadOnlyList<HealthSnapshot> Health { get; init; } = Array.Empty<HealthSnapshot>();
 
     /// <summary>
-    /// The predicted class of each test image (in the test set's order) after the last epoch, one character per image:
+    /// The predicted class of each test image (in the test set's order) by the reported model (<see cref="Selected"/>),
+    /// one character per image:
     /// <c>0</c>–<c>9</c>, then <c>a</c>–<c>z</c> for classes 10–35 (<see cref="EncodePredictions"/>). Left out when not
     /// saved (a diverged run, more than 36 classes, or <see cref="TrainingOptions.SavePredictions"/> off).
     /// </summary>
@@ -115,7 +129,7 @@ public sealed record RunResult
     public int? StoppedEarly { get; init; }
 
     /// <summary>
-    /// The test set's confusion matrix after the last finished epoch: row = true class, column = predicted class, each
+    /// The test set's confusion matrix of the reported model (<see cref="Selected"/>): row = true class, column = predicted class, each
     /// cell a count of images. Left out when no epoch finished.
     /// </summary>
     [JsonPropertyName("confusionMatrix")]
@@ -222,6 +236,32 @@ public sealed record RunSettings
         AccuracyTargets = options.AccuracyTargets,
         EvaluateEvery = options.EvaluateEvery,
     };
+}
+
+/// <summary>How the reported model of a run was chosen (<see cref="SelectedModel.By"/>).</summary>
+public enum ModelSelection
+{
+    /// <summary>The model after the last finished epoch: nothing was chosen.</summary>
+    FinalEpoch,
+
+    /// <summary>The epoch with the lowest validation loss.</summary>
+    ValidationLoss,
+
+    /// <summary>The epoch with the highest validation accuracy.</summary>
+    ValidationAccuracy,
+}
+
+/// <summary>The model a run reports its test figures for: which epoch, by what rule, and why, in words.</summary>
+public sealed record SelectedModel
+{
+    /// <summary>1-based.</summary>
+    [JsonPropertyName("epoch")] public int Epoch { get; init; }
+
+    /// <summary><c>finalEpoch</c>, <c>validationLoss</c> or <c>validationAccuracy</c>.</summary>
+    [JsonPropertyName("by")] public ModelSelection By { get; init; }
+
+    /// <summary>One sentence for people: the rule, the figure, and that the test set did not choose.</summary>
+    [JsonPropertyName("reason")] public string Reason { get; init; } = string.Empty;
 }
 
 /// <summary>The epoch of a run whose monitored validation figure was best.</summary>

@@ -117,6 +117,8 @@ public static class Trainer
         DataSet? validationSet = data.Validation;
         if (validationSet is null && (options.Patience is not null || options.BestWeightsPath is not null))
             throw new TrainingException("early stopping and keeping the best weights need a validation set (carve one from the training data, for example --validation 0.1); the test set is never used to choose");
+        if (options.SelectBest && (validationSet is null || options.BestWeightsPath is null))
+            throw new TrainingException("reporting the best epoch's model needs a validation set (carve one from the training data, for example --validation 0.1) and a file to keep its weights in; the test set is never used to choose");
         int stepsPerEpoch = train.BatchCount(options.BatchSize);
         double[] targets = options.AccuracyTargets.ToArray();
         var reachedEpoch = new int?[targets.Length];
@@ -366,6 +368,34 @@ public static class Trainer
         }
 
         module.eval();
+        var last = epochs.LastOrDefault();
+        double? testAccuracy = last?.TestAccuracy, testLoss = last?.TestLoss;
+        SelectedModel? selected = null;
+        if (last is not null)
+        {
+            if (options.SelectBest && best is not null && options.BestWeightsPath is { } bestPath && epochs.FirstOrDefault(e => e.Epoch == best.Epoch) is { } chosen)
+            {
+                // the reported model is the one the validation set chose: its weights, its test figures, its predictions
+                // (from this run's path, not the one recorded in a checkpoint: the folder may have moved since)
+                string bestFile = System.IO.Path.GetFullPath(bestPath);
+                if (!File.Exists(bestFile))
+                    throw new TrainingException($"the weights of the best epoch ({best.Epoch}) are missing: {bestFile}" +
+                        (options.CheckpointPath is { } resumedFrom ? $"; delete {resumedFrom} to train the run again" : string.Empty));
+                module.load(bestFile);
+                module.eval();
+                var chosenConfusion = NewConfusion(Math.Max(test.ClassCount, OutputCount(network, test)));
+                Evaluate(module, test, options.EvaluationBatchSize, device, chosenConfusion, cancellationToken);
+                confusion = chosenConfusion;
+                testAccuracy = chosen.TestAccuracy;
+                testLoss = chosen.TestLoss;
+                selected = new SelectedModel { Epoch = best.Epoch, By = Selection(best.Monitor), Reason = BestReason(best, last.Epoch, validationSet!.Count) };
+            }
+            else
+            {
+                selected = new SelectedModel { Epoch = last.Epoch, By = ModelSelection.FinalEpoch, Reason = FinalReason(options, last.Epoch, validationSet is not null, best, stoppedEarly, diverged) };
+            }
+        }
+
         string? predictions = diverged is null && epochs.Count > 0 && options.SavePredictions && test.ClassCount <= 36
             ? RunResult.EncodePredictions(Predict(module, test, options.EvaluationBatchSize, device, cancellationToken))
             : null;
@@ -376,7 +406,6 @@ public static class Trainer
             AtomicFile.Write(weights, temp => module.save(temp));
         }
 
-        var last = epochs.LastOrDefault();
         return new RunResult
         {
             Network = network?.Name ?? module.GetName(),
@@ -390,8 +419,9 @@ public static class Trainer
             Parameters = module.parameters().Sum(p => p.numel()),
             Options = RunSettings.From(options),
             Epochs = epochs,
-            TestAccuracy = last?.TestAccuracy,
-            TestLoss = last?.TestLoss,
+            TestAccuracy = testAccuracy,
+            TestLoss = testLoss,
+            Selected = selected,
             Convergence = targets.Select((t, i) => new ConvergencePoint { Target = t, Epoch = reachedEpoch[i], Step = reachedStep[i] }).ToArray(),
             Evaluations = evaluations,
             Health = health,
@@ -407,6 +437,28 @@ public static class Trainer
         };
     }
 
+    private static ModelSelection Selection(MonitorMetric monitor) =>
+        monitor == MonitorMetric.ValidationAccuracy ? ModelSelection.ValidationAccuracy : ModelSelection.ValidationLoss;
+
+    /// <summary>Why the best epoch's model is the one reported, in one sentence.</summary>
+    private static string BestReason(BestEpoch best, int lastEpoch, int validationCount) => string.Create(
+        CultureInfo.InvariantCulture,
+        $"the {(best.Monitor == MonitorMetric.ValidationAccuracy ? $"highest validation accuracy ({best.Value * 100:0.00}%)" : $"lowest validation loss ({best.Value:0.0000})")} of epochs 1-{lastEpoch}, on {validationCount:N0} validation images carved from the training data; the test set was not used to choose");
+
+    /// <summary>Why the final epoch's model is the one reported, in one sentence.</summary>
+    private static string FinalReason(TrainingOptions options, int lastEpoch, bool validation, BestEpoch? best, bool stoppedEarly, DivergenceInfo? diverged)
+    {
+        string model = string.Create(CultureInfo.InvariantCulture, $"the model after the last finished epoch ({lastEpoch} of {options.Epochs})");
+        string why = !validation ? "no validation set, so nothing was chosen"
+            : options.SelectBest ? "no epoch had a finite validation figure to choose by"
+            : best is null ? "as trained (the validation set chose nothing)"
+            : string.Create(CultureInfo.InvariantCulture, $"as trained; the best epoch by validation {(best.Monitor == MonitorMetric.ValidationAccuracy ? "accuracy" : "loss")} ({best.Epoch}) is recorded in 'best', not reported");
+        string end = diverged is not null ? string.Create(CultureInfo.InvariantCulture, $" (the run diverged in epoch {diverged.Epoch})")
+            : stoppedEarly ? " (early stopping ended the run)"
+            : string.Empty;
+        return model + end + ": " + why;
+    }
+
     /// <summary>What a checkpoint must match to be resumed: the network, the data, the seed and every setting that changes the numbers.</summary>
     private static string Identity(nn.Module<Tensor, Tensor> module, NetworkModel? network, DataSplit data, TrainingOptions options)
     {
@@ -417,7 +469,7 @@ public static class Trainer
             ["data"] = string.Create(CultureInfo.InvariantCulture, $"{DataName(data.Train)}: {data.Train.Count} train, {data.Validation?.Count ?? 0} validation, {data.Test.Count} test"),
             ["seed"] = options.Seed.ToString(CultureInfo.InvariantCulture),
             ["settings"] = System.Text.Json.JsonSerializer.Serialize(RunSettings.From(options), RunResult.JsonOptions).ReplaceLineEndings(" "),
-            ["selection"] = string.Create(CultureInfo.InvariantCulture, $"monitor {options.Monitor}, patience {options.Patience?.ToString(CultureInfo.InvariantCulture) ?? "off"}, min delta {options.MinDelta:R}, health {options.Health} {options.HealthBatchSize}"),
+            ["selection"] = string.Create(CultureInfo.InvariantCulture, $"monitor {options.Monitor}, patience {options.Patience?.ToString(CultureInfo.InvariantCulture) ?? "off"}, min delta {options.MinDelta:R}, health {options.Health} {options.HealthBatchSize}{(options.SelectBest ? ", report the best epoch" : string.Empty)}"),
         };
         return string.Join("\n", identity.Select(p => p.Key + "=" + p.Value));
     }

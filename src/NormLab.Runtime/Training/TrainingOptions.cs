@@ -139,6 +139,14 @@ public sealed record TrainingOptions
     /// <summary>Where to keep the weights of the best epoch by the monitored validation figure (atomically); null: not kept. Needs a validation set.</summary>
     public string? BestWeightsPath { get; init; }
 
+    /// <summary>
+    /// Report the model of the best epoch by <see cref="Monitor"/> on the validation set instead of the final epoch's:
+    /// the run's test loss and accuracy, confusion matrix and test predictions then come from the weights kept in
+    /// <see cref="BestWeightsPath"/> (required, with a validation set), and <see cref="RunResult.Selected"/> says which
+    /// epoch that was and why. The test set is never used to choose. Off: the final epoch's model.
+    /// </summary>
+    public bool SelectBest { get; init; }
+
     /// <summary>A folder for <c>metrics.csv</c> (a row appended after every epoch) and TensorBoard event files (<c>tensorboard/</c>); null: no logs.</summary>
     public string? LogFolder { get; init; }
 

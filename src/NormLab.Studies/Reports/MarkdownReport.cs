@@ -28,7 +28,8 @@ public static class MarkdownReport
         text.Append("# Study: ").Append(d.Name).Append("\n\n");
         var runs = analysis.Networks.SelectMany(n => n.Runs).ToArray();
         string size = runs.Length == 0 ? string.Empty
-            : string.Format(Invariant, " ({0:N0} train / {1:N0} test images)", runs.Min(r => r.TrainExamples), runs.Min(r => r.TestExamples));
+            : string.Format(Invariant, " ({0:N0} train{2} / {1:N0} test images)", runs.Min(r => r.TrainExamples), runs.Min(r => r.TestExamples),
+                runs.Any(r => r.ValidationExamples is not null) ? string.Format(Invariant, " / {0:N0} validation", runs.Min(r => r.ValidationExamples ?? 0)) : string.Empty);
         text.Append(string.Format(Invariant, "{0} network{1} × {2} seed{3} (run k of every network uses seed k: the same initial-weight seed and data order), {4} epoch{5} each, on {6}{7}. ",
             d.Networks.Count, d.Networks.Count == 1 ? string.Empty : "s", d.Seeds, d.Seeds == 1 ? string.Empty : "s", d.Epochs, d.Epochs == 1 ? string.Empty : "s", d.Data, size));
         var t = d.Training;
@@ -40,6 +41,7 @@ public static class MarkdownReport
         text.Append(analysis.Find(d.Baseline) is not null
             ? $" Per-network comparisons are against `{d.Baseline}`.\n\n"
             : "\n\n");
+        text.Append(SelectionLine(d, runs)).Append("\n\n");
 
         if (analysis.MissingRuns > 0)
         {
@@ -86,6 +88,23 @@ public static class MarkdownReport
         WriteHealth(text, analysis);
         WriteNotes(text, analysis);
         return text.ToString();
+    }
+
+    /// <summary>Which model of each run the figures describe: the final epoch's, or the one a validation set chose.</summary>
+    internal static string SelectionLine(StudyDefinition definition, IReadOnlyList<RunResult> runs)
+    {
+        if (definition.Selection is not { } selection)
+            return "**Reported model:** each run's model after its final epoch (no validation set, so nothing was chosen); test accuracy, loss and the per-image test predictions are that model's.";
+        var counts = runs.Where(r => r.ValidationExamples is not null).Select(r => r.ValidationExamples!.Value).Distinct().Order().ToArray();
+        string images = counts.Length == 0 ? "a validation set"
+            : string.Format(Invariant, "{0:N0} validation images", counts[0]);
+        string rule = selection.Monitor == MonitorMetric.ValidationAccuracy ? "the highest validation accuracy" : "the lowest validation loss";
+        var chosen = runs.Where(r => r.Selected is not null && r.Epochs.Count > 0).ToArray();
+        string notFinal = chosen.Length == 0 ? string.Empty
+            : string.Format(Invariant, " In {0} of {1} runs that epoch was not the last.", chosen.Count(r => r.Selected!.Epoch != r.Epochs[^1].Epoch), chosen.Length);
+        return string.Format(Invariant,
+            "**Reported model:** each run's epoch with {0}, on {1} carved from the training data (stratified, the same for every run; `{2}`); test accuracy, loss and the per-image test predictions are that epoch's model's. The test set was never used to choose.{3}",
+            rule, images, selection.Options, notFinal);
     }
 
     private static void AppendPlot(StringBuilder text, PlotFile plot, string heading, HashSet<string> shown)

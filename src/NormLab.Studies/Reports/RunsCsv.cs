@@ -17,7 +17,8 @@ namespace NormLab.Studies.Reports;
 /// <item><term>epochs</term><description>epochs finished (fewer than the study's when the run diverged)</description></item>
 /// <item><term>diverged</term><description><c>true</c> or <c>false</c></description></item>
 /// <item><term>divergedEpoch, divergedStep</term><description>where it diverged (epoch, step counted over all epochs)</description></item>
-/// <item><term>testAccuracy, testLoss</term><description>after the last finished epoch (accuracy a fraction in 0..1)</description></item>
+/// <item><term>testAccuracy, testLoss</term><description>of the reported model (accuracy a fraction in 0..1): after the last finished epoch, or after the epoch a validation set chose</description></item>
+/// <item><term>selectedEpoch, selectedBy</term><description>that model's epoch and the rule that chose it (<c>finalEpoch</c>, <c>validationLoss</c>, <c>validationAccuracy</c>); empty in run files older than the rule</description></item>
 /// <item><term>trainAccuracy, trainLoss</term><description>of the last finished epoch</description></item>
 /// <item><term>bestTestAccuracy</term><description>the highest test accuracy after any epoch</description></item>
 /// <item><term>meanTestAccuracy</term><description>the mean of the per-epoch test accuracies (area under the learning curve)</description></item>
@@ -36,7 +37,7 @@ public static class RunsCsv
         var columns = new List<string>
         {
             "network", "seed", "parameters", "epochs", "diverged", "divergedEpoch", "divergedStep",
-            "testAccuracy", "testLoss", "trainAccuracy", "trainLoss", "bestTestAccuracy", "meanTestAccuracy",
+            "testAccuracy", "testLoss", "selectedEpoch", "selectedBy", "trainAccuracy", "trainLoss", "bestTestAccuracy", "meanTestAccuracy",
         };
         columns.AddRange(targets.Select(t => "epochsTo" + Format(t)));
         columns.AddRange(targets.Select(t => "stepsTo" + Format(t)));
@@ -70,6 +71,8 @@ public static class RunsCsv
         yield return run.Diverged?.GlobalStep.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
         yield return Format(run.TestAccuracy);
         yield return Format(run.TestLoss);
+        yield return run.Selected?.Epoch.ToString(CultureInfo.InvariantCulture) ?? string.Empty;
+        yield return run.Selected is { } selected ? System.Text.Json.JsonNamingPolicy.CamelCase.ConvertName(selected.By.ToString()) : string.Empty;
         yield return Format(last?.TrainAccuracy);
         yield return Format(last?.TrainLoss);
         yield return Format(run.Epochs.Count == 0 ? null : run.Epochs.Max(e => e.TestAccuracy));

@@ -125,6 +125,42 @@ public sealed class CheckpointTests : IDisposable
     }
 
     [Fact]
+    public void Selecting_the_best_epoch_reports_that_epochs_model_its_predictions_and_why()
+    {
+        var network = TrainingFixtures.Synthetic("Dense");
+        using var data = TrainingFixtures.SyntheticSplit();
+        data.CarveValidation(64);
+        // a minimum change no epoch can make: epoch 1 stays the best while the run goes on to epoch 3
+        var selected = Trainer.Train(network, data, TrainingFixtures.Fast(epochs: 3) with { MinDelta = 100, BestWeightsPath = At("best.bin"), SelectBest = true, WeightsPath = At("selected.bin") });
+        var oneEpoch = Trainer.Train(network, data, TrainingFixtures.Fast(epochs: 1) with { WeightsPath = At("one.bin") });
+        var asTrained = Trainer.Train(network, data, TrainingFixtures.Fast(epochs: 3) with { MinDelta = 100, BestWeightsPath = At("best2.bin") });
+
+        Assert.Equal(3, selected.Epochs.Count);
+        Assert.Equal(1, selected.Selected!.Epoch);
+        Assert.Equal(ModelSelection.ValidationLoss, selected.Selected.By);
+        Assert.Equal(string.Create(System.Globalization.CultureInfo.InvariantCulture,
+            $"the lowest validation loss ({selected.Epochs[0].ValidationLoss:0.0000}) of epochs 1-3, on 64 validation images carved from the training data; the test set was not used to choose"), selected.Selected.Reason);
+        // everything reported is epoch 1's model: the figures, the confusion matrix, the per-image predictions, the weights
+        Assert.Equal((selected.Epochs[0].TestAccuracy, selected.Epochs[0].TestLoss), (selected.TestAccuracy!.Value, selected.TestLoss!.Value));
+        Assert.Equal((oneEpoch.TestAccuracy, oneEpoch.TestLoss), (selected.TestAccuracy, selected.TestLoss));
+        Assert.Equal(oneEpoch.TestPredictions, selected.TestPredictions);
+        Assert.Equal(oneEpoch.ConfusionMatrix!.Select(r => r.ToArray()), selected.ConfusionMatrix!.Select(r => r.ToArray()));
+        Assert.Equal(File.ReadAllBytes(At("one.bin")), File.ReadAllBytes(At("selected.bin")));
+        Assert.NotEqual(selected.Epochs[2].TestLoss, selected.TestLoss!.Value);
+
+        // without SelectBest the same run reports its last epoch, and says where the best one is
+        Assert.Equal((asTrained.Epochs[2].TestAccuracy, asTrained.Epochs[2].TestLoss), (asTrained.TestAccuracy!.Value, asTrained.TestLoss!.Value));
+        Assert.Equal(new SelectedModel { Epoch = 3, By = ModelSelection.FinalEpoch, Reason = "the model after the last finished epoch (3 of 3): as trained; the best epoch by validation loss (1) is recorded in 'best', not reported" }, asTrained.Selected);
+        using var plain = TrainingFixtures.SyntheticSplit();
+        Assert.Equal("the model after the last finished epoch (1 of 1): no validation set, so nothing was chosen",
+            Trainer.Train(network, plain, TrainingFixtures.Fast(epochs: 1)).Selected!.Reason);
+
+        // choosing needs a validation set and a file for the chosen weights
+        Assert.Contains("the test set is never used to choose", Assert.Throws<TrainingException>(() => Trainer.Train(network, plain, TrainingFixtures.Fast() with { SelectBest = true, BestWeightsPath = At("x.bin") })).Message);
+        Assert.Throws<TrainingException>(() => Trainer.Train(network, data, TrainingFixtures.Fast() with { SelectBest = true }));
+    }
+
+    [Fact]
     public void Selection_without_a_validation_set_is_refused()
     {
         var network = TrainingFixtures.Synthetic("Dense");

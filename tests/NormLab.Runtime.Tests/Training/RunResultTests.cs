@@ -25,7 +25,7 @@ public sealed class RunResultTests
             new[]
             {
                 "format", "network", "data", "trainExamples", "testExamples", "seed", "device", "threads", "parameters", "options", "epochs",
-                "testAccuracy", "testLoss", "convergence", "evaluations", "health", "testPredictions", "diverged", "confusionMatrix", "elapsedSeconds", "imagesPerSecond", "weights",
+                "testAccuracy", "testLoss", "selected", "convergence", "evaluations", "health", "testPredictions", "diverged", "confusionMatrix", "elapsedSeconds", "imagesPerSecond", "weights",
             },
             root.EnumerateObject().Select(p => p.Name));
         Assert.Equal("Tiny", root.GetProperty("network").GetString());
@@ -41,6 +41,8 @@ public sealed class RunResultTests
             new[] { "epoch", "steps", "learningRate", "trainLoss", "trainAccuracy", "testLoss", "testAccuracy", "seconds", "trainSeconds", "imagesPerSecond" },
             root.GetProperty("epochs")[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal(new[] { "target", "epoch", "step" }, root.GetProperty("convergence")[0].EnumerateObject().Select(p => p.Name));
+        Assert.Equal(new[] { "epoch", "by", "reason" }, root.GetProperty("selected").EnumerateObject().Select(p => p.Name));
+        Assert.Equal("finalEpoch", root.GetProperty("selected").GetProperty("by").GetString());
         var layers = root.GetProperty("health")[0].GetProperty("layers");
         Assert.Equal(new[] { "name", "kind", "mean", "std" }, layers[0].EnumerateObject().Select(p => p.Name));
         Assert.Equal(new[] { "name", "kind", "mean", "std", "inputMean", "inputStd" }, layers[1].EnumerateObject().Select(p => p.Name));
