@@ -490,7 +490,8 @@ internal sealed class LayerWriter
         var key = layer + "." + parameter;
         if (!_state.TryGetValue(key, out var tensor))
         {
-            throw Mismatch($"it has no '{key}'");
+            var present = _state.Keys.Where(k => k.StartsWith(layer + ".", StringComparison.Ordinal)).ToList();
+            throw Mismatch($"it has no '{key}' (it has {(present.Count == 0 ? "nothing" : string.Join(", ", present))} for '{layer}')");
         }
 
         shape = tensor.shape;
