@@ -26,6 +26,50 @@ internal sealed class LayerWriter
         _network = network;
     }
 
+    /// <summary>
+    /// Checks that the module's parameters are the network's before anything is written: the weight of every
+    /// convolution and linear layer has the layer's shape, and every layer has the layer's parameter count.
+    /// </summary>
+    public void CheckParameters(NetworkModel network)
+    {
+        foreach (var layer in network.AllLayers().Where(l => l.HasModule))
+        {
+            long[]? expected = null;
+            if (layer.Kind == LayerKind.Conv)
+            {
+                expected = new long[] { layer.OutFeatures, layer.InFeatures / layer.Groups }.Concat(PerDimension(layer.Kernels, layer.Kernel, layer.SpatialRank)).ToArray();
+            }
+            else if (layer.Kind == LayerKind.Linear)
+            {
+                expected = new long[] { layer.OutFeatures, layer.InFeatures };
+            }
+
+            if (expected is not null)
+            {
+                var key = layer.Name + ".weight";
+                if (!_state.TryGetValue(key, out var weight))
+                {
+                    throw Mismatch($"it has no '{key}'");
+                }
+
+                if (!weight.shape.SequenceEqual(expected))
+                {
+                    throw Mismatch($"{key} has shape [{string.Join(", ", weight.shape)}], the network's {layer.WrittenName} needs [{string.Join(", ", expected)}]");
+                }
+            }
+
+            var prefix = layer.Name + ".";
+            var count = _state.Where(p => p.Key.StartsWith(prefix, StringComparison.Ordinal) && p.Key.IndexOf('.', prefix.Length) < 0
+                    && !p.Key.EndsWith(".running_mean", StringComparison.Ordinal) && !p.Key.EndsWith(".running_var", StringComparison.Ordinal)
+                    && !p.Key.EndsWith(".num_batches_tracked", StringComparison.Ordinal))
+                .Sum(p => p.Value.numel());
+            if (count != layer.Parameters)
+            {
+                throw Mismatch($"its '{layer.Name}' has {count} parameters, the network's {layer.WrittenName} has {layer.Parameters}");
+            }
+        }
+    }
+
     /// <summary>Adds the nodes of <paramref name="layer"/> applied to the value <paramref name="x"/>; returns its output value.</summary>
     public string Layer(LayerModel layer, string x)
     {

@@ -141,6 +141,7 @@ public static class OnnxExport
         var graph = new OnnxGraph();
         graph.Reserve(InputName);
         var writer = new LayerWriter(graph, state, network.Name);
+        writer.CheckParameters(network);
         var plan = network.Plan;
         var slots = new string[plan.Slots.Count];
         var shapes = new Shape[plan.Slots.Count];
