@@ -6,8 +6,14 @@
 // cold: a fresh driver on a fresh compilation (what a command-line build pays), median of --cold runs;
 // warm: the driver of a finished run, after a C# edit elsewhere (a class added in another file: what
 // every keystroke in an IDE pays), median of --warm runs. The first run, JIT included, is shown apart.
-// Wall and process CPU times are both shown (CPU time suffers less on a busy machine), with, for scale,
-// a real edit of one file or one record, and the floor: a generator that only finds the [Network] types.
+// Each warm run is paired with a run of the floor on the same edit, in alternating order: a generator
+// that only finds the [Network] types, which is what Roslyn's ForAttributeWithMetadataName costs after
+// any edit whatever the generator does. The ratio warm/floor is printed (the median of the pairs' ratios,
+// and the ratio of the fastest quarters); --pairs prints every pair. Wall and process CPU times are both
+// shown (CPU time suffers less on a busy machine), with, for scale, a real edit of one file or one record.
+// --profile N makes N warm runs and nothing else, for a profiler:
+//
+//   dotnet-trace collect --profile dotnet-sampled-thread-time -- dotnet bench/NormLab.Generator.Bench/bin/Release/net10.0/NormLab.Generator.Bench.dll --profile 1500
 using System;
 using System.Collections.Generic;
 using System.Collections.Immutable;
@@ -86,6 +92,19 @@ internal static class Program
             warmDriver.RunGenerators(compilation.AddSyntaxTrees(Parse($"class WarmUp{i} {{ }}", $"{ProjectDirectory}WarmUp{i}.cs")));
         }
 
+        // --profile N: only warm runs after an unrelated edit, N of them, for a profiler (dotnet-trace) to look at
+        var profile = Option(args, "--profile", 0);
+        if (profile > 0)
+        {
+            for (var i = 0; i < profile; i++)
+            {
+                warmDriver.RunGenerators(compilation.AddSyntaxTrees(Parse($"class Profiled{i} {{ }}", $"{ProjectDirectory}Profiled{i}.cs")));
+            }
+
+            Console.WriteLine($"{profile} warm runs done");
+            return 0;
+        }
+
         // cold: a fresh driver on a fresh compilation every time
         var colds = Measure(cold, _ =>
         {
@@ -95,15 +114,51 @@ internal static class Program
             return elapsed;
         });
 
-        // warm: the finished driver, after a class is added in another file
-        var warms = Measure(warm, i =>
+        // warm: the finished driver, after a class is added in another file; measured in pairs with the floor, a
+        // generator that only finds the [Network] types (what Roslyn's ForAttributeWithMetadataName costs after any
+        // edit, whatever the generator does): the same edit for both, in alternating order, so that the ratio of each
+        // pair is taken on the same machine state
+        var floorDriver = CSharpGeneratorDriver.Create(new[] { new AttributeFloor().AsSourceGenerator() }, files, ParseOptions, new Options(),
+            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: false)).RunGenerators(compilation);
+        for (var i = 0; i < 20; i++)
         {
-            var edited = compilation.AddSyntaxTrees(Parse($"namespace Bench.Edits;\n\ninternal static class Edit{i}\n{{\n    public static int Value => {i};\n}}\n", $"{ProjectDirectory}Edit{i}.cs"));
-            GeneratorDriver? driver = null;
-            var elapsed = Time(() => driver = warmDriver.RunGenerators(edited));
-            Check(driver!.GetRunResult(), "warm run", expected);
-            return elapsed;
-        });
+            floorDriver.RunGenerators(compilation.AddSyntaxTrees(Parse($"class FloorWarmUp{i} {{ }}", $"{ProjectDirectory}FloorWarmUp{i}.cs")));
+        }
+
+        var warms = new Sample[warm];
+        var floor = new Sample[warm];
+        for (var i = 0; i < warm; i++)
+        {
+            // one edit, two compilations: each run binds for itself (a compilation caches what was bound in it)
+            var edit = Parse($"namespace Bench.Edits;\n\ninternal static class Edit{i}\n{{\n    public static int Value => {i};\n}}\n", $"{ProjectDirectory}Edit{i}.cs");
+            Sample RunWarm()
+            {
+                var edited = compilation.AddSyntaxTrees(edit);
+                Collect();
+                GeneratorDriver? driver = null;
+                var elapsed = Time(() => driver = warmDriver.RunGenerators(edited));
+                Check(driver!.GetRunResult(), "warm run", expected);
+                return elapsed;
+            }
+
+            Sample RunFloor()
+            {
+                var edited = compilation.AddSyntaxTrees(edit);
+                Collect();
+                return Time(() => floorDriver.RunGenerators(edited));
+            }
+
+            if (i % 2 == 0)
+            {
+                warms[i] = RunWarm();
+                floor[i] = RunFloor();
+            }
+            else
+            {
+                floor[i] = RunFloor();
+                warms[i] = RunWarm();
+            }
+        }
 
         // for reference: real edits, which re-run one file or one record
         var fileEdits = Measure(warm, i =>
@@ -124,23 +179,25 @@ internal static class Program
             return elapsed;
         });
 
-        // the floor Roslyn sets: any generator keyed on [Network] re-reads the records' symbols after an edit
-        var floorDriver = CSharpGeneratorDriver.Create(new[] { new AttributeFloor().AsSourceGenerator() }, files, ParseOptions, new Options(),
-            new GeneratorDriverOptions(IncrementalGeneratorOutputKind.None, trackIncrementalGeneratorSteps: false)).RunGenerators(compilation);
-        var floor = Measure(warm, i =>
-        {
-            var edited = compilation.AddSyntaxTrees(Parse($"namespace Bench.Edits;\n\ninternal static class Edit{i}\n{{\n    public static int Value => {i};\n}}\n", $"{ProjectDirectory}Edit{i}.cs"));
-            return Time(() => floorDriver.RunGenerators(edited));
-        });
-
-        Console.WriteLine($"{"",-38}{"wall ms",10}{"cpu ms",10}   (medians; wall min..max)");
+        Console.WriteLine($"{"",-42}{"wall ms",10}{"cpu ms",10}   (medians; wall min..max)");
         Row($"cold, median of {cold}", colds);
         Row($"warm (class added elsewhere), of {warm}", warms);
-        Console.WriteLine($"{"cold/warm ratio",-38}{Median(colds.Select(c => c.Wall)) / Median(warms.Select(w => w.Wall)),9:F0}x{Median(colds.Select(c => c.Cpu)) / Median(warms.Select(w => w.Cpu)),9:F0}x");
+        Console.WriteLine($"{"cold/warm ratio",-42}{Median(colds.Select(c => c.Wall)) / Median(warms.Select(w => w.Wall)),9:F0}x{Median(colds.Select(c => c.Cpu)) / Median(warms.Select(w => w.Cpu)),9:F0}x");
+        Console.WriteLine();
+        Row($"floor: a no-op [Network] generator, warm", floor);
+        Console.WriteLine($"{"warm/floor, median of the pairs' ratios",-42}{Median(warms.Zip(floor, (w, f) => w.Wall / f.Wall)),9:F2}x{Median(warms.Zip(floor, (w, f) => w.Cpu / f.Cpu)),9:F2}x   (target <= 2x)");
+        Console.WriteLine($"{"warm/floor, fastest quarters (p25/p25)",-42}{Quartile(warms.Select(w => w.Wall)) / Quartile(floor.Select(f => f.Wall)),9:F2}x{Quartile(warms.Select(w => w.Cpu)) / Quartile(floor.Select(f => f.Cpu)),9:F2}x   (the quiet moments of a busy machine)");
+        if (args.Contains("--pairs"))
+        {
+            for (var i = 0; i < warm; i++)
+            {
+                Console.WriteLine($"  pair {i,3}: warm {warms[i].Wall,8:F2} {warms[i].Cpu,8:F2}   floor {floor[i].Wall,8:F2} {floor[i].Cpu,8:F2}");
+            }
+        }
+
         Console.WriteLine();
         Row($"warm, one .normlab file edited", fileEdits);
         Row($"warm, one record edited", recordEdits);
-        Row($"floor: a no-op [Network] generator, warm", floor);
         Console.WriteLine();
         Console.WriteLine($"load average: {LoadAverage()} (at start: {loadAtStart}); a busy machine inflates wall times first");
         return 0;
@@ -220,13 +277,18 @@ internal static class Program
         var times = new Sample[count];
         for (var i = 0; i < count; i++)
         {
-            GC.Collect();
-            GC.WaitForPendingFinalizers();
-            GC.Collect();
+            Collect();
             times[i] = run(i);
         }
 
         return times;
+    }
+
+    private static void Collect()
+    {
+        GC.Collect();
+        GC.WaitForPendingFinalizers();
+        GC.Collect();
     }
 
     /// <summary>Wall-clock and process CPU time of one run, in milliseconds (CPU time is less sensitive to a busy machine).</summary>
@@ -248,6 +310,13 @@ internal static class Program
         var values = samples.ToArray();
         var sorted = values.Order().ToArray();
         return sorted.Length % 2 == 1 ? sorted[sorted.Length / 2] : (sorted[(sorted.Length / 2) - 1] + sorted[sorted.Length / 2]) / 2;
+    }
+
+    /// <summary>The lower quartile: what a run costs when the machine leaves it alone.</summary>
+    private static double Quartile(IEnumerable<double> samples)
+    {
+        var sorted = samples.Order().ToArray();
+        return sorted[sorted.Length / 4];
     }
 
     /// <summary>Every network generated, nothing thrown; later runs must give the same sources as the first.</summary>
@@ -289,7 +358,7 @@ internal static class Program
     {
         var walls = samples.Select(s => s.Wall).ToArray();
         var range = samples.Length > 1 ? $"   {walls.Min():F2}..{walls.Max():F2}" : string.Empty;
-        Console.WriteLine($"{label,-38}{Median(walls),10:F2}{Median(samples.Select(s => s.Cpu)),10:F2}{range}");
+        Console.WriteLine($"{label,-42}{Median(walls),10:F2}{Median(samples.Select(s => s.Cpu)),10:F2}{range}");
     }
 
     // ---- environment ----------------------------------------------------------------------------

@@ -76,7 +76,7 @@ public sealed partial class NetworkGenerator
                 return null;
             }
 
-            var synthetic = AttributeReader.Read(type, context.Attributes[0], cancellationToken);
+            var synthetic = AttributeReader.Read(type, context.Attributes[0], cancellationToken, mapSpans: false);
             if (!synthetic.CanCheck || synthetic.Diagnostics.Any(d => d.Severity == DiagnosticSeverity.Error))
             {
                 return null;

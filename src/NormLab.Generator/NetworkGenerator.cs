@@ -46,8 +46,11 @@ public sealed partial class NetworkGenerator : IIncrementalGenerator
             .Select(static (pair, cancellationToken) => ReadFile(pair.Left, pair.Right, cancellationToken))
             .WithTrackingName(StepNames.FileSpecs);
 
-        // [Network] records, read into NormLab text; Roslyn re-runs this on every compilation change (for any
-        // edit, semantics may change), so it only reads
+        // [Network] records, read into NormLab text. Roslyn re-runs this for every record on every compilation
+        // change (for any edit, semantics may change), binding the records' attributes first: the floor any
+        // [Network] generator pays. So it only reads, and cheaply: the attribute data Roslyn has bound and the
+        // declaration's syntax; a record's symbols only for hyper-parameters the syntax does not decide (a
+        // default naming a constant), since asking for them makes Roslyn build all the record's members
         var recordInputs = context.SyntaxProvider
             .ForAttributeWithMetadataName(
                 AttributeReader.NetworkAttributeName,

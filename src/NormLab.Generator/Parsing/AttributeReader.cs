@@ -1,4 +1,5 @@
 using System;
+using System.Collections.Concurrent;
 using System.Collections.Generic;
 using System.Globalization;
 using System.Linq;
@@ -23,14 +24,22 @@ internal static class AttributeReader
     public const string NetworkAttributeName = "NormLab.NetworkAttribute";
     public const string LayerAttributeBaseName = "NormLab.LayerAttribute";
 
+    /// <summary>The catalog's name of each layer attribute seen (LayerKind.NameOfAttribute searches the whole catalog).</summary>
+    private static readonly ConcurrentDictionary<string, string> LayerNames = new(StringComparer.Ordinal);
+
     private static readonly Regex InputPattern = new(@"^\s*(?:(?<kind>signal|image|features)\s+)?(?<dims>[0-9]+(\s*[xX]\s*[0-9]+){0,2})\s*$", RegexOptions.CultureInvariant);
     private static readonly Regex IdPattern = new(@"^[A-Za-z0-9_]+$", RegexOptions.CultureInvariant);
     private static readonly Regex PaddingPattern = new(@"^(same|valid|[0-9]+)$", RegexOptions.CultureInvariant);
 
-    public static SyntheticNetwork Read(INamedTypeSymbol type, AttributeData network, CancellationToken cancellationToken)
+    /// <summary>Reads the type into NormLab text.</summary>
+    /// <param name="mapSpans">
+    /// Whether to keep the map from the text back to C# (<see cref="SyntheticNetwork.Map"/>): the analyzer needs it
+    /// to place the checker's diagnostics; the generator, which runs this on every compilation, does not.
+    /// </param>
+    public static SyntheticNetwork Read(INamedTypeSymbol type, AttributeData network, CancellationToken cancellationToken, bool mapSpans = true)
     {
         var attributeSyntax = network.ApplicationSyntaxReference?.GetSyntax(cancellationToken) as AttributeSyntax;
-        var result = new SyntheticNetwork(type, attributeSyntax?.GetLocation() ?? type.Locations.FirstOrDefault() ?? Location.None);
+        var result = new SyntheticNetwork(type, attributeSyntax?.GetLocation() ?? type.Locations.FirstOrDefault() ?? Location.None, mapSpans);
         CheckDeclaration(type, result, cancellationToken);
 
         var text = new StringBuilder();
@@ -100,7 +109,7 @@ internal static class AttributeReader
         text.Append(" {\n");
         var hasPipeline = network.ConstructorArguments.Length == 1;
         var pipeline = hasPipeline ? network.ConstructorArguments[0] : default;
-        var layerAttributes = LayerAttributes(type, cancellationToken).ToList();
+        var layerAttributes = LayerAttributes(type, cancellationToken);
         if (hasPipeline && pipeline.Kind == TypedConstantKind.Error)
         {
             Report(result, DslDescriptors.NotConstant, result.Fallback, $"The pipeline of '{type.Name}' must be a constant string");
@@ -117,7 +126,7 @@ internal static class AttributeReader
             var start = text.Length;
             text.Append(inline);
             var argument = attributeSyntax?.ArgumentList?.Arguments.FirstOrDefault(a => a.NameEquals is null && a.NameColon is null)?.Expression;
-            var literal = argument is LiteralExpressionSyntax { Token: var token } ? StringLiteralMap.Create(token) : null;
+            var literal = mapSpans && argument is LiteralExpressionSyntax { Token: var token } ? StringLiteralMap.Create(token) : null;
             result.AddSegment(DslSpan.FromBounds(start, text.Length), argument?.GetLocation() ?? result.Fallback, literal);
         }
         else
@@ -204,8 +213,137 @@ internal static class AttributeReader
         result.ContainingTypes.AddRange(containing);
     }
 
-    private static IEnumerable<HyperParameterSpec> HyperParameters(INamedTypeSymbol type, SyntheticNetwork result, CancellationToken cancellationToken)
+    /// <summary>
+    /// The record's hyper-parameters: read from its declaration's syntax where that decides them (<see
+    /// cref="SyntaxHyperParameters"/>), else from its symbols. The symbols cost: asking a record for its
+    /// constructors makes Roslyn build all its members, and the generator reads every record again for each
+    /// new compilation.
+    /// </summary>
+    private static IEnumerable<HyperParameterSpec> HyperParameters(INamedTypeSymbol type, SyntheticNetwork result, CancellationToken cancellationToken) =>
+        SyntaxHyperParameters(type, cancellationToken) ?? SemanticHyperParameters(type, result, cancellationToken);
+
+    /// <summary>
+    /// The hyper-parameters as <see cref="SemanticHyperParameters"/> reads them, from syntax alone, or null where
+    /// the syntax does not decide them: a type declared in several parts, a type that is not a keyword (an alias
+    /// may stand for <c>int</c>), a default that is not a plain literal of the parameter's type (a constant, an
+    /// expression, a conversion the compiler would make or reject), anything that would be reported. Null sends
+    /// the record to the symbols, which give the same values and every diagnostic.
+    /// </summary>
+    internal static List<HyperParameterSpec>? SyntaxHyperParameters(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
+        var references = type.DeclaringSyntaxReferences;
+        if (references.Length != 1 || references[0].GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration)
+        {
+            return null;
+        }
+
+        var parameters = new List<HyperParameterSpec>();
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+
+        // the primary constructor's parameters (the semantic reader's constructor: the one the declaration declares)
+        if (declaration.ParameterList is { } parameterList)
+        {
+            foreach (var parameter in parameterList.Parameters)
+            {
+                if (parameter.Modifiers.Count > 0 || parameter.Type is not PredefinedTypeSyntax { Keyword: var keyword })
+                {
+                    return null;
+                }
+
+                if (!IsNumericKeyword(keyword, out var isInteger))
+                {
+                    continue;
+                }
+
+                var name = parameter.Identifier.ValueText;
+                if (!seen.Add(name) || parameter.Default is not { Value: var value } ||
+                    Literal(ConvertedDefault(ConstantOf(value), keyword), isInteger) is not string literal)
+                {
+                    return null;
+                }
+
+                parameters.Add(new HyperParameterSpec(name, name, isInteger, literal));
+            }
+        }
+
+        // properties with a constant initializer, in declaration order, as GetMembers lists them
+        foreach (var member in declaration.Members)
+        {
+            if (member is not PropertyDeclarationSyntax property)
+            {
+                continue;
+            }
+
+            if (property.ExplicitInterfaceSpecifier is not null || property.Modifiers.Any(SyntaxKind.PartialKeyword))
+            {
+                return null;
+            }
+
+            var name = property.Identifier.ValueText;
+            if (property.Modifiers.Any(SyntaxKind.StaticKeyword) || seen.Contains(name) || property.Initializer is not { Value: var initializer })
+            {
+                continue;
+            }
+
+            var constant = ConstantOf(initializer);
+            if (Literal(constant, isInteger: false) is null)
+            {
+                continue; // not a usable constant, whatever the property's type
+            }
+
+            if (property.Type is not PredefinedTypeSyntax { Keyword: var keyword })
+            {
+                return null;
+            }
+
+            if (IsNumericKeyword(keyword, out var isInteger) && Literal(constant, isInteger) is string literal)
+            {
+                seen.Add(name);
+                parameters.Add(new HyperParameterSpec(name, name, isInteger, literal));
+            }
+        }
+
+        return parameters;
+    }
+
+    /// <summary>What <see cref="IsNumeric"/> says of the type a keyword names.</summary>
+    private static bool IsNumericKeyword(SyntaxToken keyword, out bool isInteger)
+    {
+        isInteger = keyword.Kind() is SyntaxKind.IntKeyword or SyntaxKind.LongKeyword or SyntaxKind.ShortKeyword or SyntaxKind.ByteKeyword;
+        return isInteger || keyword.Kind() is SyntaxKind.DoubleKeyword or SyntaxKind.FloatKeyword;
+    }
+
+    /// <summary>
+    /// A literal default converted to the parameter's type as the compiler stores it (the parameter's
+    /// ExplicitDefaultValue), for the conversions that are exact; null for every other case.
+    /// </summary>
+    private static object? ConvertedDefault(object? value, SyntaxToken keyword) => (keyword.Kind(), value) switch
+    {
+        (SyntaxKind.IntKeyword, int i) => i,
+        (SyntaxKind.LongKeyword, int i) => (long)i,
+        (SyntaxKind.LongKeyword, long l) => l,
+        (SyntaxKind.ShortKeyword, int i) when i is >= short.MinValue and <= short.MaxValue => (short)i,
+        (SyntaxKind.ByteKeyword, int i) when i is >= byte.MinValue and <= byte.MaxValue => (byte)i,
+        (SyntaxKind.DoubleKeyword, int i) => (double)i,
+        (SyntaxKind.DoubleKeyword, double d) => d,
+        (SyntaxKind.FloatKeyword, int i) when i is >= -(1 << 24) and <= 1 << 24 => (float)i,
+        (SyntaxKind.FloatKeyword, float f) => f,
+        _ => null,
+    };
+
+    /// <summary>
+    /// How many times this thread read hyper-parameters from symbols (<see cref="SemanticHyperParameters"/>): the
+    /// tests check that a warm run reads none for records whose syntax decides them.
+    /// </summary>
+    internal static int SymbolReads => t_symbolReads;
+
+    [ThreadStatic]
+    private static int t_symbolReads;
+
+    /// <summary>The hyper-parameters read from the type's symbols, reporting the ones without a constant default.</summary>
+    internal static IEnumerable<HyperParameterSpec> SemanticHyperParameters(INamedTypeSymbol type, SyntheticNetwork result, CancellationToken cancellationToken)
+    {
+        t_symbolReads++;
         var seen = new HashSet<string>(StringComparer.Ordinal);
         var constructor = type.InstanceConstructors
             .Where(c => c.Parameters.Length > 0 && !(c.Parameters.Length == 1 && SymbolEqualityComparer.Default.Equals(c.Parameters[0].Type, type)))
@@ -290,13 +428,24 @@ internal static class AttributeReader
         return isInteger || text.Contains(".") || text.Contains("E") ? text : text + ".0";
     }
 
-    private static IEnumerable<(AttributeData Attribute, AttributeSyntax? Syntax)> LayerAttributes(INamedTypeSymbol type, CancellationToken cancellationToken)
+    /// <summary>The layer attributes with their syntax, in source order: declarations, attribute lists, attributes.</summary>
+    private static List<(AttributeData Attribute, AttributeSyntax? Syntax)> LayerAttributes(INamedTypeSymbol type, CancellationToken cancellationToken)
     {
-        var layers = type.GetAttributes().Where(a => IsLayerAttribute(a.AttributeClass)).ToList();
-        var bySyntax = layers.Where(a => a.ApplicationSyntaxReference is not null)
-            .ToDictionary(a => (a.ApplicationSyntaxReference!.SyntaxTree, a.ApplicationSyntaxReference.Span));
+        var result = new List<(AttributeData Attribute, AttributeSyntax? Syntax)>();
+        var layers = new List<AttributeData>();
+        foreach (var attribute in type.GetAttributes())
+        {
+            if (attribute.ApplicationSyntaxReference is not null && IsLayerAttribute(attribute.AttributeClass))
+            {
+                layers.Add(attribute);
+            }
+        }
 
-        // source order: declarations, attribute lists, attributes
+        if (layers.Count == 0)
+        {
+            return result;
+        }
+
         foreach (var reference in type.DeclaringSyntaxReferences)
         {
             if (reference.GetSyntax(cancellationToken) is not TypeDeclarationSyntax declaration)
@@ -304,21 +453,33 @@ internal static class AttributeReader
                 continue;
             }
 
-            foreach (var attribute in declaration.AttributeLists.SelectMany(l => l.Attributes))
+            foreach (var list in declaration.AttributeLists)
             {
-                if (bySyntax.TryGetValue((attribute.SyntaxTree, attribute.Span), out var data))
+                foreach (var attribute in list.Attributes)
                 {
-                    yield return (data, attribute);
+                    // a handful of attributes: a linear search beats building a dictionary for each record
+                    foreach (var data in layers)
+                    {
+                        var application = data.ApplicationSyntaxReference!;
+                        if (application.Span == attribute.Span && application.SyntaxTree == reference.SyntaxTree)
+                        {
+                            result.Add((data, attribute));
+                            break;
+                        }
+                    }
                 }
             }
         }
+
+        return result;
     }
 
+    /// <summary>Whether the class derives from <c>NormLab.LayerAttribute</c>, compared by name, part by part (no display string).</summary>
     public static bool IsLayerAttribute(INamedTypeSymbol? attributeClass)
     {
         for (var current = attributeClass?.BaseType; current is not null; current = current.BaseType)
         {
-            if (current.ToDisplayString() == LayerAttributeBaseName)
+            if (current is { Name: "LayerAttribute", Arity: 0, ContainingType: null, ContainingNamespace: { Name: "NormLab", ContainingNamespace.IsGlobalNamespace: true } })
             {
                 return true;
             }
@@ -331,7 +492,7 @@ internal static class AttributeReader
     {
         var className = attribute.AttributeClass!.Name;
         var baseName = className.EndsWith("Attribute", StringComparison.Ordinal) ? className.Substring(0, className.Length - "Attribute".Length) : className;
-        var name = NormLab.Dsl.Layers.LayerKind.NameOfAttribute(baseName) ?? baseName.ToLowerInvariant();
+        var name = LayerName(baseName);
         var arguments = new List<string>();
         foreach (var argument in attribute.ConstructorArguments)
         {
@@ -373,6 +534,23 @@ internal static class AttributeReader
         }
 
         return arguments.Count == 0 ? name : name + "(" + string.Join(", ", arguments) + ")";
+    }
+
+    /// <summary>The layer an attribute stands for (<c>Conv3x3</c>: <c>conv3x3</c>), remembered: a compiler process reads the same few names again and again.</summary>
+    private static string LayerName(string baseName)
+    {
+        if (LayerNames.TryGetValue(baseName, out var known))
+        {
+            return known;
+        }
+
+        var name = NormLab.Dsl.Layers.LayerKind.NameOfAttribute(baseName) ?? baseName.ToLowerInvariant();
+        if (LayerNames.Count < 1024)
+        {
+            LayerNames.TryAdd(baseName, name);
+        }
+
+        return name;
     }
 
     private static string? Value(TypedConstant constant)

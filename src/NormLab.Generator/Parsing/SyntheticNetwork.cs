@@ -13,10 +13,13 @@ internal sealed class SyntheticNetwork
 {
     private readonly List<(DslSpan Span, Location Location, StringLiteralMap? Literal)> _segments = new();
 
-    public SyntheticNetwork(INamedTypeSymbol type, Location fallback)
+    private readonly bool _mapSpans;
+
+    public SyntheticNetwork(INamedTypeSymbol type, Location fallback, bool mapSpans = true)
     {
         Type = type;
         Fallback = fallback;
+        _mapSpans = mapSpans;
     }
 
     public INamedTypeSymbol Type { get; }
@@ -41,7 +44,14 @@ internal sealed class SyntheticNetwork
 
     public string RecordKeyword { get; set; } = "record";
 
-    public void AddSegment(DslSpan span, Location location, StringLiteralMap? literal = null) => _segments.Add((span, location, literal));
+    /// <summary>Maps a span of the text to C#; nothing when the reader was told not to map (then <see cref="Map"/> gives the fallback).</summary>
+    public void AddSegment(DslSpan span, Location location, StringLiteralMap? literal = null)
+    {
+        if (_mapSpans)
+        {
+            _segments.Add((span, location, literal));
+        }
+    }
 
     /// <summary>The C# location of a span of <see cref="Text"/>.</summary>
     public Location Map(DslSpan span)
