@@ -181,6 +181,7 @@ internal static class Emitter
         writer.Line($": base({Literal(name)})");
         writer.Unindent();
         writer.OpenBrace();
+        writer.Line("Network = model;");
         writer.Line($"var layers = {Factory}.Index(model, Layers);");
         foreach (var field in fields)
         {
@@ -189,6 +190,18 @@ internal static class Emitter
 
         writer.Line("RegisterComponents();");
         writer.CloseBrace();
+        writer.Line();
+        writer.Line("/// <summary>The checked network this module was built from.</summary>");
+        writer.Line("public global::NormLab.Dsl.Model.NetworkModel Network { get; }");
+        writer.Line();
+        writer.Line("/// <summary>");
+        writer.Line("/// Writes this module as an ONNX model (standard operators, evaluation semantics, a dynamic batch dimension)");
+        writer.Line("/// to <paramref name=\"path\"/>, atomically; see <see cref=\"global::NormLab.Runtime.Export.OnnxExport.Write\"/>.");
+        writer.Line("/// </summary>");
+        writer.Line("public void ExportOnnx(string path, global::NormLab.Runtime.Export.OnnxExportOptions? options = null) =>");
+        writer.Indent();
+        writer.Line("global::NormLab.Runtime.Export.OnnxExport.Write(this, Network, path, options);");
+        writer.Unindent();
         writer.Line();
         writer.Line("/// <summary>Runs the network on a batch.</summary>");
         writer.Line($"public override {Tensor} forward({Tensor} input)");

@@ -33,6 +33,8 @@ public static class NetworkBuilder
             throw new ArchitectureException(message, errors);
         }
 
+        // the ONNX export writes the source's hash into the model's metadata
+        Export.OnnxExport.RememberSource(network, source);
         return network;
     }
 

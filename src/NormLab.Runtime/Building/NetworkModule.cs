@@ -40,4 +40,10 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
     public NetworkModel Network => _network;
 
     public override Tensor forward(Tensor input) => ForwardRunner.Run(_network.Plan, _steps, input);
+
+    /// <summary>
+    /// Writes this module as an ONNX model (opset <see cref="Export.OnnxExport.Opset"/>, evaluation semantics, a dynamic
+    /// batch dimension) to <paramref name="path"/>, atomically; see <see cref="Export.OnnxExport.Write"/>.
+    /// </summary>
+    public void ExportOnnx(string path, Export.OnnxExportOptions? options = null) => Export.OnnxExport.Write(this, _network, path, options);
 }

@@ -1,6 +1,7 @@
 using System;
 using TorchSharp;
 using TorchSharp.Modules;
+using TorchSharp.Utils;
 using static TorchSharp.torch;
 
 namespace NormLab.Runtime.Modules;
@@ -27,18 +28,26 @@ public sealed class ChannelLayerNorm : nn.Module<Tensor, Tensor>
         this.eps = eps;
         if (affine)
         {
-            weight = new Parameter(ones(channels));
-            bias = new Parameter(zeros(channels));
+            _weight = new Parameter(ones(channels));
+            _bias = new Parameter(zeros(channels));
         }
 
         RegisterComponents();
     }
 
-    /// <summary>The per-channel scale (null without affine).</summary>
-    public Parameter? weight { get; }
+    // fields named in the state dict as PyTorch's (an auto-property's would register as "<weight>k__BackingField");
+    // the properties' setters are for Module.to(), which replaces a converted parameter by its registered name
+    [ComponentName(Name = "weight")]
+    private Parameter? _weight;
 
-    /// <summary>The per-channel shift (null without affine).</summary>
-    public Parameter? bias { get; }
+    [ComponentName(Name = "bias")]
+    private Parameter? _bias;
+
+    /// <summary>The per-channel scale (null without affine); <c>weight</c> in the state dict.</summary>
+    public Parameter? weight { get => _weight; private set => _weight = value; }
+
+    /// <summary>The per-channel shift (null without affine); <c>bias</c> in the state dict.</summary>
+    public Parameter? bias { get => _bias; private set => _bias = value; }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input)
@@ -133,12 +142,16 @@ public sealed class LayerScale : nn.Module<Tensor, Tensor>
             shape[i] = 1;
         }
 
-        weight = new Parameter(full(shape, init));
+        _weight = new Parameter(full(shape, init));
         RegisterComponents();
     }
 
-    /// <summary>The scale, one value per channel.</summary>
-    public Parameter weight { get; }
+    // named "weight" in the state dict; the setter is for Module.to() (see ChannelLayerNorm)
+    [ComponentName(Name = "weight")]
+    private Parameter _weight;
+
+    /// <summary>The scale, one value per channel; <c>weight</c> in the state dict.</summary>
+    public Parameter weight { get => _weight; private set => _weight = value; }
 
     /// <inheritdoc />
     public override Tensor forward(Tensor input) => input * weight;

@@ -82,12 +82,23 @@ public sealed partial class TinyModule : global::TorchSharp.torch.nn.Module<glob
     internal TinyModule(global::NormLab.Dsl.Model.NetworkModel model)
         : base("Tiny")
     {
+        Network = model;
         var layers = global::NormLab.Runtime.Building.LayerFactory.Index(model, Layers);
         linear1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear1"]);
         relu1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.ReLU>(layers["relu1"]);
         linear2 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear2"]);
         RegisterComponents();
     }
+
+    /// <summary>The checked network this module was built from.</summary>
+    public global::NormLab.Dsl.Model.NetworkModel Network { get; }
+
+    /// <summary>
+    /// Writes this module as an ONNX model (standard operators, evaluation semantics, a dynamic batch dimension)
+    /// to <paramref name="path"/>, atomically; see <see cref="global::NormLab.Runtime.Export.OnnxExport.Write"/>.
+    /// </summary>
+    public void ExportOnnx(string path, global::NormLab.Runtime.Export.OnnxExportOptions? options = null) =>
+        global::NormLab.Runtime.Export.OnnxExport.Write(this, Network, path, options);
 
     /// <summary>Runs the network on a batch.</summary>
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)

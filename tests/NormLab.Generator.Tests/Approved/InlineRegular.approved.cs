@@ -108,6 +108,7 @@ namespace Consumer.Records
         internal SmallCnnModule(global::NormLab.Dsl.Model.NetworkModel model)
             : base("SmallCnn")
         {
+            Network = model;
             var layers = global::NormLab.Runtime.Building.LayerFactory.Index(model, Layers);
             conv1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Conv2d>(layers["conv1"]);
             bn1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.BatchNorm2d>(layers["bn1"]);
@@ -118,6 +119,16 @@ namespace Consumer.Records
             linear1 = global::NormLab.Runtime.Building.LayerFactory.Create<global::TorchSharp.Modules.Linear>(layers["linear1"]);
             RegisterComponents();
         }
+
+        /// <summary>The checked network this module was built from.</summary>
+        public global::NormLab.Dsl.Model.NetworkModel Network { get; }
+
+        /// <summary>
+        /// Writes this module as an ONNX model (standard operators, evaluation semantics, a dynamic batch dimension)
+        /// to <paramref name="path"/>, atomically; see <see cref="global::NormLab.Runtime.Export.OnnxExport.Write"/>.
+        /// </summary>
+        public void ExportOnnx(string path, global::NormLab.Runtime.Export.OnnxExportOptions? options = null) =>
+            global::NormLab.Runtime.Export.OnnxExport.Write(this, Network, path, options);
 
         /// <summary>Runs the network on a batch.</summary>
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
