@@ -16,6 +16,7 @@ namespace NormLab.Bench;
 
 /// <summary>
 /// dotnet run -c Release --project bench/NormLab.Bench [-- --networks 1000 --iterations 15 --warmup 5 --out FILE]
+/// (or --file FILE: time a given file instead, e.g. the one an older version wrote, to compare two versions)
 ///
 /// Generates a deterministic file of 1,000 networks (random valid networks of the robustness generator, plus
 /// ResNet-style networks built from blocks, a few of them with mistakes), warms up, then measures on one thread
@@ -33,6 +34,7 @@ public static class Program
         var iterations = 21;
         var warmup = 40;
         string? outPath = null;
+        string? inPath = null;
         if (args.Length == 1 && args[0] == "--serve")
         {
             return LspLatency.Serve();
@@ -60,15 +62,30 @@ public static class Program
                 case "--out":
                     outPath = Value();
                     break;
+                case "--file":
+                    inPath = Value();
+                    break;
                 default:
-                    Console.Error.WriteLine($"unknown option '{args[i]}'; usage: NormLab.Bench [--networks 1000] [--iterations 15] [--warmup 5] [--out FILE]");
+                    Console.Error.WriteLine($"unknown option '{args[i]}'; usage: NormLab.Bench [--networks 1000] [--iterations 15] [--warmup 5] [--out FILE | --file FILE]");
                     return 2;
             }
         }
 
-        var text = Corpus(networks);
-        outPath ??= Path.Combine(AppContext.BaseDirectory, $"bench-{networks}-networks.normlab");
-        File.WriteAllText(outPath, text);
+        string text;
+        if (inPath is not null)
+        {
+            // a given file (e.g. one an older version wrote), so that two versions are timed on the same input
+            text = File.ReadAllText(inPath);
+            outPath = inPath;
+            networks = NormLabCompiler.Check(text, inPath).Networks.Count;
+        }
+        else
+        {
+            text = Corpus(networks);
+            outPath ??= Path.Combine(AppContext.BaseDirectory, $"bench-{networks}-networks.normlab");
+            File.WriteAllText(outPath, text);
+        }
+
         var bytes = Encoding.UTF8.GetByteCount(text);
 
         PrintMachine();

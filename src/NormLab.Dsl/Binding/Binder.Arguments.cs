@@ -13,35 +13,42 @@ internal sealed partial class Binder
 {
     private BoundLayer BindLayer(LayerDefinition definition, ArgumentListSyntax? arguments, TextSpan span, Scope scope, ExpansionContext context)
     {
-        var values = new Dictionary<string, object?>(StringComparer.Ordinal);
-        foreach (var spec in definition.Arguments)
+        // sized once (every argument and a fixed kernel): a check binds every layer of a file
+        var specs = definition.Arguments;
+        var values = new Dictionary<string, object?>(specs.Count + 1, StringComparer.Ordinal);
+        for (var i = 0; i < specs.Count; i++)
         {
-            values[spec.Name] = spec.Default;
+            values[specs[i].Name] = specs[i].Default;
         }
 
         var biasExplicit = false;
         List<(ArgumentSpec, DeferredValue, TextSpan)>? deferredArguments = null;
         Dictionary<string, (LayerValue Value, TextSpan At)>? layerArguments = null;
-        var given = arguments is { Arguments.Count: > 0 } ? new HashSet<string>(StringComparer.Ordinal) : null;
+        // the arguments given, by their index in the definition (a catalog entry has at most 64)
+        var given = 0UL;
         var position = 0;
-        foreach (var argument in arguments?.Arguments ?? Array.Empty<ArgumentSyntax>())
+        var syntaxArguments = arguments?.Arguments ?? Array.Empty<ArgumentSyntax>();
+        for (var a = 0; a < syntaxArguments.Count; a++)
         {
+            var argument = syntaxArguments[a];
             var at = scope.Locate(argument.Span);
-            ArgumentSpec? spec;
+            ArgumentSpec spec;
+            int index;
             if (argument.NameToken is null)
             {
-                if (position >= definition.Arguments.Count)
+                if (position >= specs.Count)
                 {
                     context.Diagnostics.ReportTooManyLayerArguments(at, definition.Name, ArgumentNames(definition));
                     continue;
                 }
 
-                spec = definition.Arguments[position++];
+                index = position++;
+                spec = specs[index];
             }
             else
             {
-                spec = definition.FindArgument(argument.Name!);
-                if (spec is null)
+                index = definition.IndexOfArgument(argument.Name!);
+                if (index < 0)
                 {
                     var nameAt = scope.Locate(argument.NameToken.Span);
                     if (definition.FixedKernel is int k && argument.Name == "kernel")
@@ -59,13 +66,17 @@ internal sealed partial class Binder
 
                     continue;
                 }
+
+                spec = specs[index];
             }
 
-            if (!given!.Add(spec.Name))
+            if ((given & (1UL << index)) != 0)
             {
                 context.Diagnostics.ReportDuplicateLayerArgument(at, definition.Name, spec.Name);
                 continue;
             }
+
+            given |= 1UL << index;
 
             var value = Evaluate(argument.Value, scope, context);
             if (value is ErrorValue)
@@ -107,9 +118,10 @@ internal sealed partial class Binder
             }
         }
 
-        foreach (var spec in definition.Arguments)
+        for (var i = 0; i < specs.Count; i++)
         {
-            if (!spec.Required || (given is not null && given.Contains(spec.Name)))
+            var spec = specs[i];
+            if (!spec.Required || (given & (1UL << i)) != 0)
             {
                 continue;
             }
@@ -134,11 +146,14 @@ internal sealed partial class Binder
         }
 
         var layer = new BoundLayer(definition, scope.Locate(span), span, scope.BlockPath, values) { BiasExplicit = biasExplicit, Deferred = deferredArguments };
-        foreach (var spec in definition.Arguments)
+        if (definition.HasLayerArguments)
         {
-            if (spec.Type == ArgumentType.Layer)
+            foreach (var spec in definition.Arguments)
             {
-                BindInnerLayer(layer, spec, layerArguments, scope, context);
+                if (spec.Type == ArgumentType.Layer)
+                {
+                    BindInnerLayer(layer, spec, layerArguments, scope, context);
+                }
             }
         }
 

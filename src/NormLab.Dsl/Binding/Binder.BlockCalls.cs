@@ -44,8 +44,15 @@ internal sealed partial class Binder
 
         path[path.Length - 1] = block.Name;
         var scope = new Scope($"block '{block.Name}'", site, path, reportsNames: false);
-        var marker = new InChannelsMarker();
-        scope.Define(InChannels, new DeferredValue(() => marker.Channels is int channels ? new NumberValue(channels, isInteger: true) : ErrorValue.Instance, InChannels));
+        // in_channels: a value deferred until the shape inference reaches the call's first layer (only for the
+        // blocks that read it: a marker per call of every block would cost each check of a file of blocks)
+        InChannelsMarker? marker = null;
+        if (_blocksReadingInChannels.Contains(block.Name))
+        {
+            var entry = marker = new InChannelsMarker();
+            scope.Define(InChannels, new DeferredValue(() => entry.Channels is int channels ? new NumberValue(channels, isInteger: true) : ErrorValue.Instance, InChannels));
+        }
+
         var parameters = block.Parameters?.Parameters ?? Array.Empty<ParameterSyntax>();
         context.Steps += parameters.Count;
         var given = BindCallArguments(block, parameters, arguments, caller, context);
@@ -72,7 +79,11 @@ internal sealed partial class Binder
         }
 
         context.BlockStack.Add(block.Name);
-        context.PendingMarkers.Add(marker);
+        if (marker is not null)
+        {
+            context.PendingMarkers.Add(marker);
+        }
+
         ExpandPipeline(block.Body, scope, output, context);
         context.BlockStack.RemoveAt(context.BlockStack.Count - 1);
     }

@@ -38,9 +38,27 @@ internal sealed partial class Binder
 
             parameters.Add(InChannels);
             CheckNames(block.Body, parameters, block.Name);
+            if (ReadsInChannels(block))
+            {
+                _blocksReadingInChannels.Add(block.Name);
+            }
         }
 
         FindRecursion();
+    }
+
+    /// <summary>True when the block's body or a parameter's default names <c>in_channels</c>.</summary>
+    private static bool ReadsInChannels(BlockDeclarationSyntax block)
+    {
+        foreach (var node in block.DescendantNodesAndSelf())
+        {
+            if (node is NameExpressionSyntax { Identifier.IsMissing: false } name && name.Name == InChannels)
+            {
+                return true;
+            }
+        }
+
+        return false;
     }
 
     private void CheckNames(SyntaxNode node, HashSet<string> parameters, string blockName)

@@ -87,7 +87,7 @@ internal sealed partial class Binder
                 var operand = Evaluate(unary.Operand, scope, context);
                 if (operand is DeferredValue deferred)
                 {
-                    return new DeferredValue(() => Negate(deferred.Resolve(), unary, scope, diagnostics), unary.Operator.Text + deferred.Text);
+                    return DeferNegation(deferred, unary, scope, diagnostics);
                 }
 
                 if (operand is NumberValue number)
@@ -104,10 +104,7 @@ internal sealed partial class Binder
                 var right = Evaluate(binary.Right, scope, context);
                 if ((left is DeferredValue || right is DeferredValue) && left is not ErrorValue && right is not ErrorValue)
                 {
-                    var (l, r) = (left, right);
-                    return new DeferredValue(
-                        () => Combine(Resolve(l), Resolve(r), binary, scope, diagnostics),
-                        $"{l} {binary.Operator.Text} {r}");
+                    return DeferCombination(left, right, binary, scope, diagnostics);
                 }
 
                 if (left is not NumberValue a)
@@ -129,6 +126,14 @@ internal sealed partial class Binder
     }
 
     private static Value Resolve(Value value) => value is DeferredValue deferred ? deferred.Resolve() : value;
+
+    // the closures of deferred values live in methods of their own: in Evaluate, their captures would be
+    // allocated on every call, deferred or not
+    private static DeferredValue DeferNegation(DeferredValue deferred, UnaryExpressionSyntax unary, Scope scope, DiagnosticBag diagnostics) =>
+        new(() => Negate(deferred.Resolve(), unary, scope, diagnostics), unary.Operator.Text + deferred.Text);
+
+    private static DeferredValue DeferCombination(Value left, Value right, BinaryExpressionSyntax binary, Scope scope, DiagnosticBag diagnostics) =>
+        new(() => Combine(Resolve(left), Resolve(right), binary, scope, diagnostics), $"{left} {binary.Operator.Text} {right}");
 
     private static Value Negate(Value operand, UnaryExpressionSyntax unary, Scope scope, DiagnosticBag diagnostics) => operand switch
     {

@@ -191,10 +191,13 @@ internal sealed partial class Binder
             context.Incomplete = true;
             if (scope.ReportsNames)
             {
-                ReportUnknownName(context.Diagnostics, identifier, scope.Names.Where(n => scope.TryLookup(n, out var v) && v is LayerValue));
+                ReportUnknownName(context.Diagnostics, identifier, LayerNames(scope));
             }
         }
     }
+
+    /// <summary>The names in scope that hold layers (suggestions for an unknown name; apart from ExpandCall, whose every call would allocate the lambda's captures).</summary>
+    private static IEnumerable<string> LayerNames(Scope scope) => scope.Names.Where(n => scope.TryLookup(n, out var v) && v is LayerValue);
 
     private void Add(BoundLayer layer, List<BoundLayer> output, ExpansionContext context, TextSpan span, Scope scope)
     {

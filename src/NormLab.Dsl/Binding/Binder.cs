@@ -32,6 +32,9 @@ internal sealed partial class Binder
     private readonly Dictionary<string, BlockDeclarationSyntax> _blocks = new(StringComparer.Ordinal);
     private readonly HashSet<string> _recursiveBlocks = new(StringComparer.Ordinal);
 
+    /// <summary>Blocks whose body or defaults name <c>in_channels</c>: only their calls need its deferred value.</summary>
+    private readonly HashSet<string> _blocksReadingInChannels = new(StringComparer.Ordinal);
+
     public Binder(CompilationUnitSyntax unit, DiagnosticBag fileDiagnostics, string @namespace)
     {
         _unit = unit;

@@ -34,12 +34,18 @@ internal sealed class BoundLayer
 
     public bool BiasExplicit { get; set; }
 
-    public List<List<BoundLayer>> Branches { get; } = new();
+    /// <summary>For residuals, branches and gates: their branches (made on first use: most layers have none).</summary>
+    public List<List<BoundLayer>> Branches => _branches ??= new();
+
+    private List<List<BoundLayer>>? _branches;
 
     public bool Project { get; set; }
 
     /// <summary>Layer-valued arguments bound to layers (<c>se</c>'s act and gate).</summary>
-    public Dictionary<string, BoundLayer> Inner { get; } = new(System.StringComparer.Ordinal);
+    /// <remarks>Made on first use: most layers have none, and a check binds every layer of a file.</remarks>
+    public Dictionary<string, BoundLayer> Inner => _inner ??= new(System.StringComparer.Ordinal);
+
+    private Dictionary<string, BoundLayer>? _inner;
 
     /// <summary>Block calls whose <c>in_channels</c> is this layer's input channel count (the first layer of the call).</summary>
     public List<InChannelsMarker>? EntryMarkers { get; set; }

@@ -127,7 +127,19 @@ public sealed class LayerDefinition
         FixedKernel = fixedKernel;
         Attributes = attributes;
         Kind = null!;
+        if (arguments.Count > 64)
+        {
+            throw new System.ArgumentException($"layer '{name}' declares {arguments.Count} arguments; the binder tracks at most 64", nameof(arguments));
+        }
+
+        foreach (var argument in arguments)
+        {
+            HasLayerArguments |= argument.Type == ArgumentType.Layer;
+        }
     }
+
+    /// <summary>True when an argument takes a layer (<c>se</c>'s act and gate).</summary>
+    internal bool HasLayerArguments { get; }
 
     /// <summary>The name as written (<c>conv3x3</c>, <c>dense</c>).</summary>
     public string Name { get; }
@@ -152,7 +164,25 @@ public sealed class LayerDefinition
     /// <summary>An example call for messages and docs: <c>conv(32)</c>, <c>gn(groups: 8)</c>.</summary>
     public string Example => Name + "(" + string.Join(", ", Arguments.Where(a => a.Required).Select((a, i) => i == 0 && a.Name == "out" ? "32" : a.Name + ": 8")) + ")";
 
-    public ArgumentSpec? FindArgument(string name) => Arguments.FirstOrDefault(a => a.Name == name);
+    public ArgumentSpec? FindArgument(string name)
+    {
+        var index = IndexOfArgument(name);
+        return index >= 0 ? Arguments[index] : null;
+    }
+
+    /// <summary>The position of the argument named <paramref name="name"/> in <see cref="Arguments"/>, or −1.</summary>
+    internal int IndexOfArgument(string name)
+    {
+        for (var i = 0; i < Arguments.Count; i++)
+        {
+            if (Arguments[i].Name == name)
+            {
+                return i;
+            }
+        }
+
+        return -1;
+    }
 
     public override string ToString() => Name;
 }

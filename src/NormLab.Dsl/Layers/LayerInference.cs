@@ -226,10 +226,7 @@ internal sealed class LayerInference
             long padded = input.Spatial(i) + (2L * padding);
             if (padded < extent || stride < 1)
             {
-                var paddedText = string.Join("x", Repeat(i2 => (input.Spatial(i2) + (2L * padding)).ToString(System.Globalization.CultureInfo.InvariantCulture), spatial));
-                var what = dilation > 1 ? $"its dilated {Square(kernel, spatial)} kernel spans {Square(extent, spatial)}" : $"its kernel is {Square(kernel, spatial)}";
-                Fail(DiagnosticDescriptors.SpatialCollapse,
-                    $"'{Name}' receives {input.SpatialText}{(padding > 0 ? $" (padded to {paddedText})" : string.Empty)} but {what}: the spatial size would reach zero; remove a down-sampling step or use a smaller kernel");
+                FailCollapse(kernel, padding, dilation, extent);
                 return null;
             }
 
@@ -257,6 +254,17 @@ internal sealed class LayerInference
         }
 
         return output;
+    }
+
+    // apart from SlidingWindow: a lambda there would allocate its captures on every call, not only on failure
+    private void FailCollapse(int kernel, int padding, int dilation, long extent)
+    {
+        var input = Input;
+        var spatial = input.SpatialRank;
+        var paddedText = string.Join("x", Repeat(i => (input.Spatial(i) + (2L * padding)).ToString(System.Globalization.CultureInfo.InvariantCulture), spatial));
+        var what = dilation > 1 ? $"its dilated {Square(kernel, spatial)} kernel spans {Square(extent, spatial)}" : $"its kernel is {Square(kernel, spatial)}";
+        Fail(DiagnosticDescriptors.SpatialCollapse,
+            $"'{Name}' receives {input.SpatialText}{(padding > 0 ? $" (padded to {paddedText})" : string.Empty)} but {what}: the spatial size would reach zero; remove a down-sampling step or use a smaller kernel");
     }
 
     /// <summary>The largest divisor of <paramref name="channels"/> not above <paramref name="groups"/> (a suggestion).</summary>

@@ -10,10 +10,6 @@ namespace NormLab.Dsl.Rules;
 /// <summary>Shared facts for the NL4xxx hints (NeuraLint's heuristics). They read the top level only: residual branches narrow and widen on purpose.</summary>
 internal abstract class ArchitectureRule : Rule
 {
-    /// <summary>10 or more convolution and pooling layers (branches included).</summary>
-    protected static bool IsDeepCnn(NetworkModel network) =>
-        network.AllLayers().Count(l => l.Kind == LayerKind.Conv || l.Is(LayerTraits.LocalPooling)) >= 10;
-
     protected static bool IsDownSampling(LayerModel layer) =>
         layer.Is(LayerTraits.LocalPooling) || (layer.Kind == LayerKind.Conv && layer.Stride > 1);
 
@@ -80,7 +76,7 @@ internal sealed class InconsistentStageRule : ArchitectureRule
 
     public override void CheckSequence(RuleContext context, IReadOnlyList<LayerModel> sequence, bool isTopLevel)
     {
-        if (!isTopLevel || !IsDeepCnn(context.Network))
+        if (!isTopLevel || !context.IsDeepCnn)
         {
             return;
         }
@@ -115,13 +111,12 @@ internal sealed class AveragePoolingOnlyRule : ArchitectureRule
 
     public override void CheckNetwork(RuleContext context)
     {
-        var network = context.Network;
-        if (!IsDeepCnn(network))
+        if (!context.IsDeepCnn)
         {
             return;
         }
 
-        var all = network.AllLayers().ToList();
+        var all = context.AllLayers;
         var averagePools = all.Where(l => l.Kind == LayerKind.AvgPool).ToList();
         if (averagePools.Count == 0 || all.Any(l => l.Kind == LayerKind.MaxPool || (l.Kind == LayerKind.Conv && l.Stride > 1)))
         {
@@ -142,7 +137,7 @@ internal sealed class PoolingAfterEveryConvRule : ArchitectureRule
 
     public override void CheckSequence(RuleContext context, IReadOnlyList<LayerModel> sequence, bool isTopLevel)
     {
-        if (!isTopLevel || !IsDeepCnn(context.Network))
+        if (!isTopLevel || !context.IsDeepCnn)
         {
             return;
         }

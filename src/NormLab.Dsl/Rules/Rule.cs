@@ -49,6 +49,30 @@ internal sealed class RuleContext
     /// <summary>False when a shape error left later shapes unknown; shape-based rules stay quiet then.</summary>
     public bool ShapesKnown { get; }
 
+    private IReadOnlyList<LayerModel>? _allLayers;
+
+    /// <summary>Every layer of the network, branches included (<see cref="NetworkModel.AllLayers"/>), listed once for all rules.</summary>
+    public IReadOnlyList<LayerModel> AllLayers => _allLayers ??= (IReadOnlyList<LayerModel>)Network.AllLayers();
+
+    private bool? _isDeepCnn;
+
+    /// <summary>10 or more convolution and pooling layers (branches included): the NL4xxx hints' notion of a deep CNN.</summary>
+    public bool IsDeepCnn => _isDeepCnn ??= CountDeep(AllLayers) >= 10;
+
+    private static int CountDeep(IReadOnlyList<LayerModel> layers)
+    {
+        var count = 0;
+        for (var i = 0; i < layers.Count; i++)
+        {
+            if (layers[i].Kind == LayerKind.Conv || layers[i].Is(LayerTraits.LocalPooling))
+            {
+                count++;
+            }
+        }
+
+        return count;
+    }
+
     /// <summary>Reports at the layer; a layer from a block expansion says which block it came from.</summary>
     public void Report(DiagnosticDescriptor descriptor, LayerModel at, params object?[] arguments)
     {

@@ -42,11 +42,13 @@ internal static class RuleSet
     private static void Visit(Rule rule, RuleContext context, IReadOnlyList<LayerModel> sequence, bool isTopLevel)
     {
         rule.CheckSequence(context, sequence, isTopLevel);
-        foreach (var layer in sequence)
+        for (var i = 0; i < sequence.Count; i++)
         {
-            foreach (var branch in layer.Branches)
+            // indexed loops: every rule visits every sequence, and an enumerator of an interface is an allocation
+            var branches = sequence[i].Branches;
+            for (var b = 0; b < branches.Count; b++)
             {
-                Visit(rule, context, branch, isTopLevel: false);
+                Visit(rule, context, branches[b], isTopLevel: false);
             }
         }
     }
