@@ -91,6 +91,7 @@ public static class Program
             CheckCommand.Create(context),
             SummaryCommand.Create(context),
             TrainCommand.Create(context),
+            ExportCommand.Create(context),
             StudyCommand.Create(context),
             LspCommand.Create(context),
         };

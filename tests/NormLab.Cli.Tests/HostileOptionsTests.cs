@@ -72,6 +72,14 @@ public sealed class HostileOptionsTests
         }
 
         Add("--network", "summary", "nets.normlab", "--network", "");
+        string[] export = { "export", "nets.normlab", "-n", "Tiny", "-o", "tiny.onnx" };
+        foreach (var value in new[] { "abc", "1.5", "99999999999999999999", "" })
+            Add("--seed", [.. export, "--seed", value]);
+        foreach (var (option, value) in new[] { ("--format", ""), ("--format", "ONNX"), ("--weights", ""), ("--weights", " ") })
+            Add(option, [.. export, option, value]);
+        foreach (var value in new[] { "", " " })
+            Add("--out", "export", "nets.normlab", "-n", "Tiny", "--out", value);
+        Add("--network", "export", "nets.normlab", "--network", "", "-o", "tiny.onnx");
         Add("--clientProcessId", "lsp", "--clientProcessId", "abc");
         Add("--clientProcessId", "lsp", "--clientProcessId", "-1");
         return data;

@@ -19,6 +19,7 @@ public sealed class ProgramTests
     [InlineData("check", "--help")]
     [InlineData("summary", "--help")]
     [InlineData("train", "--help")]
+    [InlineData("export", "--help")]
     [InlineData("lsp", "--help")]
     [InlineData("check", "-h")]
     public void Help_works_on_every_command(params string[] args)
@@ -35,7 +36,7 @@ public sealed class ProgramTests
     {
         var root = Program.CreateRootCommand(new CliContext(TextWriter.Null, TextWriter.Null, TestPaths.RepositoryRoot, useColor: false));
 
-        Assert.Equal(new[] { "check", "summary", "train", "study", "lsp" }, root.Subcommands.Select(c => c.Name).ToArray());
+        Assert.Equal(new[] { "check", "summary", "train", "export", "study", "lsp" }, root.Subcommands.Select(c => c.Name).ToArray());
     }
 
     /// <summary>The real executable, started as a process: Main's wiring, stderr, and the exit code.</summary>

@@ -1,5 +1,6 @@
 using System.Collections.Generic;
 using NormLab.Dsl.Model;
+using NormLab.Runtime.Export;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -36,6 +37,20 @@ public sealed class NetworkModule : nn.Module<Tensor, Tensor>
 
         _steps = ForwardRunner.Modules(network.Plan, layer => modules[layer]);
     }
+
+    /// <summary>
+    /// Writes the module's state dict (parameters and buffers, under their state-dict names) to
+    /// <paramref name="path"/> as safetensors, atomically, with the NormLab version, the network's name and, when
+    /// given, the hash of its source (<see cref="SourceHash"/>) in the metadata (see <see cref="SafeTensors"/>).
+    /// </summary>
+    public void ExportSafeTensors(string path, string? sourceHash = null) =>
+        SafeTensors.Save(this, path, SafeTensors.Metadata(_network.Name, sourceHash));
+
+    /// <summary>
+    /// Loads a safetensors file into the module; throws <see cref="WeightsException"/> naming the first tensor that
+    /// does not fit (nothing is loaded then).
+    /// </summary>
+    public void LoadSafeTensors(string path) => SafeTensors.Load(this, path, _network.Name);
 
     public NetworkModel Network => _network;
 
