@@ -9,8 +9,9 @@ namespace NormLab.Runtime.Native;
 /// module, when a probe finds them wrong on this machine. On an AVX-512 processor, libtorch 2.10's oneDNN convolutions (TorchSharp-cpu 0.107.0) return wrong
 /// values for some shapes on every call (a <c>conv2d</c> of a 7×21×10×14 input with 8×21×3×3 weights, stride 2:
 /// NaN or values off by up to 18 against float64, in 200 of 200 calls) and NaN now and then for others. With
-/// oneDNN off, libtorch uses its own convolution kernels: 0 of 200 off by more than 1e-3. NNPACK, libtorch's next
-/// choice, cannot start on such processors and would print a warning per call, so it goes off too. oneDNN's
+/// oneDNN off, libtorch uses its own convolution kernels: 0 of 200 off by more than 1e-3. NNPACK, which cannot
+/// start on such processors and then prints a warning for every convolution it would have taken, is turned off
+/// before the probe in any case. oneDNN's
 /// kernels train several times faster, so they stay on where the probe (<see cref="ProbeIsRight"/>) finds them
 /// right. <c>NORMLAB_MKLDNN=1</c> in the environment keeps oneDNN on without the probe.
 /// </summary>
@@ -59,14 +60,16 @@ public static class LibTorchConvolutions
 
         try
         {
+            // NNPACK first: where it cannot start (these processors) libtorch prints a warning for every convolution
+            // it would have taken, the probe's included
+            var context = GlobalContext();
+            SetUserEnabledNnpack(context, false);
             if (ProbeIsRight())
             {
                 return "oneDNN on (its convolutions passed the probe)";
             }
 
-            var context = GlobalContext();
             SetUserEnabledMkldnn(context, false);
-            SetUserEnabledNnpack(context, false);
             return UserEnabledMkldnn(context) ? "unchanged (libtorch kept oneDNN on)" : "oneDNN off (its convolutions failed the probe)";
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
