@@ -62,14 +62,10 @@ public static class OnnxExport
     private static readonly ConditionalWeakTable<NetworkModel, string> SourceHashes = new();
 
     /// <summary>The NormLab version (without build metadata) written into the models.</summary>
-    public static string Version { get; } = ReadVersion();
+    public static string Version => NormLabVersion.Value;
 
     /// <summary>The source hash NormLab writes for a file's text: SHA-256 of its UTF-8 bytes, lowercase hex.</summary>
-    public static string SourceHash(string text)
-    {
-        ArgumentNullException.ThrowIfNull(text);
-        return Convert.ToHexString(SHA256.HashData(Encoding.UTF8.GetBytes(text))).ToLowerInvariant();
-    }
+    public static string SourceHash(string text) => Export.SourceHash.Compute(text);
 
     /// <summary>Remembers the source text a network was checked from (<see cref="Building.NetworkBuilder.Check"/> calls this).</summary>
     internal static void RememberSource(NetworkModel network, string text) => SourceHashes.AddOrUpdate(network, SourceHash(text));
@@ -213,15 +209,5 @@ public static class OnnxExport
 
         graph.NameOutput(slots[0], OutputName);
         return graph;
-    }
-
-    private static string ReadVersion()
-    {
-        var assembly = typeof(OnnxExport).Assembly;
-        var version = assembly.GetCustomAttribute<AssemblyInformationalVersionAttribute>()?.InformationalVersion
-                      ?? assembly.GetName().Version?.ToString()
-                      ?? "0.0.0";
-        var plus = version.IndexOf('+', StringComparison.Ordinal);
-        return plus < 0 ? version : version.Substring(0, plus);
     }
 }
