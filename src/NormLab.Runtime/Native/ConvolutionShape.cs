@@ -7,14 +7,17 @@ namespace NormLab.Runtime.Native;
 
 /// <summary>
 /// What selects libtorch's convolution kernel for one call, as the convolution itself sees it: 1-d or 2-d, the input's
-/// shape with its batch, the weight's shape, stride, zero padding, dilation, groups, whether there is a bias, and the
+/// shape with its batch, the weight's shape, stride, zero padding, dilation, groups, whether there is a bias, the
 /// number of threads libtorch uses (its choice between oneDNN and its own kernels, and oneDNN's work split, depend on
-/// it). A module with padding <c>same</c> or a padding mode other than zeros pads its input first; the shape then
+/// it), and which gradients the backward computes (each is a kernel of its own: oneDNN's input gradient of a 1→8-channel
+/// 3x3 convolution is wrong on this project's machine while its forward and weight gradient are right, and a network's
+/// first convolution never needs the input gradient). A module with padding <c>same</c> or a padding mode other than zeros pads its input first; the shape then
 /// describes the convolution of the padded input, which is what runs.
 /// </summary>
 public sealed record ConvolutionShape
 {
-    public ConvolutionShape(long[] input, long[] weight, long[] stride, long[] padding, long[] dilation, long groups, bool bias, int threads)
+    public ConvolutionShape(long[] input, long[] weight, long[] stride, long[] padding, long[] dilation, long groups, bool bias, int threads,
+        bool inputGradient = true, bool weightGradient = true)
     {
         ArgumentNullException.ThrowIfNull(input);
         ArgumentNullException.ThrowIfNull(weight);
@@ -32,6 +35,8 @@ public sealed record ConvolutionShape
         Groups = groups;
         Bias = bias;
         Threads = threads;
+        InputGradient = inputGradient;
+        WeightGradient = weightGradient;
         Key = ToString();
     }
 
@@ -57,6 +62,12 @@ public sealed record ConvolutionShape
 
     /// <summary>libtorch's intra-op threads when the convolution runs.</summary>
     public int Threads { get; }
+
+    /// <summary>Whether the backward computes the input's gradient (the input requires one and autograd is on).</summary>
+    public bool InputGradient { get; }
+
+    /// <summary>Whether the backward computes the weight's gradient (it requires one and autograd is on).</summary>
+    public bool WeightGradient { get; }
 
     /// <summary>The text that identifies the shape (<see cref="ToString"/>), computed once.</summary>
     internal string Key { get; }
@@ -123,17 +134,29 @@ public sealed record ConvolutionShape
             }
         }
 
-        return new ConvolutionShape(shape, weight.shape, stride, padding, dilation, module.groups, module.bias is not null, get_num_threads());
+        bool autograd = is_grad_enabled();
+        return new ConvolutionShape(shape, weight.shape, stride, padding, dilation, module.groups, module.bias is not null, get_num_threads(),
+            inputGradient: autograd && input.requires_grad, weightGradient: autograd && weight.requires_grad);
     }
 
     public bool Equals(ConvolutionShape? other) => other is not null && other.Key == Key;
 
     public override int GetHashCode() => Key.GetHashCode(StringComparison.Ordinal);
 
-    /// <summary><c>conv2d 7x21x10x14 * 8x21x3x3, stride 2x2, padding 0x0, dilation 1x1, groups 1, no bias, 2 threads</c>.</summary>
+    /// <summary>
+    /// <c>conv2d 7x21x10x14 * 8x21x3x3, stride 2x2, padding 0x0, dilation 1x1, groups 1, no bias, 2 threads, backward
+    /// to input and weight</c> (or <c>backward to weight</c>, <c>backward to input</c>, <c>forward only</c>).
+    /// </summary>
     public override string ToString() =>
         $"conv{Dimensions}d {Format(Input)} * {Format(Weight)}, stride {Format(Stride)}, padding {Format(Padding)}, dilation {Format(Dilation)}, " +
-        $"groups {Groups}, {(Bias ? "bias" : "no bias")}, {Threads} thread{(Threads == 1 ? string.Empty : "s")}";
+        $"groups {Groups}, {(Bias ? "bias" : "no bias")}, {Threads} thread{(Threads == 1 ? string.Empty : "s")}, " +
+        (InputGradient, WeightGradient) switch
+        {
+            (true, true) => "backward to input and weight",
+            (true, false) => "backward to input",
+            (false, true) => "backward to weight",
+            _ => "forward only",
+        };
 
     private static string Format(long[] values) => string.Join("x", values);
 

@@ -39,16 +39,22 @@ public sealed class LibTorchConvolutionsTests
             using var module = new NetworkModule(network);
             var convolution = module.modules().OfType<TorchSharp.Modules.Conv2d>().Single();
             using var scope = NewDisposeScope();
-            var input = randn(new long[] { 7, 21, 10, 14 }, generator: new TorchSharp.torch.Generator(7));
+            var generator = new TorchSharp.torch.Generator(7);
+            var input = randn(new long[] { 7, 21, 10, 14 }, generator: generator).requires_grad_();
+            var upstream = randn(new long[] { 7, 8, 4, 6 }, generator: generator);
             Assert.Equal(Strided, ConvolutionShape.Of(convolution, input));
-            var expected = nn.functional.conv2d(input.to(float64), convolution.weight.detach().to(float64), strides: new long[] { 2, 2 });
-            Assert.Equal(new long[] { 7, 8, 4, 6 }, expected.shape);
-            using var noGrad = no_grad();
+            var input64 = input.detach().to(float64).requires_grad_();
+            var expected = nn.functional.conv2d(input64, convolution.weight.detach().to(float64), strides: new long[] { 2, 2 });
+            var expectedGradient = autograd.grad(new[] { expected }, new[] { input64 }, new[] { upstream.to(float64) })[0];
             for (var i = 0; i < 50; i++)
             {
-                var actual = module.call(input).to(float64);
-                var difference = (actual - expected).abs().max().item<double>();
-                Assert.True(difference <= 1e-4, $"call {i}: off by {difference} ({LibTorchConvolutions.Outcome})");
+                // a training call: forward, and backward to the input (and the weight)
+                var actual = module.call(input);
+                var gradient = autograd.grad(new[] { actual }, new[] { input }, new[] { upstream })[0];
+                var difference = (actual.detach().to(float64) - expected.detach()).abs().max().item<double>();
+                var gradientDifference = (gradient.to(float64) - expectedGradient).abs().max().item<double>();
+                Assert.True(difference <= 1e-4, $"call {i}: output off by {difference} ({LibTorchConvolutions.Outcome})");
+                Assert.True(gradientDifference <= 1e-4, $"call {i}: input gradient off by {gradientDifference} ({LibTorchConvolutions.Outcome})");
             }
 
             // the module's first call probed its shape (unless oneDNN was already off or forced by the variable)
@@ -140,7 +146,15 @@ public sealed class LibTorchConvolutionsTests
         Assert.Equal(new long[] { 0 }, shape.Padding);
         Assert.Equal(new long[] { 2 }, shape.Stride);
         Assert.False(shape.Bias);
-        Assert.Equal($"conv1d 4x2x12 * 6x2x3, stride 2, padding 0, dilation 1, groups 1, no bias, {threads} thread{(threads == 1 ? "" : "s")}", shape.ToString());
+        Assert.Equal($"conv1d 4x2x12 * 6x2x3, stride 2, padding 0, dilation 1, groups 1, no bias, {threads} thread{(threads == 1 ? "" : "s")}, backward to weight", shape.ToString());
+
+        // which gradients the backward computes is part of the shape: none without autograd
+        using (no_grad())
+        {
+            Assert.EndsWith(", forward only", ConvolutionShape.Of(reflect, zeros(4, 2, 10))!.ToString());
+        }
+
+        Assert.True(ConvolutionShape.Of(reflect, zeros(4, 2, 10).requires_grad_())!.InputGradient);
 
         // unbatched input: libtorch adds a batch of one
         using var grouped = nn.Conv2d(4, 8, 3, stride: 1, padding: 2, dilation: 2, groups: 2);
