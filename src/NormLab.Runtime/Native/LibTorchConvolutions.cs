@@ -171,8 +171,9 @@ public static class LibTorchConvolutions
     /// <summary>
     /// Watches a module the trainer was given (<see cref="Watch"/>), and when it holds convolutions NormLab did not
     /// create (a hand-written module), runs it once on <paramref name="sample"/> (a batch of the training batch size) in
-    /// evaluation mode without autograd, so that their shapes are probed before training; the output is discarded and
-    /// each module's training mode is restored. A convolution whose hook did not run then (its module calls
+    /// evaluation mode, so that their shapes are probed before training; the output is discarded and
+    /// each module's training mode is restored. Autograd is on, as in training, so the shapes probed then are those the
+    /// training steps run. A convolution whose hook did not run then (its module calls
     /// <c>forward</c>, not <c>call</c>) cannot be probed: oneDNN is turned off for the process, as for a failed probe.
     /// </summary>
     public static void WatchTrained(nn.Module<Tensor, Tensor> module, Func<Tensor> sample)
@@ -198,7 +199,7 @@ public static class LibTorchConvolutions
         {
             module.eval();
             using var scope = NewDisposeScope();
-            using var noGrad = no_grad();
+            using var grad = enable_grad();
             module.call(sample());
         }
         finally
@@ -312,7 +313,17 @@ public static class LibTorchConvolutions
                 return;
             }
 
-            var result = Probe(shape);
+            ProbeResult result;
+            try
+            {
+                result = Probe(shape);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // a probe that cannot run (memory, say) proves nothing: off is always right
+                result = new ProbeResult(shape, false, $"the probe could not run: {e.GetType().Name}: {e.Message}", double.NaN, TimeSpan.Zero);
+            }
+
             if (!result.Right)
             {
                 TurnOff(result); // before the convolution runs, and before anyone can read the shape as probed

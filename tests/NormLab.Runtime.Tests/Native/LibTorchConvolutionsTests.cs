@@ -2,6 +2,8 @@ using System.Linq;
 using NormLab.Runtime.Building;
 using NormLab.Runtime.Native;
 using NormLab.Runtime.Tests.Agreement;
+using NormLab.Runtime.Tests.Training;
+using NormLab.Runtime.Training;
 using TorchSharp;
 using Xunit;
 using static TorchSharp.torch;
@@ -196,5 +198,46 @@ public sealed class LibTorchConvolutionsTests
             // both convolutions' shapes (3→5, 5→5 channels, batch 2) were probed and found right
             Assert.Contains("all right", LibTorchConvolutions.Outcome);
         }
+    }
+
+    /// <summary>A hand-written CNN for the synthetic 1x8x8 images that calls its layers as PyTorch code does.</summary>
+    private sealed class CallingCnn : nn.Module<Tensor, Tensor>
+    {
+        private readonly TorchSharp.Modules.Conv2d conv1 = nn.Conv2d(1, 6, 3, padding: 1);
+        private readonly TorchSharp.Modules.BatchNorm2d bn1 = nn.BatchNorm2d(6);
+        private readonly TorchSharp.Modules.Conv2d conv2 = nn.Conv2d(6, 5, 3, stride: 2, padding: 1);
+        private readonly TorchSharp.Modules.Linear linear1 = nn.Linear(5 * 4 * 4, 4);
+
+        public CallingCnn()
+            : base(nameof(CallingCnn)) => RegisterComponents();
+
+        public TorchSharp.Modules.BatchNorm2d Norm => bn1;
+
+        public override Tensor forward(Tensor input)
+        {
+            var x = nn.functional.relu(bn1.call(conv1.call(input)));
+            x = nn.functional.relu(conv2.call(x));
+            return linear1.call(x.flatten(1));
+        }
+    }
+
+    [Fact]
+    public void A_hand_written_module_that_calls_its_convolutions_is_watched_and_trains()
+    {
+        using var data = TrainingFixtures.SyntheticSplit();
+        using var module = new CallingCnn();
+        module.train();
+        module.Norm.eval();
+        LibTorchConvolutions.WatchTrained(module, () => randn(32, 1, 8, 8));
+
+        // the pass that makes its shapes known leaves every module's mode as it was, and finds every hook run
+        Assert.True(module.training);
+        Assert.False(module.Norm.training);
+        Assert.DoesNotContain("without its forward pre-hook", LibTorchConvolutions.Outcome);
+
+        var run = Trainer.Train(module, null, data, TrainingFixtures.Fast(epochs: 1));
+        Assert.Equal(LibTorchConvolutions.Outcome, run.Convolutions);
+        Assert.DoesNotContain("without its forward pre-hook", run.Convolutions);
+        Assert.True(run.TestAccuracy > 0.25, $"accuracy {run.TestAccuracy}");
     }
 }
