@@ -87,8 +87,7 @@ internal static class ProbeCost
                     wall += result.Elapsed.TotalSeconds;
                     cpuSeconds += used;
                     slowest.Add((used, result));
-                    if (!result.Right)
-                        Console.WriteLine($"  WRONG: {shape}: {result.Detail}");
+                    Console.WriteLine($"  {used,6:F2} CPU s {result.Elapsed.TotalSeconds,6:F2} s  {shape}: {(result.Right ? "right" : "WRONG")}, {result.Detail}");
                 }
 
                 totalWall += wall;
