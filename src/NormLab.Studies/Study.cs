@@ -185,7 +185,11 @@ public sealed class Study
             committed = true;
         }
 
-        var cells = OwnCells;
+        // the jobs of `--jobs N` share one folder and take the runs from one queue: each goes down the whole grid and
+        // trains the next run that is neither written nor claimed by another job (a claim file beside the run), so a
+        // job that finishes early takes more, and a resumed study spreads what is left over every job
+        bool queue = Options.SharedFolder && Options.Shard is not null;
+        var cells = queue ? Cells : OwnCells;
         int trained = 0, skipped = 0;
         DataSplit? data = null;
         try
@@ -199,8 +203,15 @@ public sealed class Study
                 if (existing is not null)
                 {
                     skipped++;
-                    progress?.Report(new StudyProgress(StudyEvent.Skipped, cell, i + 1, cells.Count, Result: existing));
+                    if (!queue)
+                        progress?.Report(new StudyProgress(StudyEvent.Skipped, cell, i + 1, cells.Count, Result: existing));
                     continue;
+                }
+
+                using var claim = queue ? Claim(path) : null;
+                if (queue && (claim is null || TryReadRun(path, cell, Definition, out problem) is not null))
+                {
+                    continue; // another job trains it, or has just written it (it writes the run, then lets the claim go)
                 }
 
                 if (data is null)
@@ -406,6 +417,26 @@ public sealed class Study
 
     /// <summary>Where the run whose file is <paramref name="runPath"/> keeps its best epoch's weights while it trains (<c>seed-k.best.bin</c>).</summary>
     public static string BestWeightsPath(string runPath) => Path.ChangeExtension(runPath, ".best.bin");
+
+    /// <summary>
+    /// The claim of one run by one job of <c>--jobs N</c>: a file created only if absent (so one job wins), deleted
+    /// when the job lets it go. Named like a temporary file: a killed study's claims go with its temporary files when
+    /// the next <c>--jobs</c> study starts, before any job runs. Null when another job holds it.
+    /// </summary>
+    private static FileStream? Claim(string runPath)
+    {
+        string folder = Path.GetDirectoryName(runPath)!;
+        Directory.CreateDirectory(folder);
+        string claim = Path.Combine(folder, AtomicFile.TemporaryPrefix + Path.GetFileNameWithoutExtension(runPath) + ".claim" + AtomicFile.TemporarySuffix);
+        try
+        {
+            return new FileStream(claim, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException) when (File.Exists(claim))
+        {
+            return null;
+        }
+    }
 
     /// <summary>The checkpoint of the run whose file is <paramref name="runPath"/> (<c>seed-k.json</c> → <c>seed-k.ckpt</c>), there while it trains.</summary>
     public static string CheckpointPath(string runPath) => Path.ChangeExtension(runPath, ".ckpt");

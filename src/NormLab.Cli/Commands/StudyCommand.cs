@@ -390,7 +390,8 @@ internal static class StudyCommand
     }
 
     /// <summary>
-    /// <c>--jobs N</c>: checks the study, then starts N processes of this same command, process i with <c>--shard i/N</c>
+    /// <c>--jobs N</c>: checks the study, then starts N processes of this same command (process i with <c>--shard i/N</c>
+    /// and <c>--worker</c>, which makes it take its runs from the queue that every job shares, see <c>Study.Run</c>)
     /// and the threads divided between them, into the same folder; prints their lines as they come; and when all are done
     /// writes the report as a plain run would (every run is there by then). Ctrl+C stops them all: what they finished is
     /// kept, and each run they were in goes on from its last finished epoch next time.
