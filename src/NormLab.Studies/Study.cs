@@ -26,7 +26,7 @@ public sealed record StudyRunSummary(string Folder, int Cells, int Trained, int 
 
 /// <summary>What <see cref="Study.Merge"/> did.</summary>
 /// <param name="Folder">The merged study folder (full path).</param>
-/// <param name="Runs">Runs in the merged grid.</param>
+/// <param name="Runs">Runs in the merged folder (the whole grid, unless a partial merge found fewer).</param>
 /// <param name="Copied">Run files copied into <paramref name="Folder"/> from the other folders.</param>
 /// <param name="Report">The report written.</param>
 public sealed record StudyMergeSummary(string Folder, int Runs, int Copied, StudyReportFiles Report);
@@ -284,9 +284,11 @@ public sealed class Study
     /// <summary>
     /// Joins the run files of <paramref name="folders"/> (the shards of one study, each with its <c>study.json</c>)
     /// into <paramref name="output"/> and writes the report there. Every cell of the grid must be in one of the
-    /// folders; a <see cref="StudyException"/> names the missing ones, or the folders that hold different studies.
+    /// folders, unless <paramref name="partial"/>: then the report covers the runs found and says it is incomplete (a look
+    /// at a study in progress). A <see cref="StudyException"/> names the missing runs, or the folders that hold different
+    /// studies.
     /// </summary>
-    public static StudyMergeSummary Merge(IReadOnlyList<string> folders, string output)
+    public static StudyMergeSummary Merge(IReadOnlyList<string> folders, string output, bool partial = false)
     {
         ArgumentNullException.ThrowIfNull(folders);
         if (folders.Count == 0)
@@ -326,7 +328,7 @@ public sealed class Study
             else
                 sources[cell] = found;
         }
-        if (missing.Count > 0)
+        if (missing.Count > 0 && !partial)
         {
             string list = string.Join(", ", missing.Take(10)) + (missing.Count > 10 ? $" and {missing.Count - 10} more" : string.Empty);
             throw new StudyException($"{missing.Count} of {cells.Count} runs are missing: {list} (run the shards that own them, then merge again)");
@@ -345,7 +347,7 @@ public sealed class Study
         }
         definition.Save(targetDefinition);
         var report = StudyReport.Write(target);
-        return new StudyMergeSummary(target, cells.Count, copied, report);
+        return new StudyMergeSummary(target, sources.Count, copied, report);
     }
 
     /// <summary>

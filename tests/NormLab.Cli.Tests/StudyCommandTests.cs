@@ -183,6 +183,15 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
         var incomplete = Cli.RunIn(root, "study", "merge", "shard-1", "--out", "half");
         Assert.Equal(2, incomplete.ExitCode);
         Assert.Equal("normlab: error: 3 of 6 runs are missing: Linear seed 1, Linear seed 3, Conv seed 2 (run the shards that own them, then merge again)", incomplete.StderrLines.Single());
+        Assert.False(Directory.Exists(Path.Combine(root, "half")));
+
+        // --partial: a look at a study in progress, from the runs there are, marked incomplete
+        var partial = Cli.RunIn(root, "study", "merge", "shard-1", "--out", "half", "--partial");
+        Assert.True(partial.ExitCode == 0, partial.Stderr);
+        Assert.Equal("Merged 1 folder: 3 runs (3 copied into half)", partial.StdoutLines[0]);
+        Assert.Contains("Incomplete: 3 runs are missing from the report; its figures and verdicts may change when they land.", partial.StdoutLines);
+        Assert.Contains("> **Incomplete:** 3 of 6 runs are missing; the figures below use the runs found.", File.ReadAllText(Path.Combine(root, "half", "report.md")), StringComparison.Ordinal);
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(root, "half", "runs"), "*.json", SearchOption.AllDirectories).Length);
     }
 
     [Fact]
