@@ -118,39 +118,33 @@ public static class LibTorchConvolutions
     private static Mode Apply()
     {
         var variable = Environment.GetEnvironmentVariable(KeepVariable);
-        if (variable == "1")
-        {
-            return Mode.ForcedOn;
-        }
-
         if (OperatingSystem.IsWindows())
         {
-            _unchangedReason = "Windows: libtorch's C++ names differ";
-            return Mode.Unchanged;
+            return variable == "1" ? Mode.ForcedOn : Unchanged("Windows: libtorch's C++ names differ");
         }
 
         try
         {
+            // NNPACK off in any case: where it cannot start (these processors) libtorch warns for every convolution it
+            // would have taken, the probes' included
             _context = GlobalContext();
             SetUserEnabledNnpack(_context, false);
+            if (variable == "1")
+            {
+                return Mode.ForcedOn;
+            }
+
             if (variable == "0")
             {
                 SetUserEnabledMkldnn(_context, false);
-                if (UserEnabledMkldnn(_context))
-                {
-                    _unchangedReason = "libtorch kept oneDNN on";
-                    return Mode.Unchanged;
-                }
-
-                return Mode.ForcedOff;
+                return UserEnabledMkldnn(_context) ? Unchanged("libtorch kept oneDNN on") : Mode.ForcedOff;
             }
 
             return Mode.Probing;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
         {
-            _unchangedReason = $"{e.GetType().Name}: {e.Message}";
-            return Mode.Unchanged;
+            return variable == "1" ? Mode.ForcedOn : Unchanged($"{e.GetType().Name}: {e.Message}");
         }
     }
 
