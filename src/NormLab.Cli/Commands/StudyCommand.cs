@@ -784,7 +784,7 @@ internal static class StudyCommand
                     var result = value.Result!;
                     Line(result.Diverged is { } diverged
                         ? string.Format(Invariant, "{0}: diverged in epoch {1} ({2}), {3:0.0} s", prefix, diverged.Epoch, diverged.Reason, _run.Elapsed.TotalSeconds)
-                        : string.Format(Invariant, "{0}: {1}, {2:0.0} s", prefix, Accuracy(result), _run.Elapsed.TotalSeconds));
+                        : string.Format(Invariant, "{0}: {1}, {2:0.0} s{3}", prefix, Accuracy(result), _run.Elapsed.TotalSeconds, Retried(result)));
                     break;
                 case StudyEvent.Training when value.Training is { Phase: TrainingPhase.Resumed } resumed:
                     Line(string.Format(Invariant, "{0}: resumed after epoch {1}/{2} from its checkpoint", prefix, resumed.Epoch, resumed.Epochs));
@@ -806,6 +806,11 @@ internal static class StudyCommand
                     break;
             }
         }
+
+        /// <summary>", 1 step retried (non-finite loss or gradients)", or nothing when no step was run twice.</summary>
+        private static string Retried(RunResult result) => result.RetriedSteps is int retried and > 0
+            ? string.Format(Invariant, ", {0} step{1} retried (non-finite loss or gradients)", retried, retried == 1 ? string.Empty : "s")
+            : string.Empty;
 
         private static string Accuracy(RunResult? result) => result?.TestAccuracy is double accuracy
             ? string.Format(Invariant, "test accuracy {0:0.00}%, loss {1:0.0000}", accuracy * 100, result.TestLoss)

@@ -511,6 +511,15 @@ internal static class TrainCommand
             output.WriteLine(string.Format(Invariant, "Test accuracy: {0} (loss {1:0.0000})", Percent(accuracy), result.TestLoss));
         }
 
+        if (result.RetriedSteps is int retried and > 0)
+        {
+            output.WriteLine(string.Format(
+                Invariant,
+                "Retried {0} step{1} whose loss or gradients were not finite: run again from the same state, finite the second time",
+                retried,
+                retried == 1 ? string.Empty : "s"));
+        }
+
         if (result.StoppedEarly is int stopped)
         {
             output.WriteLine(string.Format(Invariant, "Stopped early after epoch {0}: the validation figure stopped improving", stopped));
