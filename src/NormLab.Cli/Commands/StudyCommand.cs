@@ -224,31 +224,14 @@ internal static class StudyCommand
 
     public static int Execute(CliContext context, Arguments arguments, CancellationToken cancellationToken = default)
     {
-        if (!InputFiles.TryResolveFile(arguments.File, context, out var file) || file is null
-            || !InputFiles.TryRead(file, context, out var text))
+        var names = arguments.Networks?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (CommandHelpers.ReadChecked(context, arguments.File, names ?? Array.Empty<string>(), "trained", out int readExit) is not { } source)
         {
-            return ExitCodes.UsageError;
+            return readExit;
         }
 
-        var checkResult = NormLabCompiler.Check(text, file.DisplayPath);
-        var names = arguments.Networks?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (var network in names ?? Array.Empty<string>())
-        {
-            if (checkResult.FindNetwork(network) is null)
-            {
-                CommandHelpers.ReportUnknownNetwork(context, checkResult, network, file.DisplayPath);
-                return ExitCodes.UsageError;
-            }
-        }
-        var selected = names ?? checkResult.Networks.Select(n => n.Name).ToArray();
-        var errors = checkResult.Diagnostics.Where(d => d.IsError).ToArray();
-        if (errors.Length > 0)
-        {
-            foreach (var diagnostic in errors)
-                context.Error.WriteLine(TerminalText.Escape(diagnostic.ToString()));
-            context.ReportError($"{file.DisplayPath} has errors; nothing was trained");
-            return ExitCodes.ErrorsFound;
-        }
+        var (file, text) = (source.File, source.Text);
+        var selected = names ?? source.Result.Networks.Select(n => n.Name).ToArray();
 
         var axes = (arguments.Parameters ?? Array.Empty<string>()).Select(p => TryParseAxis(p, out var axis, out _) ? axis! : throw new InvalidOperationException(p)).ToArray();
         Shard? shard = null;
