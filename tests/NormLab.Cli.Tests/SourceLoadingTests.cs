@@ -2,7 +2,8 @@ namespace NormLab.Cli.Tests;
 
 /// <summary>
 /// What <c>train</c>, <c>export</c> and <c>study</c> share before they start (CommandHelpers.ReadChecked and
-/// LoadNetwork): the file read and checked, the network found, the file's errors printed, each with its exit code.
+/// LoadNetwork): the file read and checked, the network found, the file's errors printed, each with its exit code;
+/// and a path option that is not a valid path (InputFiles.FullPathOrReport).
 /// </summary>
 public sealed class SourceLoadingTests
 {
@@ -72,5 +73,27 @@ public sealed class SourceLoadingTests
 
         Assert.Equal(2, result.ExitCode);
         Assert.Equal(new[] { "normlab: error: no such file or directory: nothere.normlab" }, result.StderrLines);
+    }
+
+    [Theory]
+    [InlineData("export", "-o", "--out expects a file, and '")]
+    [InlineData("export", "--weights", "--weights expects a weights file, and '")]
+    [InlineData("train", "--data", "not a valid path: '")]
+    [InlineData("train", "--out", "--out expects a folder, and '")]
+    public void A_path_that_is_not_valid_is_one_line_and_exit_2(string command, string option, string start)
+    {
+        using var folder = new TempFolder();
+        folder.Write("nets.normlab", "network Good(input: 1x28x28, classes: 10) {\n    flatten > linear(classes)\n}\n");
+        var args = new List<string> { command, "nets.normlab", "--network", "Good", option, "bad\0path" };
+        if (command == "export" && option != "-o")
+            args.AddRange(new[] { "-o", "out.onnx" });
+
+        var result = Cli.RunIn(folder.Path, args.ToArray());
+
+        Assert.Equal(2, result.ExitCode);
+        var line = Assert.Single(result.StderrLines);
+        Assert.StartsWith("normlab: error: " + start + "bad", line, StringComparison.Ordinal);
+        Assert.EndsWith("path'" + (start.StartsWith("not", StringComparison.Ordinal) ? string.Empty : " is not a valid path"), line, StringComparison.Ordinal);
+        Assert.Equal(new[] { "nets.normlab" }, Directory.GetFileSystemEntries(folder.Path).Select(Path.GetFileName));
     }
 }

@@ -195,14 +195,8 @@ internal static class ExportCommand
     /// <summary>The output file, checked before any work: a valid path, not a folder, in a folder that exists.</summary>
     private static (string Full, string Display)? ResolveOutput(CliContext context, string given)
     {
-        string full;
-        try
+        if (InputFiles.FullPathOrReport(given, context, $"--out expects a file, and '{given}' is not a valid path") is not { } full)
         {
-            full = Path.GetFullPath(given, context.CurrentDirectory);
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            context.ReportError($"--out expects a file, and '{given}' is not a valid path");
             return null;
         }
 
@@ -254,14 +248,8 @@ internal static class ExportCommand
     /// <summary>The weights file; a run folder stands for its model.bin.</summary>
     private static (string Full, string Display)? ResolveWeights(CliContext context, string given)
     {
-        string full;
-        try
+        if (InputFiles.FullPathOrReport(given, context, $"--weights expects a weights file, and '{given}' is not a valid path") is not { } full)
         {
-            full = Path.GetFullPath(given, context.CurrentDirectory);
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            context.ReportError($"--weights expects a weights file, and '{given}' is not a valid path");
             return null;
         }
 
