@@ -26,7 +26,7 @@ public sealed record StudyRunSummary(string Folder, int Cells, int Trained, int 
 
 /// <summary>What <see cref="Study.Merge"/> did.</summary>
 /// <param name="Folder">The merged study folder (full path).</param>
-/// <param name="Runs">Runs in the merged grid.</param>
+/// <param name="Runs">Runs in the merged folder (the whole grid, unless a partial merge found fewer).</param>
 /// <param name="Copied">Run files copied into <paramref name="Folder"/> from the other folders.</param>
 /// <param name="Report">The report written.</param>
 public sealed record StudyMergeSummary(string Folder, int Runs, int Copied, StudyReportFiles Report);
@@ -185,7 +185,11 @@ public sealed class Study
             committed = true;
         }
 
-        var cells = OwnCells;
+        // the jobs of `--jobs N` share one folder and take the runs from one queue: each goes down the whole grid and
+        // trains the next run that is neither written nor claimed by another job (a claim file beside the run), so a
+        // job that finishes early takes more, and a resumed study spreads what is left over every job
+        bool queue = Options.SharedFolder && Options.Shard is not null;
+        var cells = queue ? Cells : OwnCells;
         int trained = 0, skipped = 0;
         DataSplit? data = null;
         try
@@ -199,8 +203,15 @@ public sealed class Study
                 if (existing is not null)
                 {
                     skipped++;
-                    progress?.Report(new StudyProgress(StudyEvent.Skipped, cell, i + 1, cells.Count, Result: existing));
+                    if (!queue)
+                        progress?.Report(new StudyProgress(StudyEvent.Skipped, cell, i + 1, cells.Count, Result: existing));
                     continue;
+                }
+
+                using var claim = queue ? Claim(path) : null;
+                if (queue && (claim is null || TryReadRun(path, cell, Definition, out problem) is not null))
+                {
+                    continue; // another job trains it, or has just written it (it writes the run, then lets the claim go)
                 }
 
                 if (data is null)
@@ -273,9 +284,11 @@ public sealed class Study
     /// <summary>
     /// Joins the run files of <paramref name="folders"/> (the shards of one study, each with its <c>study.json</c>)
     /// into <paramref name="output"/> and writes the report there. Every cell of the grid must be in one of the
-    /// folders; a <see cref="StudyException"/> names the missing ones, or the folders that hold different studies.
+    /// folders, unless <paramref name="partial"/>: then the report covers the runs found and says it is incomplete (a look
+    /// at a study in progress). A <see cref="StudyException"/> names the missing runs, or the folders that hold different
+    /// studies.
     /// </summary>
-    public static StudyMergeSummary Merge(IReadOnlyList<string> folders, string output)
+    public static StudyMergeSummary Merge(IReadOnlyList<string> folders, string output, bool partial = false)
     {
         ArgumentNullException.ThrowIfNull(folders);
         if (folders.Count == 0)
@@ -315,7 +328,7 @@ public sealed class Study
             else
                 sources[cell] = found;
         }
-        if (missing.Count > 0)
+        if (missing.Count > 0 && !partial)
         {
             string list = string.Join(", ", missing.Take(10)) + (missing.Count > 10 ? $" and {missing.Count - 10} more" : string.Empty);
             throw new StudyException($"{missing.Count} of {cells.Count} runs are missing: {list} (run the shards that own them, then merge again)");
@@ -334,7 +347,7 @@ public sealed class Study
         }
         definition.Save(targetDefinition);
         var report = StudyReport.Write(target);
-        return new StudyMergeSummary(target, cells.Count, copied, report);
+        return new StudyMergeSummary(target, sources.Count, copied, report);
     }
 
     /// <summary>
@@ -406,6 +419,26 @@ public sealed class Study
 
     /// <summary>Where the run whose file is <paramref name="runPath"/> keeps its best epoch's weights while it trains (<c>seed-k.best.bin</c>).</summary>
     public static string BestWeightsPath(string runPath) => Path.ChangeExtension(runPath, ".best.bin");
+
+    /// <summary>
+    /// The claim of one run by one job of <c>--jobs N</c>: a file created only if absent (so one job wins), deleted
+    /// when the job lets it go. Named like a temporary file: a killed study's claims go with its temporary files when
+    /// the next <c>--jobs</c> study starts, before any job runs. Null when another job holds it.
+    /// </summary>
+    private static FileStream? Claim(string runPath)
+    {
+        string folder = Path.GetDirectoryName(runPath)!;
+        Directory.CreateDirectory(folder);
+        string claim = Path.Combine(folder, AtomicFile.TemporaryPrefix + Path.GetFileNameWithoutExtension(runPath) + ".claim" + AtomicFile.TemporarySuffix);
+        try
+        {
+            return new FileStream(claim, FileMode.CreateNew, FileAccess.Write, FileShare.None, 1, FileOptions.DeleteOnClose);
+        }
+        catch (IOException) when (File.Exists(claim))
+        {
+            return null;
+        }
+    }
 
     /// <summary>The checkpoint of the run whose file is <paramref name="runPath"/> (<c>seed-k.json</c> → <c>seed-k.ckpt</c>), there while it trains.</summary>
     public static string CheckpointPath(string runPath) => Path.ChangeExtension(runPath, ".ckpt");

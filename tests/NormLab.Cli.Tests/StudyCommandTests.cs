@@ -142,8 +142,11 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
 
         Assert.True(result.ExitCode == 0, result.Stderr);
         Assert.Equal("Study nets: 6 of 6 runs to train, 2 jobs side by side, 1 thread each → jobs", result.StdoutLines[0]);
-        Assert.Equal(3, result.StdoutLines.Count(l => l.StartsWith("[job 1] [", StringComparison.Ordinal) && l.Contains(": test accuracy ", StringComparison.Ordinal)));
-        Assert.Equal(3, result.StdoutLines.Count(l => l.StartsWith("[job 2] [", StringComparison.Ordinal) && l.Contains(": test accuracy ", StringComparison.Ordinal)));
+        // the jobs take the runs from one queue: every run is trained once, by one job or the other
+        var trained = result.StdoutLines.Where(l => (l.StartsWith("[job 1] [", StringComparison.Ordinal) || l.StartsWith("[job 2] [", StringComparison.Ordinal)) && l.Contains(": test accuracy ", StringComparison.Ordinal))
+            .Select(l => l[(l.IndexOf("] [", StringComparison.Ordinal) + 2)..l.IndexOf(':', StringComparison.Ordinal)])
+            .Order(StringComparer.Ordinal).ToArray();
+        Assert.Equal(new[] { "[1/6] Linear seed 1", "[2/6] Linear seed 2", "[3/6] Linear seed 3", "[4/6] Conv seed 1", "[5/6] Conv seed 2", "[6/6] Conv seed 3" }, trained);
         Assert.DoesNotContain(result.StdoutLines, l => l.Contains("already done", StringComparison.Ordinal));
         Assert.Equal(SummaryJson.WithoutMeasuredFields(straight.Summary), SummaryJson.WithoutMeasuredFields(File.ReadAllText(Path.Combine(root, "jobs", SummaryJson.FileName))));
         Assert.Equal(WithoutMeasuredColumns(straight.Runs), WithoutMeasuredColumns(File.ReadAllLines(Path.Combine(root, "jobs", RunsCsv.FileName))));
@@ -180,6 +183,15 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
         var incomplete = Cli.RunIn(root, "study", "merge", "shard-1", "--out", "half");
         Assert.Equal(2, incomplete.ExitCode);
         Assert.Equal("normlab: error: 3 of 6 runs are missing: Linear seed 1, Linear seed 3, Conv seed 2 (run the shards that own them, then merge again)", incomplete.StderrLines.Single());
+        Assert.False(Directory.Exists(Path.Combine(root, "half")));
+
+        // --partial: a look at a study in progress, from the runs there are, marked incomplete
+        var partial = Cli.RunIn(root, "study", "merge", "shard-1", "--out", "half", "--partial");
+        Assert.True(partial.ExitCode == 0, partial.Stderr);
+        Assert.Equal("Merged 1 folder: 3 runs (3 copied into half)", partial.StdoutLines[0]);
+        Assert.Contains("Incomplete: 3 runs are missing from the report; its figures and verdicts may change when they land.", partial.StdoutLines);
+        Assert.Contains("> **Incomplete:** 3 of 6 runs are missing; the figures below use the runs found.", File.ReadAllText(Path.Combine(root, "half", "report.md")), StringComparison.Ordinal);
+        Assert.Equal(3, Directory.GetFiles(Path.Combine(root, "half", "runs"), "*.json", SearchOption.AllDirectories).Length);
     }
 
     [Fact]

@@ -164,6 +164,35 @@ public sealed class StudyReportTests : IDisposable
         Assert.Empty(Directory.GetFiles(_folder, AtomicFileTemporaryPattern, SearchOption.AllDirectories));
     }
 
+    /// <summary>
+    /// An incomplete study (a partial merge): a claim part without runs has no estimate, and must not take the forest
+    /// plot's axis with it (a NaN limit once left the axis at 0 to 1, cutting off a negative interval).
+    /// </summary>
+    [Fact]
+    public void A_forest_plot_with_a_part_without_runs_still_shows_the_other_parts_intervals()
+    {
+        string[] networks = { "ConvBnRelu2Relu", "BnReluConv2Relu", "ConvReluBn2Relu" };
+        var runs = new List<NormLab.Runtime.Training.RunResult>();
+        for (int seed = 1; seed <= 4; seed++)
+        {
+            runs.Add(StudyFixtures.Run("ConvBnRelu2Relu", seed, StudyFixtures.Curve(0.99 + 0.001 * seed, 3)));
+            // BN-ReLU-Conv worse by 0.3, 0.2, 0.1, 0 pp (95% CI of the mean about −0.36 to +0.06 pp); no ConvReluBn2Relu runs
+            runs.Add(StudyFixtures.Run("BnReluConv2Relu", seed, StudyFixtures.Curve(0.986 + 0.002 * seed, 3)));
+        }
+        StudyFixtures.WriteFolder(_folder, StudyFixtures.Definition(networks, 4, 3, name: "ordering"), runs);
+
+        var files = StudyReport.Write(_folder);
+
+        Assert.Equal(4, files.MissingRuns);
+        string svg = File.ReadAllText(Path.Combine(_folder, StudyPlots.Folder, StudyPlots.ForestName("O2a") + ".svg"));
+        var texts = System.Text.RegularExpressions.Regex.Matches(svg, @"<text[^>]*>\s*([^<]*?)\s*</text>").Select(m => m.Groups[1].Value).ToArray();
+        Assert.Contains("ConvReluBn2Relu − ConvBnRelu2Relu, final t… (too few runs)", texts);
+        // the axis reaches the interval's negative end (about −0.36 pp): its ticks go below −0.3
+        var ticks = texts.Where(t => System.Text.RegularExpressions.Regex.IsMatch(t, @"^-?\d+(\.\d+)?$")).Select(t => double.Parse(t, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        Assert.Contains(ticks, t => t <= -0.3);
+        Assert.Contains(ticks, t => t >= 0.1); // and the declared minimal effect
+    }
+
     private const string AtomicFileTemporaryPattern = ".normlab-*";
 
     [Fact]

@@ -156,6 +156,42 @@ public sealed class StudyTests : IDisposable
         Assert.True(File.Exists(Path.Combine(folder, "notes.tmp")));
     }
 
+    /// <summary>
+    /// A job of <c>--jobs N</c> (a shared folder and a shard) takes runs from one queue, not from its shard: it trains
+    /// every run that no other job has claimed, whatever shard it was given, and leaves the claimed one to its owner.
+    /// </summary>
+    [Fact]
+    public void A_job_trains_every_unclaimed_run_and_leaves_the_claimed_one()
+    {
+        string folder = Path.Combine(_root, "queue");
+        Directory.CreateDirectory(Path.Combine(folder, "runs", "Tiny"));
+        string claim = Path.Combine(folder, "runs", "Tiny", ".normlab-seed-2.claim.tmp");
+        var events = new List<StudyProgress>();
+
+        using (new FileStream(claim, FileMode.CreateNew, FileAccess.Write, FileShare.None))
+        {
+            var summary = Study.Create(Source, "tiny.normlab", Options("queue", new Shard(1, 2)) with { SharedFolder = true }).Run(new SyncProgress(events.Add));
+            Assert.Equal(5, summary.Trained);
+            Assert.Null(summary.Report);
+        }
+
+        // shard 1/2 alone would own Tiny 2, Dense 1 and Dense 3; the queue gave this job the five unclaimed runs
+        Assert.Equal(
+            new[] { "runs/Dense/seed-1.json", "runs/Dense/seed-2.json", "runs/Dense/seed-3.json", "runs/Tiny/seed-1.json", "runs/Tiny/seed-3.json" },
+            RunFiles(folder));
+        Assert.Equal(new[] { "Tiny 1", "Tiny 3", "Dense 1", "Dense 2", "Dense 3" },
+            events.Where(e => e.Event == StudyEvent.Finished).Select(e => $"{e.Cell.Network} {e.Cell.Seed}").ToArray());
+        Assert.DoesNotContain(events, e => e.Event == StudyEvent.Skipped);
+        Assert.Equal(new[] { claim }, Directory.GetFiles(folder, ".normlab-*", SearchOption.AllDirectories)); // its own claims are gone
+
+        // the claim's owner is gone (a killed study): a plain start cleans it, and trains the one run left
+        var rest = Study.Create(Source, "tiny.normlab", Options("queue")).Run();
+        Assert.Empty(Directory.GetFiles(folder, ".normlab-*", SearchOption.AllDirectories));
+        Assert.Equal(1, rest.Trained);
+        Assert.Equal(5, rest.Skipped);
+        Assert.NotNull(rest.Report);
+    }
+
     [Fact]
     public void A_study_writes_every_run_and_the_report_and_a_rerun_trains_nothing()
     {

@@ -211,14 +211,19 @@ internal static class StudyCommand
             Arity = ArgumentArity.OneOrMore,
         };
         var output = new Option<string?>("--out", "-o") { Description = "Where to write the merged study and its report (default: the first DIR).", HelpName = "DIR" };
+        var partial = new Option<bool>("--partial")
+        {
+            Description = "Write the report from the runs there are so far, marked incomplete, instead of refusing missing runs (a look at a study in progress; its verdicts may change when the rest land).",
+        };
         folders.Validators.Add(result => InputFiles.RejectUnknownOptions(result, context));
         OptionRules.NotEmpty(output, "a folder");
-        var command = new Command("merge", "Join the folders of a study's shards into one study folder and write its report (exit code 2: a folder is not a study, the folders hold different studies, or runs are missing).")
+        var command = new Command("merge", "Join the folders of a study's shards into one study folder and write its report (exit code 2: a folder is not a study, the folders hold different studies, or runs are missing without --partial).")
         {
             folders,
             output,
+            partial,
         };
-        command.SetAction(parseResult => Merge(context, parseResult.GetValue(folders) ?? Array.Empty<string>(), parseResult.GetValue(output)));
+        command.SetAction(parseResult => Merge(context, parseResult.GetValue(folders) ?? Array.Empty<string>(), parseResult.GetValue(output), parseResult.GetValue(partial)));
         return command;
     }
 
@@ -373,7 +378,8 @@ internal static class StudyCommand
     }
 
     /// <summary>
-    /// <c>--jobs N</c>: checks the study, then starts N processes of this same command, process i with <c>--shard i/N</c>
+    /// <c>--jobs N</c>: checks the study, then starts N processes of this same command (process i with <c>--shard i/N</c>
+    /// and <c>--worker</c>, which makes it take its runs from the queue that every job shares, see <c>Study.Run</c>)
     /// and the threads divided between them, into the same folder; prints their lines as they come; and when all are done
     /// writes the report as a plain run would (every run is there by then). Ctrl+C stops them all: what they finished is
     /// kept, and each run they were in goes on from its last finished epoch next time.
@@ -582,7 +588,7 @@ internal static class StudyCommand
         return start;
     }
 
-    public static int Merge(CliContext context, IReadOnlyList<string> folders, string? output)
+    public static int Merge(CliContext context, IReadOnlyList<string> folders, string? output, bool partial = false)
     {
         var full = new List<string>();
         foreach (var folder in folders)
@@ -612,7 +618,7 @@ internal static class StudyCommand
             return ExitCodes.UsageError;
         }
 
-        var exitCode = MergeInto(context, full, prepared);
+        var exitCode = MergeInto(context, full, prepared, partial);
         if (exitCode != ExitCodes.Success)
         {
             // a refused merge leaves nothing behind: not even the --out folder the writability check created
@@ -622,13 +628,13 @@ internal static class StudyCommand
         return exitCode;
     }
 
-    private static int MergeInto(CliContext context, List<string> full, OutputFolder prepared)
+    private static int MergeInto(CliContext context, List<string> full, OutputFolder prepared, bool partial)
     {
         var target = prepared.FullPath;
         var displayOut = prepared.DisplayPath;
         try
         {
-            var merged = Study.Merge(full, target);
+            var merged = Study.Merge(full, target, partial);
             context.Output.WriteLine(string.Format(
                 Invariant,
                 "Merged {0} folder{1}: {2} runs ({3} copied into {4})",
@@ -679,7 +685,7 @@ internal static class StudyCommand
         }
         context.Output.WriteLine();
         if (report.MissingRuns > 0)
-            context.Output.WriteLine($"Incomplete: {report.MissingRuns} runs are missing from the report.");
+            context.Output.WriteLine($"Incomplete: {report.MissingRuns} runs are missing from the report; its figures and verdicts may change when they land.");
         context.Output.WriteLine($"Wrote {displayOut}/{MarkdownReport.FileName}, {SummaryJson.FileName}, {RunsCsv.FileName} and {report.Plots.Count} plot files in {displayOut}/{StudyPlots.Folder}");
     }
 

@@ -503,10 +503,13 @@ public sealed class OrderingClaims : IClaimSet
             var names = networks.Select(n => owner.Names.Parse(n.Name)).Where(n => n is not null).Select(n => n!).ToArray();
             string activations = string.Join(", ", names.Select(n => n.Activation).Distinct().Select(a => a switch { "relu" => "ReLU", "leakyrelu" => "LeakyReLU", "elu" => "ELU", _ => a }));
             string depths = string.Join(" and ", names.Select(n => n.Depth).Where(x => x is not null).Distinct().Order().Select(x => x!.Value.ToString(CultureInfo.InvariantCulture)));
-            int seeds = networks.Count == 0 ? 0 : networks.Min(n => n.Runs.Count);
+            int fewest = networks.Count == 0 ? 0 : networks.Min(n => n.Runs.Count);
+            int most = networks.Count == 0 ? 0 : networks.Max(n => n.Runs.Count);
+            // an incomplete study (a partial merge) has networks with fewer runs than others: say the range
+            string seeds = fewest == most ? $"{fewest} seeds" : $"{fewest}–{most} seeds per network";
             string schedule = t.Schedule == LearningRateSchedule.None ? "constant" : t.Schedule.ToString().ToLowerInvariant();
             return string.Create(CultureInfo.InvariantCulture,
-                $"{activations}{(depths.Length > 0 ? ", depth " + depths : string.Empty)}; {seeds} seeds; {(t.Optimizer == OptimizerKind.Adam ? "Adam" : "SGD")} {t.LearningRate}, {schedule} schedule, batch {t.BatchSize}");
+                $"{activations}{(depths.Length > 0 ? ", depth " + depths : string.Empty)}; {seeds}; {(t.Optimizer == OptimizerKind.Adam ? "Adam" : "SGD")} {t.LearningRate}, {schedule} schedule, batch {t.BatchSize}");
         }
 
         private (int Train, int Test)? DataSize(IReadOnlyList<NetworkAnalysis> networks)

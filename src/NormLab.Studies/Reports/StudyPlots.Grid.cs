@@ -232,6 +232,22 @@ public static partial class StudyPlots
             positions[i] = y;
             labels[i] = part.Label.Length > 60 ? part.Label[..57] + "…" : part.Label;
             double estimate = Show(part.Estimate, part.Unit);
+            double minimal = Show(part.MinimalEffect, part.Unit);
+            if (part.Kind != ClaimTestKind.Threshold && minimal > 0)
+            {
+                high = Math.Max(high, minimal);
+                if (part.Kind == ClaimTestKind.Equivalence)
+                    low = Math.Min(low, -minimal);
+            }
+
+            if (!double.IsFinite(estimate))
+            {
+                // too few runs for an estimate (an incomplete study): a row without a mark, which must not take the
+                // axis limits with it (a NaN limit leaves the axis at ScottPlot's default 0 to 1)
+                labels[i] = (part.Label.Length > 45 ? part.Label[..42] + "…" : part.Label) + " (too few runs)";
+                continue;
+            }
+
             var color = part.Verdict switch
             {
                 ClaimVerdict.Supported => new Color(44, 160, 44),
@@ -255,13 +271,6 @@ public static partial class StudyPlots
             marker.LegendText = string.Empty;
             low = Math.Min(low, estimate);
             high = Math.Max(high, estimate);
-            double minimal = Show(part.MinimalEffect, part.Unit);
-            if (part.Kind != ClaimTestKind.Threshold && minimal > 0)
-            {
-                high = Math.Max(high, minimal);
-                if (part.Kind == ClaimTestKind.Equivalence)
-                    low = Math.Min(low, -minimal);
-            }
         }
         var zero = plot.Add.VerticalLine(0, 1.5f, Colors.Black);
         zero.LinePattern = LinePattern.Solid;

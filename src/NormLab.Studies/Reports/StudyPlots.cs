@@ -148,7 +148,7 @@ public static partial class StudyPlots
     private static (Plot Plot, int Height) Bars(StudyAnalysis analysis, string subtitle)
     {
         var networks = analysis.Networks;
-        var plot = NewPlot($"{FinalAccuracy.Title}\n{subtitle} (dots: single seeds; per-network intervals hold the seed noise that paired comparisons remove)", "Final test accuracy (%)", string.Empty);
+        var plot = NewPlot($"{FinalAccuracy.Title}\n{subtitle}\ndots: single seeds; per-network intervals hold the seed noise that paired comparisons remove", "Final test accuracy (%)", string.Empty);
         double low = double.PositiveInfinity, high = double.NegativeInfinity;
         var bars = new List<Bar>();
         var positions = new double[networks.Count];
