@@ -327,14 +327,25 @@ public static class Program
         var samples = variants.Select(_ => new List<Sample>()).ToArray();
         foreach (var variant in variants)
             Measure(contender, train, warmupSteps, epoch: 1000, variant.Guard, variant.Check);
-        Console.WriteLine($"Retry guard: {reps} repetitions × {steps} steps of {BatchSize} images per variant, order rotated each repetition; {threads} thread(s).");
+        Console.WriteLine($"Retry guard: {reps} repetitions × {steps} steps of {BatchSize} images per variant, interleaved step by step " +
+                          $"(each step of the three in rotated order, so that they share the machine's load); {threads} thread(s).");
         for (int rep = 0; rep < reps; rep++)
         {
-            for (int k = 0; k < variants.Length; k++)
+            var wall = new double[variants.Length];
+            var cpu = new double[variants.Length];
+            for (int step = 0; step < steps; step++)
             {
-                int v = (rep + k) % variants.Length;
-                samples[v].Add(Measure(contender, train, steps, epoch: rep, variants[v].Guard, variants[v].Check));
+                for (int k = 0; k < variants.Length; k++)
+                {
+                    int v = (rep + step + k) % variants.Length;
+                    var one = Measure(contender, train, 1, epoch: (rep * steps) + step, variants[v].Guard, variants[v].Check);
+                    wall[v] += BatchSize / one.ImagesPerSecond;
+                    cpu[v] += BatchSize / one.ImagesPerCpuSecond;
+                }
             }
+
+            for (int v = 0; v < variants.Length; v++)
+                samples[v].Add(new Sample(steps * (double)BatchSize / wall[v], steps * (double)BatchSize / cpu[v], 0, 0, wall[v] * 1000 / steps));
             Console.WriteLine("  rep " + (rep + 1).ToString(Invariant).PadLeft(2) + ": " + string.Join("   ",
                 variants.Select((variant, v) => string.Create(Invariant, $"{samples[v][^1].StepMilliseconds:0.00} ms"))));
         }
