@@ -9,6 +9,7 @@ using System.Runtime.InteropServices;
 using NormLab.Dsl.Model;
 using NormLab.Runtime.Building;
 using NormLab.Runtime.Data;
+using NormLab.Runtime.Training;
 using TorchSharp;
 using static TorchSharp.torch;
 
@@ -46,7 +47,7 @@ public static class Program
         int reps = 15, steps = 20, threads = 1, matmulSize = 1024, warmupSteps = 15, batch = BatchSize;
         var probeFiles = new List<string>();
         int? shapeBatch = null;
-
+        bool guardOnly = false;
         for (int i = 0; i < args.Length; i++)
         {
             int Value() => i + 1 < args.Length && int.TryParse(args[++i], NumberStyles.None, Invariant, out int v) && v > 0
@@ -59,11 +60,12 @@ public static class Program
                 case "--threads": threads = Value(); break;
                 case "--matmul": matmulSize = Value(); break;
                 case "--warmup": warmupSteps = Value(); break;
+                case "--guard": guardOnly = true; break;
                 case "--batch": batch = Value(); break;
                 case "--shape-batch": shapeBatch = Value(); break;
                 case "--probe-cost" when i + 1 < args.Length: probeFiles.Add(args[++i]); break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}; options: --reps N --steps N --threads N --matmul N --warmup N, or --probe-cost FILE.normlab [--probe-cost …] --batch N --threads N [--shape-batch N]");
+                    Console.Error.WriteLine($"unknown option {args[i]}; options: --reps N --steps N --threads N --matmul N --warmup N --guard, or --probe-cost FILE.normlab [--probe-cost …] --batch N --threads N [--shape-batch N]");
                     return 2;
             }
         }
@@ -83,6 +85,8 @@ public static class Program
         using var handWritten = new HandWrittenCnn();
         bool same = CheckSame(generated, handWritten, data.Test);
         Console.WriteLine();
+        if (guardOnly)
+            return GuardOverhead(generated, data.Train, reps, steps, warmupSteps, threads);
 
         var contenders = new[]
         {
@@ -276,7 +280,7 @@ public static class Program
     /// <paramref name="steps"/> training steps as the trainer runs them, timing the whole and, apart, the production
     /// of each batch (the enumerator's MoveNext: the epoch's permutation and index_select).
     /// </summary>
-    private static Sample Measure(Contender contender, DataSet train, int steps, int epoch)
+    private static Sample Measure(Contender contender, DataSet train, int steps, int epoch, StepGuard? guard = null, bool checkGradients = false)
     {
         var module = contender.Module;
         var optimizer = contender.Optimizer;
@@ -294,11 +298,14 @@ public static class Program
             dataTicks += Stopwatch.GetTimestamp() - before;
             using var scope = NewDisposeScope();
             Batch batch = produced.MoveTo(scope);
+            guard?.Save();
             optimizer.zero_grad();
             Tensor logits = module.call(batch.Images);
             Tensor loss = nn.functional.cross_entropy(logits, batch.Labels);
             loss.item<float>();
             loss.backward();
+            if (checkGradients && guard!.NonFiniteGradient() is { } failure)
+                throw new InvalidOperationException(failure);
             optimizer.step();
             logits.argmax(1).eq(batch.Labels).sum().item<long>();
         }
@@ -307,6 +314,81 @@ public static class Program
         double dataSeconds = (double)dataTicks / Stopwatch.Frequency;
         double images = steps * (double)BatchSize;
         return new Sample(images / seconds, images / cpuSeconds, dataSeconds / seconds, dataSeconds * 1000 / steps, seconds * 1000 / steps);
+    }
+
+    /// <summary>
+    /// <c>--guard</c>: the cost of the trainer's retry guard (<see cref="StepGuard"/>) on the generated module: the plain
+    /// step, the step that first saves the buffers and the generator, and the step that also checks every gradient is
+    /// finite (what the trainer runs), alternated in every order for <paramref name="reps"/> repetitions; the medians of
+    /// the per-repetition ratios to the plain step.
+    /// </summary>
+    private static int GuardOverhead(nn.Module<Tensor, Tensor> module, DataSet train, int reps, int steps, int warmupSteps, int threads)
+    {
+        using var optimizer = optim.Adam(module.parameters(), lr: 1e-3);
+        using var guard = new StepGuard(module);
+        var variants = new (string Name, StepGuard? Guard, bool Check)[]
+        {
+            ("plain step", null, false),
+            ("save buffers and generator", guard, false),
+            ("save + check gradients (the trainer)", guard, true),
+        };
+        var contender = new Contender("generated", module, optimizer);
+        var samples = variants.Select(_ => new List<Sample>()).ToArray();
+        foreach (var variant in variants)
+            Measure(contender, train, warmupSteps, epoch: 1000, variant.Guard, variant.Check);
+        Console.WriteLine($"Retry guard: {reps} repetitions × {steps} steps of {BatchSize} images per variant, interleaved step by step " +
+                          $"(each step of the three in rotated order, so that they share the machine's load); {threads} thread(s).");
+        for (int rep = 0; rep < reps; rep++)
+        {
+            var wall = new double[variants.Length];
+            var cpu = new double[variants.Length];
+            for (int step = 0; step < steps; step++)
+            {
+                for (int k = 0; k < variants.Length; k++)
+                {
+                    int v = (rep + step + k) % variants.Length;
+                    var one = Measure(contender, train, 1, epoch: (rep * steps) + step, variants[v].Guard, variants[v].Check);
+                    wall[v] += BatchSize / one.ImagesPerSecond;
+                    cpu[v] += BatchSize / one.ImagesPerCpuSecond;
+                }
+            }
+
+            for (int v = 0; v < variants.Length; v++)
+                samples[v].Add(new Sample(steps * (double)BatchSize / wall[v], steps * (double)BatchSize / cpu[v], 0, 0, wall[v] * 1000 / steps));
+            Console.WriteLine("  rep " + (rep + 1).ToString(Invariant).PadLeft(2) + ": " + string.Join("   ",
+                variants.Select((variant, v) => string.Create(Invariant, $"{samples[v][^1].StepMilliseconds:0.00} ms"))));
+        }
+
+        Console.WriteLine();
+        Console.WriteLine("Results (medians over the repetitions; time ratio to the plain step, per repetition)");
+        for (int v = 0; v < variants.Length; v++)
+        {
+            double ms = Median(samples[v].Select(s => s.StepMilliseconds));
+            double wall = Median(samples[v].Zip(samples[0], (s, p) => s.StepMilliseconds / p.StepMilliseconds));
+            double cpu = Median(samples[v].Zip(samples[0], (s, p) => p.ImagesPerCpuSecond / s.ImagesPerCpuSecond));
+            Console.WriteLine(string.Create(Invariant, $"  {variants[v].Name,-38} {ms,8:0.00} ms/step   ratio {wall,6:0.0000} wall  {cpu,6:0.0000} cpu"));
+        }
+
+        // the guard's own work timed alone (the gradients are the last step's): steadier on a loaded machine than the
+        // difference of two step times, which the load swamps
+        const int calls = 400;
+        double cpuStart = CpuClock.ProcessSeconds();
+        long start = Stopwatch.GetTimestamp();
+        for (int i = 0; i < calls; i++)
+        {
+            using var scope = NewDisposeScope();
+            guard.Save();
+            if (guard.NonFiniteGradient() is { } failure)
+                throw new InvalidOperationException(failure);
+        }
+        double guardMs = Stopwatch.GetElapsedTime(start).TotalMilliseconds / calls;
+        double guardCpuMs = (CpuClock.ProcessSeconds() - cpuStart) * 1000 / calls;
+        double stepMs = Median(samples[0].Select(s => s.StepMilliseconds));
+        double stepCpuMs = Median(samples[0].Select(s => BatchSize * 1000 / s.ImagesPerCpuSecond));
+        Console.WriteLine(string.Create(Invariant, $"  the guard alone ({calls} × save + gradient check)  {guardMs,8:0.000} ms wall, {guardCpuMs:0.000} ms CPU per step"));
+        Console.WriteLine(string.Create(Invariant, $"    = {guardMs / stepMs * 100:0.00}% of the plain step's {stepMs:0.00} ms wall, {guardCpuMs / stepCpuMs * 100:0.00}% of its {stepCpuMs:0.00} ms CPU"));
+        Console.WriteLine($"  load average after {LoadAverage()}");
+        return 0;
     }
 
     /// <summary>Equal state dicts (names, shapes, values) and equal outputs on a test batch in eval mode.</summary>

@@ -111,6 +111,23 @@ internal static class InputFiles
         }
     }
 
+    /// <summary>
+    /// The absolute path of <paramref name="given"/> (relative to the current directory), or null after the one-line
+    /// error <paramref name="invalid"/> when it is not a valid path.
+    /// </summary>
+    public static string? FullPathOrReport(string given, CliContext context, string invalid)
+    {
+        try
+        {
+            return Path.GetFullPath(given, context.CurrentDirectory);
+        }
+        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
+        {
+            context.ReportError(invalid);
+            return null;
+        }
+    }
+
     /// <summary>Resolves the one file a command such as <c>summary</c> takes.</summary>
     public static bool TryResolveFile(string path, CliContext context, out InputFile? file)
     {

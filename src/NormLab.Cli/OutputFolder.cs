@@ -42,14 +42,8 @@ internal sealed class OutputFolder
             return null;
         }
 
-        string full;
-        try
+        if (InputFiles.FullPathOrReport(given ?? fallback, context, $"{option} expects a folder, and '{given}' is not a valid path") is not { } full)
         {
-            full = Path.GetFullPath(given ?? fallback, context.CurrentDirectory);
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            context.ReportError($"{option} expects a folder, and '{given}' is not a valid path");
             return null;
         }
 

@@ -1,4 +1,5 @@
 using System.Text.Json;
+using NormLab.Cli.Commands;
 using NormLab.Runtime.Training;
 
 namespace NormLab.Cli.Tests;
@@ -61,6 +62,30 @@ public sealed class TrainCommandTests
         Assert.InRange(root.GetProperty("testAccuracy").GetDouble(), 0.8, 1.0);
         Assert.Equal(2, root.GetProperty("health").GetArrayLength());
         Assert.True(new FileInfo(Path.Combine(runFolder, "model.bin")).Length > 7850 * 4);
+    }
+
+    [Theory]
+    [InlineData(null, null)]
+    [InlineData(1, "Retried 1 step whose loss or gradients were not finite: run again from the same state, finite the second time")]
+    [InlineData(3, "Retried 3 steps whose loss or gradients were not finite: run again from the same state, finite the second time")]
+    public void The_summary_says_how_many_steps_were_retried_when_any_were(int? retried, string? expected)
+    {
+        var result = new RunResult { Network = "Tiny", Data = "mnist-sample", TestAccuracy = 0.9, TestLoss = 0.3, RetriedSteps = retried };
+        var output = new StringWriter();
+
+        TrainCommand.WriteSummary(output, result);
+
+        var lines = output.ToString().Split('\n').Select(l => l.TrimEnd('\r')).ToArray();
+        var retriedLines = lines.Where(l => l.StartsWith("Retried", StringComparison.Ordinal)).ToArray();
+        if (expected is null)
+        {
+            Assert.Empty(retriedLines);
+        }
+        else
+        {
+            Assert.Equal(new[] { expected }, retriedLines);
+            Assert.StartsWith("Test accuracy: ", lines[Array.IndexOf(lines, expected) - 1], StringComparison.Ordinal);
+        }
     }
 
     [Fact]

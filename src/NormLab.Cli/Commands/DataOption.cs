@@ -39,14 +39,8 @@ internal static class DataOption
             return data;
         }
 
-        string folder;
-        try
+        if (InputFiles.FullPathOrReport(data, context, $"not a valid path: '{data}'") is not { } folder)
         {
-            folder = Path.GetFullPath(data, context.CurrentDirectory);
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            context.ReportError($"not a valid path: '{data}'");
             return null;
         }
 

@@ -4,8 +4,6 @@ using System.Globalization;
 using System.IO;
 using System.Linq;
 using NormLab.Cli.Output;
-using NormLab.Dsl;
-using NormLab.Dsl.Model;
 using NormLab.Runtime.Building;
 using NormLab.Runtime.Export;
 using NormLab.Runtime.Training;
@@ -115,39 +113,9 @@ internal static class ExportCommand
             return ExitCodes.UsageError;
         }
 
-        if (!InputFiles.TryResolveFile(arguments.File, context, out var file) || file is null
-            || !InputFiles.TryRead(file, context, out var text))
+        if (CommandHelpers.LoadNetwork(context, arguments.File, arguments.Network, "exported", out int exitCode) is not (var source, var network))
         {
-            return ExitCodes.UsageError;
-        }
-
-        var checkResult = NormLabCompiler.Check(text, file.DisplayPath);
-        if (checkResult.FindNetwork(arguments.Network) is null)
-        {
-            CommandHelpers.ReportUnknownNetwork(context, checkResult, arguments.Network, file.DisplayPath);
-            return ExitCodes.UsageError;
-        }
-
-        if (checkResult.HasErrors)
-        {
-            foreach (var diagnostic in checkResult.Diagnostics.Where(d => d.IsError))
-            {
-                context.Error.WriteLine(TerminalText.Escape(diagnostic.ToString()));
-            }
-
-            context.ReportError($"{file.DisplayPath} has errors; nothing was exported");
-            return ExitCodes.ErrorsFound;
-        }
-
-        NetworkModel network;
-        try
-        {
-            network = NetworkBuilder.Check(text, file.DisplayPath, arguments.Network);
-        }
-        catch (ArchitectureException e)
-        {
-            context.Error.WriteLine(TerminalText.Escape(e.Message));
-            return ExitCodes.ErrorsFound;
+            return exitCode;
         }
 
         if (ResolveOutput(context, arguments.Out) is not { } output
@@ -173,7 +141,7 @@ internal static class ExportCommand
         }
 
         long seed = arguments.Seed ?? 1;
-        string sourceHash = SourceHash.Compute(text);
+        string sourceHash = SourceHash.Compute(source.Text);
         try
         {
             // seeded exactly as Trainer seeds a run before it builds the module: the initial weights of train --seed
@@ -227,14 +195,8 @@ internal static class ExportCommand
     /// <summary>The output file, checked before any work: a valid path, not a folder, in a folder that exists.</summary>
     private static (string Full, string Display)? ResolveOutput(CliContext context, string given)
     {
-        string full;
-        try
+        if (InputFiles.FullPathOrReport(given, context, $"--out expects a file, and '{given}' is not a valid path") is not { } full)
         {
-            full = Path.GetFullPath(given, context.CurrentDirectory);
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            context.ReportError($"--out expects a file, and '{given}' is not a valid path");
             return null;
         }
 
@@ -286,14 +248,8 @@ internal static class ExportCommand
     /// <summary>The weights file; a run folder stands for its model.bin.</summary>
     private static (string Full, string Display)? ResolveWeights(CliContext context, string given)
     {
-        string full;
-        try
+        if (InputFiles.FullPathOrReport(given, context, $"--weights expects a weights file, and '{given}' is not a valid path") is not { } full)
         {
-            full = Path.GetFullPath(given, context.CurrentDirectory);
-        }
-        catch (Exception e) when (e is ArgumentException or NotSupportedException or PathTooLongException)
-        {
-            context.ReportError($"--weights expects a weights file, and '{given}' is not a valid path");
             return null;
         }
 

@@ -229,31 +229,14 @@ internal static class StudyCommand
 
     public static int Execute(CliContext context, Arguments arguments, CancellationToken cancellationToken = default)
     {
-        if (!InputFiles.TryResolveFile(arguments.File, context, out var file) || file is null
-            || !InputFiles.TryRead(file, context, out var text))
+        var names = arguments.Networks?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
+        if (CommandHelpers.ReadChecked(context, arguments.File, names ?? Array.Empty<string>(), "trained", out int readExit) is not { } source)
         {
-            return ExitCodes.UsageError;
+            return readExit;
         }
 
-        var checkResult = NormLabCompiler.Check(text, file.DisplayPath);
-        var names = arguments.Networks?.Split(',', StringSplitOptions.RemoveEmptyEntries | StringSplitOptions.TrimEntries);
-        foreach (var network in names ?? Array.Empty<string>())
-        {
-            if (checkResult.FindNetwork(network) is null)
-            {
-                CommandHelpers.ReportUnknownNetwork(context, checkResult, network, file.DisplayPath);
-                return ExitCodes.UsageError;
-            }
-        }
-        var selected = names ?? checkResult.Networks.Select(n => n.Name).ToArray();
-        var errors = checkResult.Diagnostics.Where(d => d.IsError).ToArray();
-        if (errors.Length > 0)
-        {
-            foreach (var diagnostic in errors)
-                context.Error.WriteLine(TerminalText.Escape(diagnostic.ToString()));
-            context.ReportError($"{file.DisplayPath} has errors; nothing was trained");
-            return ExitCodes.ErrorsFound;
-        }
+        var (file, text) = (source.File, source.Text);
+        var selected = names ?? source.Result.Networks.Select(n => n.Name).ToArray();
 
         var axes = (arguments.Parameters ?? Array.Empty<string>()).Select(p => TryParseAxis(p, out var axis, out _) ? axis! : throw new InvalidOperationException(p)).ToArray();
         Shard? shard = null;
@@ -790,7 +773,7 @@ internal static class StudyCommand
                     var result = value.Result!;
                     Line(result.Diverged is { } diverged
                         ? string.Format(Invariant, "{0}: diverged in epoch {1} ({2}), {3:0.0} s", prefix, diverged.Epoch, diverged.Reason, _run.Elapsed.TotalSeconds)
-                        : string.Format(Invariant, "{0}: {1}, {2:0.0} s", prefix, Accuracy(result), _run.Elapsed.TotalSeconds));
+                        : string.Format(Invariant, "{0}: {1}, {2:0.0} s{3}", prefix, Accuracy(result), _run.Elapsed.TotalSeconds, Retried(result)));
                     break;
                 case StudyEvent.Training when value.Training is { Phase: TrainingPhase.Resumed } resumed:
                     Line(string.Format(Invariant, "{0}: resumed after epoch {1}/{2} from its checkpoint", prefix, resumed.Epoch, resumed.Epochs));
@@ -812,6 +795,11 @@ internal static class StudyCommand
                     break;
             }
         }
+
+        /// <summary>", 1 step retried (non-finite loss or gradients)", or nothing when no step was run twice.</summary>
+        private static string Retried(RunResult result) => result.RetriedSteps is int retried and > 0
+            ? string.Format(Invariant, ", {0} step{1} retried (non-finite loss or gradients)", retried, retried == 1 ? string.Empty : "s")
+            : string.Empty;
 
         private static string Accuracy(RunResult? result) => result?.TestAccuracy is double accuracy
             ? string.Format(Invariant, "test accuracy {0:0.00}%, loss {1:0.0000}", accuracy * 100, result.TestLoss)

@@ -8,7 +8,6 @@ using System.IO;
 using System.Linq;
 using System.Threading;
 using NormLab.Cli.Output;
-using NormLab.Dsl;
 using NormLab.Dsl.Model;
 using NormLab.Runtime.Building;
 using NormLab.Runtime.Data;
@@ -256,39 +255,9 @@ internal static class TrainCommand
     /// <summary>Runs with a token that the first Ctrl+C cancels (a second one ends the process at once).</summary>
     public static int Execute(CliContext context, Arguments arguments, CancellationToken cancellationToken = default)
     {
-        if (!InputFiles.TryResolveFile(arguments.File, context, out var file) || file is null
-            || !InputFiles.TryRead(file, context, out var text))
+        if (CommandHelpers.LoadNetwork(context, arguments.File, arguments.Network, "trained", out int loadExit) is not { Network: var network })
         {
-            return ExitCodes.UsageError;
-        }
-
-        var checkResult = NormLabCompiler.Check(text, file.DisplayPath);
-        if (checkResult.FindNetwork(arguments.Network) is null)
-        {
-            CommandHelpers.ReportUnknownNetwork(context, checkResult, arguments.Network, file.DisplayPath);
-            return ExitCodes.UsageError;
-        }
-
-        if (checkResult.HasErrors)
-        {
-            foreach (var diagnostic in checkResult.Diagnostics.Where(d => d.IsError))
-            {
-                context.Error.WriteLine(TerminalText.Escape(diagnostic.ToString()));
-            }
-
-            context.ReportError($"{file.DisplayPath} has errors; nothing was trained");
-            return ExitCodes.ErrorsFound;
-        }
-
-        NetworkModel network;
-        try
-        {
-            network = NetworkBuilder.Check(text, file.DisplayPath, arguments.Network);
-        }
-        catch (ArchitectureException e)
-        {
-            context.Error.WriteLine(TerminalText.Escape(e.Message));
-            return ExitCodes.ErrorsFound;
+            return loadExit;
         }
 
         var options = new TrainingOptions
@@ -509,6 +478,15 @@ internal static class TrainCommand
         if (result.TestAccuracy is double accuracy)
         {
             output.WriteLine(string.Format(Invariant, "Test accuracy: {0} (loss {1:0.0000})", Percent(accuracy), result.TestLoss));
+        }
+
+        if (result.RetriedSteps is int retried and > 0)
+        {
+            output.WriteLine(string.Format(
+                Invariant,
+                "Retried {0} step{1} whose loss or gradients were not finite: run again from the same state, finite the second time",
+                retried,
+                retried == 1 ? string.Empty : "s"));
         }
 
         if (result.StoppedEarly is int stopped)

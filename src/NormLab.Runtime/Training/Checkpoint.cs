@@ -149,4 +149,7 @@ public sealed record CheckpointState
     [JsonPropertyName("stoppedEarly")] public bool StoppedEarly { get; init; }
 
     [JsonPropertyName("confusionMatrix")] public long[][]? ConfusionMatrix { get; init; }
+
+    /// <summary>Steps run a second time so far because their first try gave a non-finite loss or gradient.</summary>
+    [JsonPropertyName("retriedSteps")] public int RetriedSteps { get; init; }
 }

@@ -150,6 +150,15 @@ public sealed record RunResult
     [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
     public int? ResumedAfterEpoch { get; init; }
 
+    /// <summary>
+    /// Training steps whose first try gave a non-finite loss or gradient and that were run again from the same state
+    /// (parameters, optimizer, batch, batch-norm statistics, random generator) with a finite result; left out when none.
+    /// A step that is non-finite twice is a divergence (<see cref="Diverged"/>), not counted here.
+    /// </summary>
+    [JsonPropertyName("retriedSteps")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public int? RetriedSteps { get; init; }
+
     /// <summary>Wall-clock seconds of the whole run (building, training, evaluation, health, saving).</summary>
     [JsonPropertyName("elapsedSeconds")] public double ElapsedSeconds { get; init; }
 

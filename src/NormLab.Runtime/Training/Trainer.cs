@@ -130,6 +130,7 @@ public static class Trainer
         var health = new List<HealthSnapshot>();
         DivergenceInfo? diverged = null;
         long globalStep = 0, trainedImages = 0;
+        int retriedSteps = 0;
         double trainSecondsTotal = 0, elapsedBefore = 0;
         BestEpoch? best = null;
         int sinceImprovement = 0;
@@ -139,6 +140,7 @@ public static class Trainer
         string identity = Identity(module, network, data, options);
 
         using var optimizer = CreateOptimizer(module, options);
+        using var guard = new StepGuard(module);
         CheckpointState? state = null;
         if (options.Resume && options.CheckpointPath is { } resumePath && File.Exists(resumePath))
         {
@@ -184,6 +186,7 @@ public static class Trainer
             stoppedEarly = state.StoppedEarly;
             confusion = state.ConfusionMatrix;
             resumedAfter = state.Epoch;
+            retriedSteps = state.RetriedSteps;
             progress?.Report(new TrainingProgress(TrainingPhase.Resumed, state.Epoch, options.Epochs, 0, stepsPerEpoch, globalStep,
                 0, 0, 0, Metrics: epochs.LastOrDefault()));
         }
@@ -216,20 +219,45 @@ public static class Trainer
                         Batch batch = produced.MoveTo(scope);
                         cancellationToken.ThrowIfCancellationRequested();
                         trainClock.Start();
-                        optimizer.zero_grad();
-                        Tensor logits = module.call(batch.Images);
-                        Tensor loss = nn.functional.cross_entropy(logits, batch.Labels);
-                        float lossValue = loss.item<float>();
                         step++;
                         globalStep++;
-                        if (!float.IsFinite(lossValue))
+                        // a non-finite loss or gradient is run once more from the same state (libtorch's convolutions give NaN
+                        // now and then for finite inputs on some processors); twice in a row, the run has diverged
+                        guard.Save();
+                        Tensor logits, loss;
+                        float lossValue;
+                        string? failure = null;
+                        int attempt = 0;
+                        for (; ; attempt++)
+                        {
+                            optimizer.zero_grad();
+                            logits = module.call(batch.Images);
+                            loss = nn.functional.cross_entropy(logits, batch.Labels);
+                            lossValue = loss.item<float>();
+                            if (!float.IsFinite(lossValue))
+                            {
+                                failure = $"train loss is {Describe(lossValue)}";
+                            }
+                            else
+                            {
+                                loss.backward();
+                                failure = guard.NonFiniteGradient();
+                            }
+
+                            if (failure is null || attempt == 1)
+                                break;
+                            guard.Restore();
+                        }
+
+                        if (failure is not null)
                         {
                             trainClock.Stop();
-                            diverged = new DivergenceInfo { Epoch = epoch, Step = step, GlobalStep = globalStep, Reason = $"train loss is {Describe(lossValue)}" };
+                            diverged = new DivergenceInfo { Epoch = epoch, Step = step, GlobalStep = globalStep, Reason = failure };
                             break;
                         }
 
-                        loss.backward();
+                        if (attempt > 0)
+                            retriedSteps++;
                         optimizer.step();
                         long batchCorrect = logits.argmax(1).eq(batch.Labels).sum().item<long>();
                         trainClock.Stop();
@@ -356,6 +384,7 @@ public static class Trainer
                         EpochsWithoutImprovement = sinceImprovement,
                         StoppedEarly = stoppedEarly,
                         ConfusionMatrix = confusion,
+                        RetriedSteps = retriedSteps,
                     }, module, optimizer);
                 }
 
@@ -434,6 +463,7 @@ public static class Trainer
             StoppedEarly = stoppedEarly ? last?.Epoch : null,
             ConfusionMatrix = confusion,
             ResumedAfterEpoch = resumedAfter,
+            RetriedSteps = retriedSteps > 0 ? retriedSteps : null,
             ElapsedSeconds = elapsedBefore + clock.Elapsed.TotalSeconds,
             ImagesPerSecond = PerSecond(trainedImages, trainSecondsTotal),
             Weights = weights,

@@ -47,134 +47,36 @@ public sealed partial class RandomPrograms
     private string SecondSpatialElement(ref S shape, int depth, bool preserve)
     {
         var image = shape.Rank == 2;
-        var roll = _random.NextDouble();
-        if (roll < 0.22)
-        {
-            return image && _random.NextDouble() < 0.35 ? Conv(ref shape, preserve) : ConvN(ref shape, preserve);
-        }
-
-        if (roll < 0.31)
-        {
-            return SecondNorm(shape);
-        }
-
-        if (roll < 0.40)
-        {
-            return Activation(ref shape, preserve);
-        }
-
-        if (roll < 0.48)
-        {
-            return PoolN(ref shape, preserve);
-        }
-
-        if (roll < 0.56 && depth < 2)
-        {
-            return Residual(ref shape, depth, preserve);
-        }
-
-        if (roll < 0.59 && depth < 2)
-        {
-            return Repeat(ref shape, depth);
-        }
-
-        if (roll < 0.63)
-        {
-            return Block(ref shape, preserve);
-        }
-
-        if (roll < 0.73 && depth < 2)
-        {
-            return Concat(ref shape, depth, preserve);
-        }
-
-        if (roll < 0.77)
-        {
-            return Scale(shape);
-        }
-
-        if (roll < 0.82)
-        {
-            return Se(shape);
-        }
-
-        if (roll < 0.86)
-        {
-            return ShuffleUnit(ref shape, preserve);
-        }
-
-        if (roll < 0.89)
-        {
-            return LayerScale();
-        }
-
-        if (roll < 0.93)
-        {
-            return ChannelsOrShuffle(ref shape, preserve);
-        }
-
-        return image
-            ? Pick("dropout", "dropout(0.25)", "dropout2d", "dropout2d(p: 0.1)", "identity")
-            : Pick("dropout", "dropout(0.2)", "dropout1d", "dropout1d(p: 0.1)", "identity");
+        return Choose(ref shape, _random.NextDouble(),
+            (0.22, true, (ref S s) => image && _random.NextDouble() < 0.35 ? Conv(ref s, preserve) : ConvN(ref s, preserve)),
+            (0.31, true, (ref S s) => SecondNorm(s)),
+            (0.40, true, (ref S s) => Activation(ref s, preserve)),
+            (0.48, true, (ref S s) => PoolN(ref s, preserve)),
+            (0.56, depth < 2, (ref S s) => Residual(ref s, depth, preserve)),
+            (0.59, depth < 2, (ref S s) => Repeat(ref s, depth)),
+            (0.63, true, (ref S s) => Block(ref s, preserve)),
+            (0.73, depth < 2, (ref S s) => Concat(ref s, depth, preserve)),
+            (0.77, true, (ref S s) => Scale(s)),
+            (0.82, true, (ref S s) => Se(s)),
+            (0.86, true, (ref S s) => ShuffleUnit(ref s, preserve)),
+            (0.89, true, (ref S _) => LayerScale()),
+            (0.93, true, (ref S s) => ChannelsOrShuffle(ref s, preserve)),
+            (1.00, true, (ref S _) => image
+                ? Pick("dropout", "dropout(0.25)", "dropout2d", "dropout2d(p: 0.1)", "identity")
+                : Pick("dropout", "dropout(0.2)", "dropout1d", "dropout1d(p: 0.1)", "identity")));
     }
 
-    private string SecondFeatureElement(ref S shape, int depth, bool preserve)
-    {
-        var roll = _random.NextDouble();
-        if (roll < 0.22)
-        {
-            if (preserve)
-            {
-                return $"linear({Invariant(shape.C)}{Bias()})";
-            }
-
-            var width = Pick(Widths.Concat(new[] { 24, 32 }).ToArray());
-            shape = S.Features(width);
-            return $"{Pick("linear", "dense")}({Invariant(width)}{Bias()})";
-        }
-
-        if (roll < 0.34)
-        {
-            return Pick("bn", "bn(eps: 0.001, momentum: 0.2)", "bn(affine: false)", "ln", "layernorm", "ln(affine: false)");
-        }
-
-        if (roll < 0.50)
-        {
-            return Activation(ref shape, preserve);
-        }
-
-        if (roll < 0.60 && depth < 2)
-        {
-            return Residual(ref shape, depth, preserve);
-        }
-
-        if (roll < 0.63 && depth < 2)
-        {
-            return Repeat(ref shape, depth);
-        }
-
-        if (roll < 0.72 && depth < 2)
-        {
-            return Concat(ref shape, depth, preserve);
-        }
-
-        if (roll < 0.80)
-        {
-            return Scale(shape);
-        }
-
-        if (roll < 0.85)
-        {
-            return LayerScale();
-        }
-
-        if (roll < 0.89 && !preserve && shape.C > 1)
-        {
-            return ChannelsOrShuffle(ref shape, preserve);
-        }
-
-        return Pick("dropout", "dropout(0.1)", "dropout(p: 0.3)", "identity");
-    }
+    private string SecondFeatureElement(ref S shape, int depth, bool preserve) => Choose(ref shape, _random.NextDouble(),
+        (0.22, true, (ref S s) => Dense(ref s, preserve)),
+        (0.34, true, (ref S _) => Pick("bn", "bn(eps: 0.001, momentum: 0.2)", "bn(affine: false)", "ln", "layernorm", "ln(affine: false)")),
+        (0.50, true, (ref S s) => Activation(ref s, preserve)),
+        (0.60, depth < 2, (ref S s) => Residual(ref s, depth, preserve)),
+        (0.63, depth < 2, (ref S s) => Repeat(ref s, depth)),
+        (0.72, depth < 2, (ref S s) => Concat(ref s, depth, preserve)),
+        (0.80, true, (ref S s) => Scale(s)),
+        (0.85, true, (ref S _) => LayerScale()),
+        (0.89, !preserve && shape.C > 1, (ref S s) => ChannelsOrShuffle(ref s, preserve)),
+        (1.00, true, (ref S _) => Pick("dropout", "dropout(0.1)", "dropout(p: 0.3)", "identity")));
 
     /// <summary>A convolution on a signal or an image, with per-dimension (HxW) kernels, strides, paddings and dilations on images.</summary>
     private string ConvN(ref S shape, bool preserve)

@@ -143,43 +143,15 @@ public sealed partial class RandomPrograms
             return SecondSpatialElement(ref shape, depth, preserve);
         }
 
-        var roll = _random.NextDouble();
-        if (roll < 0.30)
-        {
-            return Conv(ref shape, preserve);
-        }
-
-        if (roll < 0.42)
-        {
-            return SpatialNorm(shape);
-        }
-
-        if (roll < 0.57)
-        {
-            return Activation(ref shape, preserve);
-        }
-
-        if (roll < 0.69)
-        {
-            return Pool(ref shape, preserve);
-        }
-
-        if (roll < 0.83 && depth < 2)
-        {
-            return Residual(ref shape, depth, preserve);
-        }
-
-        if (roll < 0.87 && depth < 2)
-        {
-            return Repeat(ref shape, depth);
-        }
-
-        if (roll < 0.91)
-        {
-            return Block(ref shape, preserve);
-        }
-
-        return Pick("dropout", "dropout(0.25)", "dropout2d", "dropout2d(p: 0.1)", "identity");
+        return Choose(ref shape, _random.NextDouble(),
+            (0.30, true, (ref S s) => Conv(ref s, preserve)),
+            (0.42, true, (ref S s) => SpatialNorm(s)),
+            (0.57, true, (ref S s) => Activation(ref s, preserve)),
+            (0.69, true, (ref S s) => Pool(ref s, preserve)),
+            (0.83, depth < 2, (ref S s) => Residual(ref s, depth, preserve)),
+            (0.87, depth < 2, (ref S s) => Repeat(ref s, depth)),
+            (0.91, true, (ref S s) => Block(ref s, preserve)),
+            (1.00, true, (ref S _) => Pick("dropout", "dropout(0.25)", "dropout2d", "dropout2d(p: 0.1)", "identity")));
     }
 
     private string FeatureElement(ref S shape, int depth, bool preserve)
@@ -189,47 +161,54 @@ public sealed partial class RandomPrograms
             return SecondFeatureElement(ref shape, depth, preserve);
         }
 
-        var roll = _random.NextDouble();
-        if (roll < 0.25)
-        {
-            if (preserve)
-            {
-                return $"linear({Invariant(shape.C)}{Bias()})";
-            }
-
-            var width = Pick(Widths.Concat(new[] { 24, 32 }).ToArray());
-            shape = S.Features(width);
-            return $"{Pick("linear", "dense")}({Invariant(width)}{Bias()})";
-        }
-
-        if (roll < 0.42)
-        {
+        return Choose(ref shape, _random.NextDouble(),
+            (0.25, true, (ref S s) => Dense(ref s, preserve)),
             // no gn: it needs CxHxW (NL2003), see Groupnorm_on_features_is_refused_by_both
-            return _random.Next(4) switch
+            (0.42, true, (ref S _) => _random.Next(4) switch
             {
                 0 => Pick("bn", "batchnorm"),
                 1 => "bn(eps: 0.001, momentum: 0.2)",
                 2 => Pick("ln", "layernorm", "ln(affine: false)"),
                 _ => "bn(affine: false)",
-            };
-        }
+            }),
+            (0.65, true, (ref S s) => Activation(ref s, preserve)),
+            (0.80, depth < 2, (ref S s) => Residual(ref s, depth, preserve)),
+            (0.84, depth < 2, (ref S s) => Repeat(ref s, depth)),
+            (1.00, true, (ref S _) => Pick("dropout", "dropout(0.1)", "dropout(p: 0.3)", "identity")));
+    }
 
-        if (roll < 0.65)
+    /// <summary>Makes one element of a pipeline, and changes the shape to the element's output.</summary>
+    private delegate string Element(ref S shape);
+
+    /// <summary>
+    /// The element of the first choice whose bound is above <paramref name="roll"/> and whose condition holds: each
+    /// choice takes the share of the roll from the bound before it to its own, and the last one's bound is 1. Only
+    /// the chosen element draws from the generator, so a seed gives the programs the if-chains it replaces gave.
+    /// </summary>
+    private static string Choose(ref S shape, double roll, params (double Below, bool When, Element Make)[] choices)
+    {
+        foreach (var (below, when, make) in choices)
         {
-            return Activation(ref shape, preserve);
+            if (roll < below && when)
+            {
+                return make(ref shape);
+            }
         }
 
-        if (roll < 0.80 && depth < 2)
+        throw new InvalidOperationException($"no choice takes the roll {roll}: the last one's bound must be 1");
+    }
+
+    /// <summary>A fully connected layer: to a new width, or (with <paramref name="preserve"/>) to the same one.</summary>
+    private string Dense(ref S shape, bool preserve)
+    {
+        if (preserve)
         {
-            return Residual(ref shape, depth, preserve);
+            return $"linear({Invariant(shape.C)}{Bias()})";
         }
 
-        if (roll < 0.84 && depth < 2)
-        {
-            return Repeat(ref shape, depth);
-        }
-
-        return Pick("dropout", "dropout(0.1)", "dropout(p: 0.3)", "identity");
+        var width = Pick(Widths.Concat(new[] { 24, 32 }).ToArray());
+        shape = S.Features(width);
+        return $"{Pick("linear", "dense")}({Invariant(width)}{Bias()})";
     }
 
     private string Conv(ref S shape, bool preserve)
