@@ -44,7 +44,9 @@ public static class Program
 
     public static int Main(string[] args)
     {
-        int reps = 15, steps = 20, threads = 1, matmulSize = 1024, warmupSteps = 15;
+        int reps = 15, steps = 20, threads = 1, matmulSize = 1024, warmupSteps = 15, batch = BatchSize;
+        var probeFiles = new List<string>();
+        int? shapeBatch = null;
         bool guardOnly = false;
         for (int i = 0; i < args.Length; i++)
         {
@@ -59,11 +61,17 @@ public static class Program
                 case "--matmul": matmulSize = Value(); break;
                 case "--warmup": warmupSteps = Value(); break;
                 case "--guard": guardOnly = true; break;
+                case "--batch": batch = Value(); break;
+                case "--shape-batch": shapeBatch = Value(); break;
+                case "--probe-cost" when i + 1 < args.Length: probeFiles.Add(args[++i]); break;
                 default:
-                    Console.Error.WriteLine($"unknown option {args[i]}; options: --reps N --steps N --threads N --matmul N --warmup N --guard");
+                    Console.Error.WriteLine($"unknown option {args[i]}; options: --reps N --steps N --threads N --matmul N --warmup N --guard, or --probe-cost FILE.normlab [--probe-cost …] --batch N --threads N [--shape-batch N]");
                     return 2;
             }
         }
+
+        if (probeFiles.Count > 0)
+            return ProbeCost.Run(probeFiles, batch, threads, shapeBatch);
 
         set_num_threads(threads);
         PrintMachine(threads);
@@ -143,6 +151,7 @@ public static class Program
         Console.WriteLine();
         Console.WriteLine("Results (medians over the repetitions)");
         Console.WriteLine($"  same initial weights and outputs          {(same ? "yes" : "NO")}");
+        Console.WriteLine($"  convolutions                              {NormLab.Runtime.Native.LibTorchConvolutions.Outcome}");
         Console.WriteLine(string.Create(Invariant, $"  generated BenchCnnModule              {genRate,9:N0} img/s  {genCpuRate,9:N0} img/cpu-s"));
         Console.WriteLine(string.Create(Invariant, $"  hand-written HandWrittenCnn           {handRate,9:N0} img/s  {handCpuRate,9:N0} img/cpu-s"));
         Console.WriteLine(string.Create(Invariant, $"  ratio generated / hand-written (pairs) {ratio,8:0.000} wall   {cpuRatio,9:0.000} cpu      target ≥ {TargetRatio:0.00}: wall {Verdict(ratio >= TargetRatio)}, cpu {Verdict(cpuRatio >= TargetRatio)}"));

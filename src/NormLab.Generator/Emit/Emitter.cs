@@ -213,7 +213,7 @@ internal static class Emitter
         writer.CloseBrace();
     }
 
-    /// <summary>The forward plan as statements: <c>x = conv1.forward(x);</c>, <c>var residual1 = x;</c>, <c>x = x + residual1;</c>.</summary>
+    /// <summary>The forward plan as statements: <c>x = conv1.call(x);</c> (call, not forward, so that forward pre-hooks run: the runtime's convolution probe is one), <c>var residual1 = x;</c>, <c>x = x + residual1;</c>.</summary>
     private static void EmitForward(SourceWriter writer, IEnumerable<StepSpec> steps)
     {
         foreach (var step in steps)
@@ -221,7 +221,7 @@ internal static class Emitter
             switch (step.Kind)
             {
                 case "Layer":
-                    writer.Line($"{step.Target} = {step.Layer}.forward({step.Sources[0]});");
+                    writer.Line($"{step.Target} = {step.Layer}.call({step.Sources[0]});");
                     break;
                 case "Save":
                     writer.Line($"var {step.Target} = {step.Sources[0]};");

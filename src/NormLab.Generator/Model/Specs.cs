@@ -25,7 +25,7 @@ internal sealed record FieldSpec(
     long Parameters);
 
 /// <summary>
-/// One step of the forward plan, as the emitter writes it: <c>Target = Layer.forward(Sources[0])</c>,
+/// One step of the forward plan, as the emitter writes it: <c>Target = Layer.call(Sources[0])</c>,
 /// <c>var Target = Sources[0]</c> (a save) or <c>Target = Sources[0] + Sources[1] + …</c> (a join).
 /// </summary>
 internal sealed record StepSpec(string Kind, string Target, EquatableArray<string> Sources, string Layer);

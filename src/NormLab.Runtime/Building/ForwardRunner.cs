@@ -25,7 +25,7 @@ internal static class ForwardRunner
                 case ForwardStepKind.Layer:
                 {
                     var x = slots[step.Source];
-                    var y = modules[i]!.forward(x);
+                    var y = modules[i]!.call(x); // call, not forward: the convolution probe is a forward pre-hook
                     observe?.Invoke(step.Layer, x, y);
                     slots[step.Target] = y;
                     break;

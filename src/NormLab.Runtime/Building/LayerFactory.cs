@@ -48,7 +48,7 @@ public static class LayerFactory
 
         var module = (nn.Module<Tensor, Tensor>)(method is ConstructorInfo constructor ? constructor.Invoke(arguments) : method.Invoke(null, arguments)!);
         Initialize(module);
-        return module;
+        return Native.LibTorchConvolutions.Watch(module); // a convolution's shapes are probed the first time they run
     }
 
     /// <summary>

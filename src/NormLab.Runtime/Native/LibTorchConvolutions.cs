@@ -1,117 +1,468 @@
 using System;
+using System.Collections.Concurrent;
+using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
 using System.Threading;
+using TorchSharp.Modules;
+using static TorchSharp.torch;
 
 namespace NormLab.Runtime.Native;
 
 /// <summary>
-/// Turns libtorch's oneDNN (MKL-DNN) convolutions off, and NNPACK with them, before NormLab builds or trains a
-/// module, when a probe finds them wrong on this machine. On an AVX-512 processor, libtorch 2.10's oneDNN convolutions (TorchSharp-cpu 0.107.0) return wrong
-/// values for some shapes on every call (a <c>conv2d</c> of a 7×21×10×14 input with 8×21×3×3 weights, stride 2:
-/// NaN or values off by up to 18 against float64, in 200 of 200 calls) and NaN now and then for others. With
-/// oneDNN off, libtorch uses its own convolution kernels: 0 of 200 off by more than 1e-3. NNPACK, which cannot
-/// start on such processors and then prints a warning for every convolution it would have taken, is turned off
-/// before the probe in any case. oneDNN's
-/// kernels train several times faster, so they stay on where the probe (<see cref="ProbeIsRight"/>) finds them
-/// right. <c>NORMLAB_MKLDNN=1</c> in the environment keeps oneDNN on without the probe.
+/// Keeps libtorch's fast oneDNN (MKL-DNN) convolutions on where they are right, by probing each convolution shape the
+/// first time it runs, and turns them off for the rest of the process the moment one shape is wrong.
 /// </summary>
 /// <remarks>
-/// libtorch has no C entry point for this and TorchSharp does not expose it; the C++ members
-/// <c>at::globalContext()</c>, <c>at::Context::setUserEnabledMkldnn(bool)</c> and
-/// <c>setUserEnabledNNPACK(bool)</c> are called by their Itanium-ABI names (Linux and macOS). Elsewhere, or when
-/// the names are not found, nothing changes and <see cref="Outcome"/> says so.
+/// <para>
+/// On an AVX-512 processor, libtorch 2.10's oneDNN float32 convolutions (TorchSharp-cpu 0.107.0) return wrong values for
+/// some shapes on every call (a <c>conv2d</c> of a 7×21×10×14 input with 8×21×3×3 weights, stride 2: NaN or values off
+/// by up to 18 against float64; batch 1 is right) and NaN now and then for others, while the shapes of most networks
+/// are right and oneDNN trains them several times faster than libtorch's own kernels.
+/// </para>
+/// <para>
+/// Every <c>Conv1d</c>/<c>Conv2d</c> that NormLab creates (<see cref="Building.LayerFactory"/>: the run-time builder and
+/// generated modules) and every one inside a module the trainer trains gets a forward pre-hook (<see cref="Watch"/>).
+/// The first time a <see cref="ConvolutionShape"/> runs, the hook runs that convolution alone on random data in float32
+/// and in float64 (which oneDNN does not take), forward and backward, a few times (<see cref="Probe"/>). If any shape
+/// fails, oneDNN is turned off through libtorch's C++ context before that convolution runs, and stays off (sticky: a
+/// convolution running on another thread never sees it come back; off is always right). NNPACK, which cannot start on
+/// such processors and then warns for every convolution it would have taken, is turned off in any case.
+/// <c>NORMLAB_MKLDNN=1</c> keeps oneDNN on without probing, <c>NORMLAB_MKLDNN=0</c> turns it off without probing.
+/// </para>
+/// <para>
+/// libtorch has no C entry point for this and TorchSharp does not expose it; the C++ members <c>at::globalContext()</c>,
+/// <c>at::Context::setUserEnabledMkldnn(bool)</c> and <c>setUserEnabledNNPACK(bool)</c> are called by their Itanium-ABI
+/// names (Linux and macOS). Elsewhere, or when the names are not found, nothing changes, nothing is probed and
+/// <see cref="Outcome"/> says so.
+/// </para>
 /// </remarks>
 public static class LibTorchConvolutions
 {
-    private static readonly object Gate = new();
-    private static string? _outcome;
-
-    /// <summary>The environment variable that keeps oneDNN on when it is <c>1</c>.</summary>
+    /// <summary>The environment variable: <c>1</c> keeps oneDNN on without probing, <c>0</c> turns it off without probing.</summary>
     public const string KeepVariable = "NORMLAB_MKLDNN";
 
-    /// <summary>What <see cref="EnsureApplied"/> did: "oneDNN off", "oneDNN kept on (NORMLAB_MKLDNN=1)" or why nothing changed.</summary>
-    public static string Outcome => _outcome ?? "not applied yet";
+    /// <summary>How many times <see cref="Probe"/> runs each shape in float32 by default.</summary>
+    public const int DefaultRepetitions = 3;
 
-    /// <summary>Applies the setting once per process (later calls return at once).</summary>
+    /// <summary>The largest difference from float64 a probe accepts, relative to max(1, the largest float64 value).</summary>
+    public const double Tolerance = 1e-3;
+
+    private enum Mode
+    {
+        NotApplied,
+        Probing,
+        ProbeFailed,
+        ForcedOn,
+        ForcedOff,
+        Unchanged,
+    }
+
+    private static readonly object Gate = new();
+    private static readonly object ProbeGate = new();
+    private static readonly ConcurrentDictionary<ConvolutionShape, ProbeResult> Probed = new();
+    private static readonly ConditionalWeakTable<Convolution, Watcher> Watched = new();
+    private static volatile Mode _mode = Mode.NotApplied;
+    private static string? _unchangedReason;
+    private static ProbeResult? _failure;
+    private static IntPtr _context;
+
+    /// <summary>
+    /// What happened so far in this process: <c>oneDNN on (3 convolution shapes probed, all right)</c>,
+    /// <c>oneDNN off since conv2d 7x21x10x14 * 8x21x3x3, … failed the probe (…)</c>, <c>oneDNN on, not probed
+    /// (NORMLAB_MKLDNN=1)</c>, <c>oneDNN off, not probed (NORMLAB_MKLDNN=0)</c>, or why nothing changed.
+    /// </summary>
+    public static string Outcome => _mode switch
+    {
+        Mode.NotApplied => "not applied yet",
+        Mode.Probing => $"oneDNN on ({Count(Probed.Count)} probed, all right)",
+        Mode.ProbeFailed => _failure!.Shape is { } shape
+            ? $"oneDNN off since {shape} failed the probe ({_failure.Detail}; {Count(Probed.Count)} probed)"
+            : $"oneDNN off since {_failure.Detail}",
+        Mode.ForcedOn => $"oneDNN on, not probed ({KeepVariable}=1)",
+        Mode.ForcedOff => $"oneDNN off, not probed ({KeepVariable}=0)",
+        _ => $"unchanged ({_unchangedReason})",
+    };
+
+    /// <summary>Whether convolutions that have not run yet are probed (oneDNN is on and the probe decides).</summary>
+    public static bool Probing => _mode == Mode.Probing;
+
+    /// <summary>The shape whose probe turned oneDNN off; null while none has.</summary>
+    public static ProbeResult? Failure => _failure;
+
+    /// <summary>How many shapes were probed in this process so far.</summary>
+    public static int ProbedShapes => Probed.Count;
+
+    /// <summary>The probes run in this process so far, one per shape (what each found and cost).</summary>
+    public static System.Collections.Generic.IReadOnlyList<ProbeResult> Results => System.Linq.Enumerable.ToArray(Probed.Values);
+
+    /// <summary>
+    /// Reads <see cref="KeepVariable"/>, turns NNPACK off and, with <c>NORMLAB_MKLDNN=0</c>, oneDNN; once per process
+    /// (later calls return at once). Called before NormLab builds or trains a module.
+    /// </summary>
     public static void EnsureApplied()
     {
-        if (Volatile.Read(ref _outcome) is not null)
+        if (_mode != Mode.NotApplied)
         {
             return;
         }
 
         lock (Gate)
         {
-            _outcome ??= Apply();
+            if (_mode == Mode.NotApplied)
+            {
+                _mode = Apply();
+            }
         }
     }
 
-    private static string Apply()
+    private static Mode Apply()
     {
-        if (Environment.GetEnvironmentVariable(KeepVariable) == "1")
-        {
-            return $"oneDNN kept on ({KeepVariable}=1)";
-        }
-
+        var variable = Environment.GetEnvironmentVariable(KeepVariable);
         if (OperatingSystem.IsWindows())
         {
-            return "unchanged (Windows: libtorch's C++ names differ)";
+            return variable == "1" ? Mode.ForcedOn : Unchanged("Windows: libtorch's C++ names differ");
         }
 
         try
         {
-            // NNPACK first: where it cannot start (these processors) libtorch prints a warning for every convolution
-            // it would have taken, the probe's included
-            var context = GlobalContext();
-            SetUserEnabledNnpack(context, false);
-            if (ProbeIsRight())
+            // NNPACK off in any case: where it cannot start (these processors) libtorch warns for every convolution it
+            // would have taken, the probes' included
+            _context = GlobalContext();
+            SetUserEnabledNnpack(_context, false);
+            if (variable == "1")
             {
-                return "oneDNN on (its convolutions passed the probe)";
+                return Mode.ForcedOn;
             }
 
-            SetUserEnabledMkldnn(context, false);
-            return UserEnabledMkldnn(context) ? "unchanged (libtorch kept oneDNN on)" : "oneDNN off (its convolutions failed the probe)";
+            if (variable == "0")
+            {
+                SetUserEnabledMkldnn(_context, false);
+                return UserEnabledMkldnn(_context) ? Unchanged("libtorch kept oneDNN on") : Mode.ForcedOff;
+            }
+
+            return Mode.Probing;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
         {
-            return $"unchanged ({e.GetType().Name}: {e.Message})";
+            return variable == "1" ? Mode.ForcedOn : Unchanged($"{e.GetType().Name}: {e.Message}");
         }
     }
 
     /// <summary>
-    /// Two convolutions that oneDNN's AVX-512 kernels got wrong on this project's machine, each run a few times in
-    /// float32 and compared with the same convolution in float64 (which oneDNN does not run): true when every run
-    /// agrees within 1e-3. Costs a few milliseconds, once per process.
+    /// Gives every 1-d and 2-d convolution in <paramref name="module"/> (itself included) a forward pre-hook that
+    /// probes its shape the first time it runs (<see cref="BeforeConvolution"/>); a convolution is hooked once however
+    /// often it is watched. The hook runs when the convolution is called with <c>call(x)</c>, as PyTorch's
+    /// <c>module(x)</c> runs hooks; a hand-written module that calls a convolution's <c>forward(x)</c> directly
+    /// bypasses it.
     /// </summary>
-    private static bool ProbeIsRight()
+    public static T Watch<T>(T module)
+        where T : nn.Module
     {
-        using var scope = TorchSharp.torch.NewDisposeScope();
-        var generator = new TorchSharp.torch.Generator(20_261_205);
-        var image = TorchSharp.torch.randn(new long[] { 7, 21, 10, 14 }, generator: generator);
-        var imageWeight = TorchSharp.torch.randn(new long[] { 8, 21, 3, 3 }, generator: generator);
-        var signal = TorchSharp.torch.randn(new long[] { 2, 22, 7 }, generator: generator);
-        var signalWeight = TorchSharp.torch.randn(new long[] { 12, 22, 3 }, generator: generator);
-        using var noGrad = TorchSharp.torch.no_grad();
-        var imageExpected = TorchSharp.torch.nn.functional.conv2d(image.to(TorchSharp.torch.float64), imageWeight.to(TorchSharp.torch.float64), strides: new long[] { 2, 2 });
-        var signalExpected = TorchSharp.torch.nn.functional.conv1d(signal.to(TorchSharp.torch.float64), signalWeight.to(TorchSharp.torch.float64), stride: 2);
-        for (var i = 0; i < 20; i++)
+        HookAll(module);
+        return module;
+    }
+
+    /// <summary>
+    /// Watches a module the trainer was given (<see cref="Watch"/>), and when it holds convolutions NormLab did not
+    /// create (a hand-written module), runs it once on <paramref name="sample"/> (a batch of the training batch size) in
+    /// evaluation mode, so that their shapes are probed before training; the output is discarded and
+    /// each module's training mode is restored. Autograd is on, as in training, so the shapes probed then are those the
+    /// training steps run. A convolution whose hook did not run then (its module calls
+    /// <c>forward</c>, not <c>call</c>) cannot be probed: oneDNN is turned off for the process, as for a failed probe.
+    /// </summary>
+    public static void WatchTrained(nn.Module<Tensor, Tensor> module, Func<Tensor> sample)
+    {
+        ArgumentNullException.ThrowIfNull(sample);
+        var fresh = HookAll(module);
+        if (fresh.Count == 0 || _mode != Mode.Probing)
         {
-            var imageActual = TorchSharp.torch.nn.functional.conv2d(image, imageWeight, strides: new long[] { 2, 2 });
-            var signalActual = TorchSharp.torch.nn.functional.conv1d(signal, signalWeight, stride: 2);
-            if (!Close(imageActual, imageExpected) || !Close(signalActual, signalExpected))
+            return;
+        }
+
+        // parents before children, so that restoring a parent's mode (which sets its children's) comes first
+        var modes = new System.Collections.Generic.List<(nn.Module Module, bool Training)> { (module, module.training) };
+        foreach (var child in module.modules())
+        {
+            if (!ReferenceEquals(child, module))
             {
-                return false;
+                modes.Add((child, child.training));
             }
         }
 
-        return true;
-
-        static bool Close(TorchSharp.torch.Tensor actual, TorchSharp.torch.Tensor expected)
+        try
         {
-            var difference = (actual.to(TorchSharp.torch.float64) - expected).abs().max().item<double>();
-            return difference <= 1e-3; // false for NaN too
+            module.eval();
+            using var scope = NewDisposeScope();
+            using var grad = enable_grad();
+            module.call(sample());
+        }
+        finally
+        {
+            foreach (var (child, training) in modes)
+            {
+                child.train(training);
+            }
+        }
+
+        foreach (var (convolution, watcher) in fresh)
+        {
+            if (!watcher.Fired)
+            {
+                TurnOff(new ProbeResult(null, false,
+                    $"a convolution of {module.GetName()} ({convolution.GetName()}) ran without its forward pre-hook, so its shapes cannot be probed (call it with call(x), not forward(x))",
+                    double.NaN, TimeSpan.Zero));
+                return;
+            }
         }
     }
+
+    private static System.Collections.Generic.List<(Convolution, Watcher)> HookAll(nn.Module module)
+    {
+        ArgumentNullException.ThrowIfNull(module);
+        EnsureApplied();
+        var fresh = new System.Collections.Generic.List<(Convolution, Watcher)>();
+        if (module is Convolution convolution && Hook(convolution) is { } watcher)
+        {
+            fresh.Add((convolution, watcher));
+        }
+
+        foreach (var child in module.modules())
+        {
+            if (!ReferenceEquals(child, module) && child is Convolution inner && Hook(inner) is { } innerWatcher)
+            {
+                fresh.Add((inner, innerWatcher));
+            }
+        }
+
+        return fresh;
+    }
+
+    /// <summary>Hooks a convolution not hooked yet; null when it was (or is not one oneDNN's float32 kernels take).</summary>
+    private static Watcher? Hook(Convolution convolution)
+    {
+        if (convolution.transposed || convolution.kernel_size.Length is < 1 or > 2)
+        {
+            return null;
+        }
+
+        var watcher = new Watcher();
+        lock (Watched)
+        {
+            if (Watched.TryGetValue(convolution, out _))
+            {
+                return null;
+            }
+
+            Watched.Add(convolution, watcher);
+        }
+
+        convolution.register_forward_pre_hook((self, input) =>
+        {
+            watcher.Fired = true;
+            BeforeConvolution((Convolution)self, input);
+            return input;
+        });
+        return watcher;
+    }
+
+    private sealed class Watcher
+    {
+        public volatile bool Fired;
+    }
+
+    /// <summary>
+    /// Before <paramref name="convolution"/> runs on <paramref name="input"/>: while probing, probes its shape the first
+    /// time it is seen (<see cref="EnsureRight"/>); nothing otherwise. Costs a dictionary look-up once the shape is known.
+    /// </summary>
+    public static void BeforeConvolution(Convolution convolution, Tensor input)
+    {
+        if (_mode != Mode.Probing)
+        {
+            return;
+        }
+
+        if (ConvolutionShape.Of(convolution, input) is { } shape)
+        {
+            EnsureRight(shape);
+        }
+    }
+
+    /// <summary>
+    /// While probing: probes <paramref name="shape"/> unless it was probed already in this process, and turns oneDNN off
+    /// for good when it fails. Thread-safe: one probe runs at a time, and each shape is probed once.
+    /// </summary>
+    public static void EnsureRight(ConvolutionShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        EnsureApplied();
+        if (_mode != Mode.Probing || Probed.ContainsKey(shape))
+        {
+            return;
+        }
+
+        lock (ProbeGate)
+        {
+            if (_mode != Mode.Probing || Probed.ContainsKey(shape))
+            {
+                return;
+            }
+
+            ProbeResult result;
+            try
+            {
+                result = Probe(shape);
+            }
+            catch (Exception e) when (e is not OperationCanceledException)
+            {
+                // a probe that cannot run (memory, say) proves nothing: off is always right
+                result = new ProbeResult(shape, false, $"the probe could not run: {e.GetType().Name}: {e.Message}", double.NaN, TimeSpan.Zero);
+            }
+
+            if (!result.Right)
+            {
+                TurnOff(result); // before the convolution runs, and before anyone can read the shape as probed
+            }
+
+            Probed[shape] = result;
+        }
+    }
+
+    private static void TurnOff(ProbeResult failure)
+    {
+        lock (ProbeGate)
+        {
+            if (_mode != Mode.Probing)
+            {
+                return;
+            }
+
+            SetUserEnabledMkldnn(_context, false);
+            _failure = failure;
+            _mode = UserEnabledMkldnn(_context) ? Unchanged("libtorch kept oneDNN on after a failed probe") : Mode.ProbeFailed;
+        }
+    }
+
+    private static Mode Unchanged(string reason)
+    {
+        _unchangedReason = reason;
+        return Mode.Unchanged;
+    }
+
+    /// <summary>
+    /// The probe's decision for one shape, with whatever kernels libtorch selects now: the convolution on random data
+    /// (normal, from a fixed seed; the global generator is not touched) in float32, <paramref name="repetitions"/>
+    /// times, forward and, as the shape says, backward (the gradients of the input and/or of the weight for a random
+    /// upstream gradient; without either, a forward without autograd), each compared with the same in float64. Right when every float32 value is within <see cref="Tolerance"/> ×
+    /// max(1, max |float64|) of float64, per tensor; NaN is wrong. A convolution is linear, so float32 and float64
+    /// differ only by rounding (no ReLU kink or max-pool tie to flip).
+    /// </summary>
+    public static ProbeResult Probe(ConvolutionShape shape, int repetitions = DefaultRepetitions)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        ArgumentOutOfRangeException.ThrowIfLessThan(repetitions, 1);
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        using var scope = NewDisposeScope();
+        bool backward = shape.InputGradient || shape.WeightGradient;
+        using var grad = enable_grad(backward);
+        var generator = new TorchSharp.torch.Generator(20_261_205);
+        var input = randn(shape.Input, generator: generator);
+        var weight = randn(shape.Weight, generator: generator);
+        var bias = shape.Bias ? randn(new[] { shape.Weight[0] }, generator: generator) : null;
+        var upstream = randn(OutputShape(shape), generator: generator);
+        var expected = Run(shape, input.to(float64), weight.to(float64), bias?.to(float64), upstream.to(float64));
+        double worst = 0;
+        for (int i = 0; i < repetitions; i++)
+        {
+            var actual = Run(shape, input, weight, bias, upstream);
+            foreach (var (name, a, e) in new[]
+            {
+                ("output", actual.Output, expected.Output),
+                ("input gradient", actual.InputGradient, expected.InputGradient),
+                ("weight gradient", actual.WeightGradient, expected.WeightGradient),
+            })
+            {
+                if (a is null || e is null)
+                {
+                    continue;
+                }
+
+                double error = RelativeError(a, e);
+                if (!(error <= Tolerance))
+                {
+                    var what = double.IsNaN(error) ? "NaN" : $"off by {error:G3} of its scale";
+                    return new ProbeResult(shape, false, $"{name} {what} on run {i + 1} of {repetitions}", error, clock.Elapsed);
+                }
+
+                worst = Math.Max(worst, error);
+            }
+        }
+
+        return new ProbeResult(shape, true, $"within {worst:G3} of float64", worst, clock.Elapsed);
+    }
+
+    private static (Tensor Output, Tensor? InputGradient, Tensor? WeightGradient) Run(ConvolutionShape shape, Tensor input, Tensor weight, Tensor? bias, Tensor upstream)
+    {
+        if (shape.InputGradient)
+        {
+            input = input.detach().requires_grad_();
+        }
+
+        if (shape.WeightGradient)
+        {
+            weight = weight.detach().requires_grad_();
+        }
+
+        var output = shape.Dimensions == 1
+            ? nn.functional.conv1d(input, weight, bias, shape.Stride[0], shape.Padding[0], shape.Dilation[0], shape.Groups)
+            : nn.functional.conv2d(input, weight, bias, shape.Stride, shape.Padding, shape.Dilation, shape.Groups);
+        if (!shape.InputGradient && !shape.WeightGradient)
+        {
+            return (output, null, null);
+        }
+
+        var wanted = new System.Collections.Generic.List<Tensor>();
+        if (shape.InputGradient)
+        {
+            wanted.Add(input);
+        }
+
+        if (shape.WeightGradient)
+        {
+            wanted.Add(weight);
+        }
+
+        var gradients = autograd.grad(new[] { output }, wanted, new[] { upstream });
+        return (output.detach(), shape.InputGradient ? gradients[0] : null, shape.WeightGradient ? gradients[^1] : null);
+    }
+
+    private static long[] OutputShape(ConvolutionShape shape)
+    {
+        var output = new long[shape.Input.Length];
+        output[0] = shape.Input[0];
+        output[1] = shape.Weight[0];
+        for (int i = 0; i < shape.Dimensions; i++)
+        {
+            long span = shape.Dilation[i] * (shape.Weight[2 + i] - 1) + 1;
+            output[2 + i] = (shape.Input[2 + i] + 2 * shape.Padding[i] - span) / shape.Stride[i] + 1;
+        }
+
+        return output;
+    }
+
+    /// <summary>max |actual − expected| / max(1, max |expected|), in float64; NaN when either holds a NaN.</summary>
+    private static double RelativeError(Tensor actual, Tensor expected)
+    {
+        var difference = (actual.to(float64) - expected).abs();
+        if (difference.isnan().any().item<bool>())
+        {
+            return double.NaN;
+        }
+
+        double scale = Math.Max(1.0, expected.abs().max().item<double>());
+        return difference.max().item<double>() / scale;
+    }
+
+    private static string Count(int shapes) => $"{shapes} convolution shape{(shapes == 1 ? string.Empty : "s")}";
 
     private const string LibTorch = "libtorch_cpu";
 
@@ -127,4 +478,31 @@ public static class LibTorchConvolutions
     [DllImport(LibTorch, EntryPoint = "_ZNK2at7Context17userEnabledMkldnnEv")]
     [return: MarshalAs(UnmanagedType.U1)]
     private static extern bool UserEnabledMkldnn(IntPtr context);
+
+    /// <summary>Whether libtorch's oneDNN convolutions are on now (false where that cannot be read, e.g. Windows).</summary>
+    public static bool OneDnnEnabled
+    {
+        get
+        {
+            if (OperatingSystem.IsWindows())
+            {
+                return false;
+            }
+
+            try
+            {
+                return UserEnabledMkldnn(GlobalContext());
+            }
+            catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
+            {
+                return false;
+            }
+        }
+    }
 }
+
+/// <summary>
+/// One shape's probe: whether float32 matched float64, how (or where it did not), and what it cost. <see cref="Shape"/>
+/// is null for the one failure that is no probe: a convolution that could not be watched.
+/// </summary>
+public sealed record ProbeResult(ConvolutionShape? Shape, bool Right, string Detail, double WorstError, TimeSpan Elapsed);

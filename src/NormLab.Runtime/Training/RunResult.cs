@@ -39,6 +39,15 @@ public sealed record RunResult
 
     [JsonPropertyName("threads")] public int Threads { get; init; }
 
+    /// <summary>
+    /// Which convolution kernels trained the run, as <see cref="Native.LibTorchConvolutions.Outcome"/> said when it
+    /// ended: <c>oneDNN on (4 convolution shapes probed, all right)</c>, <c>oneDNN off since … failed the probe (…)</c>,
+    /// or forced by <c>NORMLAB_MKLDNN</c>. Left out in run files written before this field existed.
+    /// </summary>
+    [JsonPropertyName("convolutions")]
+    [JsonIgnore(Condition = JsonIgnoreCondition.WhenWritingNull)]
+    public string? Convolutions { get; init; }
+
     /// <summary>Learnable parameters (elements of the parameter tensors).</summary>
     [JsonPropertyName("parameters")] public long Parameters { get; init; }
 

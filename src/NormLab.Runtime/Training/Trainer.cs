@@ -79,7 +79,7 @@ public static class Trainer
     /// <summary>Checks the options and the data, fixes the thread count and seeds libtorch's generators.</summary>
     private static (Device Device, int Threads) Prepare(NetworkModel? network, DataSplit data, TrainingOptions options)
     {
-        Native.LibTorchConvolutions.EnsureApplied(); // a hand-written module trains with the same kernels
+        Native.LibTorchConvolutions.EnsureApplied(); // NORMLAB_MKLDNN and NNPACK, before anything runs
         ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(options);
         options.Validate();
@@ -113,6 +113,8 @@ public static class Trainer
     {
         cancellationToken.ThrowIfCancellationRequested();
         module.to(device);
+        // a hand-written module's convolutions are probed too, on a batch of the training batch size
+        Native.LibTorchConvolutions.WatchTrained(module, () => data.Train.InOrder(options.BatchSize, device).First().Images);
         DataSet train = data.Train, test = data.Test;
         DataSet? validationSet = data.Validation;
         if (validationSet is null && (options.Patience is not null || options.BestWeightsPath is not null))
@@ -445,6 +447,7 @@ public static class Trainer
             Seed = options.Seed,
             Device = Devices.Name(device),
             Threads = threads,
+            Convolutions = Native.LibTorchConvolutions.Outcome,
             Parameters = module.parameters().Sum(p => p.numel()),
             Options = RunSettings.From(options),
             Epochs = epochs,

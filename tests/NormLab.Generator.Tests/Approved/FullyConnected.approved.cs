@@ -141,14 +141,14 @@ namespace Consumer
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = input;
-            x = linear1.forward(x);
-            x = bn1.forward(x);
-            x = relu1.forward(x);
-            x = dropout1.forward(x);
-            x = linear2.forward(x);
-            x = ln1.forward(x);
-            x = gelu1.forward(x);
-            x = linear3.forward(x);
+            x = linear1.call(x);
+            x = bn1.call(x);
+            x = relu1.call(x);
+            x = dropout1.call(x);
+            x = linear2.call(x);
+            x = ln1.call(x);
+            x = gelu1.call(x);
+            x = linear3.call(x);
             return x;
         }
     }

@@ -104,9 +104,9 @@ public sealed partial class TinyModule : global::TorchSharp.torch.nn.Module<glob
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         var x = input;
-        x = linear1.forward(x);
-        x = relu1.forward(x);
-        x = linear2.forward(x);
+        x = linear1.call(x);
+        x = relu1.call(x);
+        x = linear2.call(x);
         return x;
     }
 }

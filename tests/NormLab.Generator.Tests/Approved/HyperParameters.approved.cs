@@ -196,21 +196,21 @@ namespace Snapshots.Hyper
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = input;
-            x = conv1.forward(x);
-            x = bn1.forward(x);
-            x = relu1.forward(x);
-            x = conv2.forward(x);
-            x = bn2.forward(x);
-            x = relu2.forward(x);
-            x = maxpool1.forward(x);
-            x = conv3.forward(x);
-            x = bn3.forward(x);
-            x = relu3.forward(x);
-            x = flatten1.forward(x);
-            x = linear1.forward(x);
-            x = relu4.forward(x);
-            x = dropout1.forward(x);
-            x = linear2.forward(x);
+            x = conv1.call(x);
+            x = bn1.call(x);
+            x = relu1.call(x);
+            x = conv2.call(x);
+            x = bn2.call(x);
+            x = relu2.call(x);
+            x = maxpool1.call(x);
+            x = conv3.call(x);
+            x = bn3.call(x);
+            x = relu3.call(x);
+            x = flatten1.call(x);
+            x = linear1.call(x);
+            x = relu4.call(x);
+            x = dropout1.call(x);
+            x = linear2.call(x);
             return x;
         }
     }

@@ -146,15 +146,15 @@ namespace Consumer.Records
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = input;
-            x = conv1.forward(x);
-            x = bn1.forward(x);
-            x = relu1.forward(x);
-            x = maxpool1.forward(x);
-            x = conv2.forward(x);
-            x = bn2.forward(x);
-            x = relu2.forward(x);
-            x = gap1.forward(x);
-            x = linear1.forward(x);
+            x = conv1.call(x);
+            x = bn1.call(x);
+            x = relu1.call(x);
+            x = maxpool1.call(x);
+            x = conv2.call(x);
+            x = bn2.call(x);
+            x = relu2.call(x);
+            x = gap1.call(x);
+            x = linear1.call(x);
             return x;
         }
     }

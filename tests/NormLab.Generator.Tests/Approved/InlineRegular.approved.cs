@@ -134,13 +134,13 @@ namespace Consumer.Records
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = input;
-            x = conv1.forward(x);
-            x = bn1.forward(x);
-            x = relu1.forward(x);
-            x = maxpool1.forward(x);
-            x = flatten1.forward(x);
-            x = dropout1.forward(x);
-            x = linear1.forward(x);
+            x = conv1.call(x);
+            x = bn1.call(x);
+            x = relu1.call(x);
+            x = maxpool1.call(x);
+            x = flatten1.call(x);
+            x = dropout1.call(x);
+            x = linear1.call(x);
             return x;
         }
     }

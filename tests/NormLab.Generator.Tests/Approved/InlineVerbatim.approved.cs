@@ -115,11 +115,11 @@ namespace Consumer.Records
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = input;
-            x = conv1.forward(x);
-            x = bn1.forward(x);
-            x = relu1.forward(x);
-            x = gap1.forward(x);
-            x = linear1.forward(x);
+            x = conv1.call(x);
+            x = bn1.call(x);
+            x = relu1.call(x);
+            x = gap1.call(x);
+            x = linear1.call(x);
             return x;
         }
     }

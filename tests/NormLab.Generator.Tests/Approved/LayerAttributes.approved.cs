@@ -162,18 +162,18 @@ public sealed partial class AttributedNetModule : global::TorchSharp.torch.nn.Mo
     public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
     {
         var x = input;
-        x = conv1.forward(x);
-        x = relu1.forward(x);
-        x = conv2.forward(x);
-        x = bn1.forward(x);
-        x = leakyrelu1.forward(x);
-        x = maxpool1.forward(x);
-        x = dropout2d1.forward(x);
-        x = conv3.forward(x);
-        x = gn1.forward(x);
-        x = gelu1.forward(x);
-        x = gap1.forward(x);
-        x = linear1.forward(x);
+        x = conv1.call(x);
+        x = relu1.call(x);
+        x = conv2.call(x);
+        x = bn1.call(x);
+        x = leakyrelu1.call(x);
+        x = maxpool1.call(x);
+        x = dropout2d1.call(x);
+        x = conv3.call(x);
+        x = gn1.call(x);
+        x = gelu1.call(x);
+        x = gap1.call(x);
+        x = linear1.call(x);
         return x;
     }
 }

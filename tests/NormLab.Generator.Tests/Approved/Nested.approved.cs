@@ -122,11 +122,11 @@ namespace Consumer.Zoo
                 public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
                 {
                     var x = input;
-                    x = linear1.forward(x);
-                    x = relu1.forward(x);
-                    x = linear2.forward(x);
-                    x = relu2.forward(x);
-                    x = linear3.forward(x);
+                    x = linear1.call(x);
+                    x = relu1.call(x);
+                    x = linear2.call(x);
+                    x = relu2.call(x);
+                    x = linear3.call(x);
                     return x;
                 }
             }

@@ -197,22 +197,22 @@ namespace Snapshots
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = input;
-            x = conv1.forward(x);
-            x = bn1.forward(x);
-            x = relu1.forward(x);
-            x = conv2.forward(x);
-            x = in1.forward(x);
-            x = relu2.forward(x);
-            x = conv3.forward(x);
-            x = gn1.forward(x);
-            x = relu3.forward(x);
-            x = dropout2d1.forward(x);
-            x = conv4.forward(x);
-            x = ln1.forward(x);
-            x = relu4.forward(x);
-            x = dropout1.forward(x);
-            x = gap1.forward(x);
-            x = linear1.forward(x);
+            x = conv1.call(x);
+            x = bn1.call(x);
+            x = relu1.call(x);
+            x = conv2.call(x);
+            x = in1.call(x);
+            x = relu2.call(x);
+            x = conv3.call(x);
+            x = gn1.call(x);
+            x = relu3.call(x);
+            x = dropout2d1.call(x);
+            x = conv4.call(x);
+            x = ln1.call(x);
+            x = relu4.call(x);
+            x = dropout1.call(x);
+            x = gap1.call(x);
+            x = linear1.call(x);
             return x;
         }
     }

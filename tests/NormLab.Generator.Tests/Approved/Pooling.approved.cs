@@ -162,17 +162,17 @@ namespace Snapshots.Pooling
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = input;
-            x = conv1.forward(x);
-            x = bn1.forward(x);
-            x = relu1.forward(x);
-            x = maxpool1.forward(x);
-            x = conv2.forward(x);
-            x = bn2.forward(x);
-            x = relu2.forward(x);
-            x = avgpool1.forward(x);
-            x = identity1.forward(x);
-            x = gap1.forward(x);
-            x = linear1.forward(x);
+            x = conv1.call(x);
+            x = bn1.call(x);
+            x = relu1.call(x);
+            x = maxpool1.call(x);
+            x = conv2.call(x);
+            x = bn2.call(x);
+            x = relu2.call(x);
+            x = avgpool1.call(x);
+            x = identity1.call(x);
+            x = gap1.call(x);
+            x = linear1.call(x);
             return x;
         }
     }
@@ -293,12 +293,12 @@ namespace Snapshots.Pooling
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = input;
-            x = conv1.forward(x);
-            x = bn1.forward(x);
-            x = relu1.forward(x);
-            x = maxpool1.forward(x);
-            x = gmp1.forward(x);
-            x = linear1.forward(x);
+            x = conv1.call(x);
+            x = bn1.call(x);
+            x = relu1.call(x);
+            x = maxpool1.call(x);
+            x = gmp1.call(x);
+            x = linear1.call(x);
             return x;
         }
     }
@@ -405,10 +405,10 @@ namespace Snapshots.Pooling
         public override global::TorchSharp.torch.Tensor forward(global::TorchSharp.torch.Tensor input)
         {
             var x = input;
-            x = conv1.forward(x);
-            x = relu1.forward(x);
-            x = flatten1.forward(x);
-            x = linear1.forward(x);
+            x = conv1.call(x);
+            x = relu1.call(x);
+            x = flatten1.call(x);
+            x = linear1.call(x);
             return x;
         }
     }

@@ -24,7 +24,7 @@ public sealed class RunResultTests
         Assert.Equal(
             new[]
             {
-                "format", "network", "data", "trainExamples", "testExamples", "seed", "device", "threads", "parameters", "options", "epochs",
+                "format", "network", "data", "trainExamples", "testExamples", "seed", "device", "threads", "convolutions", "parameters", "options", "epochs",
                 "testAccuracy", "testLoss", "selected", "convergence", "evaluations", "health", "testPredictions", "diverged", "confusionMatrix", "elapsedSeconds", "imagesPerSecond", "weights",
             },
             root.EnumerateObject().Select(p => p.Name));

@@ -1,0 +1,77 @@
+using System.Diagnostics;
+using NormLab.Runtime.Training;
+
+namespace NormLab.Cli.Tests;
+
+/// <summary>
+/// Which convolution kernels trained a run, process by process: the per-shape probe keeps libtorch's oneDNN on for a
+/// network whose shapes are right, turns it off only for a shape it finds wrong, and <c>NORMLAB_MKLDNN</c> forces either
+/// way without probing; <c>run.json</c> says which happened. oneDNN's state is process-wide and sticky, so each case is a
+/// real <c>normlab study</c> process of its own (on 70 training images, one epoch).
+/// </summary>
+public sealed class ConvolutionProbeTests
+{
+    private const string Networks = """
+        network Plain(input: 1x28x28, classes: 10) {
+            conv3x3(8) > bn > relu > maxpool > conv3x3(16) > relu > maxpool > flatten > linear(classes)
+        }
+        network Strided(input: 1x28x28, classes: 10) {
+            conv(21, kernel: 19x15, padding: valid) > relu > conv3x3(8, stride: 2, padding: valid, bias: false) > flatten > linear(classes)
+        }
+        """;
+
+    [Fact]
+    public async Task The_probe_and_the_variable_decide_the_kernels_and_run_json_says_which()
+    {
+        using var folder = new TempFolder();
+        folder.Write("nets.normlab", Networks);
+        var runs = await Task.WhenAll(
+            Study(folder.Path, "Plain", "probed", variable: null),
+            Study(folder.Path, "Plain", "forced-off", variable: "0"),
+            Study(folder.Path, "Plain", "forced-on", variable: "1"),
+            Study(folder.Path, "Strided", "strided", variable: null, "--batch-size", "7"));
+
+        // stride-1 shapes that oneDNN computes right: probed (training, evaluation and health batches), and oneDNN stays on
+        Assert.Matches("^oneDNN on \\([1-9][0-9]* convolution shapes? probed, all right\\)$", runs[0].Convolutions);
+        Assert.Equal("oneDNN off, not probed (NORMLAB_MKLDNN=0)", runs[1].Convolutions);
+        Assert.Equal("oneDNN on, not probed (NORMLAB_MKLDNN=1)", runs[2].Convolutions);
+
+        // where oneDNN gets the 21→8 stride-2 convolution of a 10x14 input wrong (this project's AVX-512 machine), that shape
+        // turns it off; never the stride-1 convolution before it. Elsewhere every shape may pass.
+        Assert.Matches("^(oneDNN on \\([1-9][0-9]* convolution shapes? probed, all right\\)|oneDNN off since conv2d [0-9]+x21x10x14 \\* 8x21x3x3, stride 2x2, padding 0x0, .* failed the probe \\(.+\\))$", runs[3].Convolutions);
+        foreach (var run in runs)
+        {
+            Assert.Null(run.Diverged);
+            Assert.InRange(run.TestAccuracy ?? -1, 0, 1);
+        }
+    }
+
+    private static async Task<RunResult> Study(string folder, string network, string output, string? variable, params string[] extra)
+    {
+        var arguments = new[]
+        {
+            "study", "nets.normlab", "--networks", network, "--seeds", "1", "--epochs", "1", "--limit-train", "70", "--limit-test", "20",
+            "--threads", "1", "--jobs", "1", "--out", output,
+        }.Concat(extra).ToArray();
+        var start = StudyCommandTests.Start(folder, arguments);
+        start.Environment.Remove("NORMLAB_MKLDNN");
+        if (variable is not null)
+            start.Environment["NORMLAB_MKLDNN"] = variable;
+        using var process = Process.Start(start)!;
+        var stdout = process.StandardOutput.ReadToEndAsync();
+        var stderr = process.StandardError.ReadToEndAsync();
+        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(240));
+        try
+        {
+            await process.WaitForExitAsync(timeout.Token);
+        }
+        catch (OperationCanceledException)
+        {
+            process.Kill(entireProcessTree: true);
+            throw;
+        }
+
+        Assert.True(process.ExitCode == 0, $"normlab {string.Join(" ", arguments)} (NORMLAB_MKLDNN={variable}) exited with {process.ExitCode}: {await stderr}{await stdout}");
+        return RunResult.FromJson(File.ReadAllText(Path.Combine(folder, output, "runs", network, "seed-1.json")));
+    }
+}
