@@ -85,6 +85,10 @@ for round in $(seq 1 "$rounds"); do
     sampler=""
     if [ "$status" -ne 0 ]; then
       echo "leg $leg (--jobs $jobs --threads $threads) failed with exit code $status; its output:" >&2
+      kept="${TMPDIR:-/tmp}/study-jobs-failed-leg-$leg.log"
+      cp "$out.log" "$kept"
+      grep -m 5 -iE "error|exception" "$out.log" >&2 || true
+      echo "... (the leg's whole output: $kept)" >&2
       tail -n 20 "$out.log" >&2
       exit 1
     fi
