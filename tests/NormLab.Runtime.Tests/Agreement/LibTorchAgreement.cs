@@ -88,6 +88,7 @@ internal static class LibTorchAgreement
                 var seen = new List<LayerModel>();
                 LayerModel? current = null;
                 Tensor walked;
+                var kernels = NormLab.Runtime.Native.LibTorchConvolutions.Outcome; // what the walk runs on
                 random.manual_seed(seed + 1);
                 try
                 {
@@ -116,6 +117,17 @@ internal static class LibTorchAgreement
                 // the walk is NetworkModule.forward: same output, same random draws
                 random.manual_seed(seed + 1);
                 var output = module.forward(input);
+                if (!output.allclose(walked, rtol: 1e-5, atol: 1e-6, equal_nan: true) && kernels != NormLab.Runtime.Native.LibTorchConvolutions.Outcome)
+                {
+                    // the forward probed a convolution shape the walk had not (the walk calls layers without hooks),
+                    // or a test beside this one did, and oneDNN went off between the two passes: they ran on different
+                    // kernels, which round differently; both again, on the kernels that now stay
+                    random.manual_seed(seed + 1);
+                    walked = Walk(network.Layers, input, modules, (_, _) => { }, _ => { });
+                    random.manual_seed(seed + 1);
+                    output = module.forward(input);
+                }
+
                 for (var retry = 0; retry < 10 && output.shape.SequenceEqual(walked.shape) && !output.allclose(walked, rtol: 1e-5, atol: 1e-6, equal_nan: true)
                     && (output.isnan().any().item<bool>() || walked.isnan().any().item<bool>()); retry++)
                 {
