@@ -57,21 +57,8 @@ public sealed class ConvolutionProbeTests
         start.Environment.Remove("NORMLAB_MKLDNN");
         if (variable is not null)
             start.Environment["NORMLAB_MKLDNN"] = variable;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(240));
-        try
-        {
-            await process.WaitForExitAsync(timeout.Token);
-        }
-        catch (OperationCanceledException)
-        {
-            process.Kill(entireProcessTree: true);
-            throw;
-        }
-
-        Assert.True(process.ExitCode == 0, $"normlab {string.Join(" ", arguments)} (NORMLAB_MKLDNN={variable}) exited with {process.ExitCode}: {await stderr}{await stdout}");
+        var result = await StudyCommandTests.RunProcess(start);
+        Assert.True(result.ExitCode == 0, $"normlab {string.Join(" ", arguments)} (NORMLAB_MKLDNN={variable}) exited with {result.ExitCode}: {result.Stderr}{result.Stdout}");
         return RunResult.FromJson(File.ReadAllText(Path.Combine(folder, output, "runs", network, "seed-1.json")));
     }
 }

@@ -395,9 +395,12 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
         return start;
     }
 
-    private static async Task<CliResult> RunProcess(string folder, string[] arguments)
+    private static Task<CliResult> RunProcess(string folder, string[] arguments) => RunProcess(Start(folder, arguments));
+
+    /// <summary>Runs <c>normlab</c> as <paramref name="start"/> says, reading both streams; killed after 240 s.</summary>
+    internal static async Task<CliResult> RunProcess(ProcessStartInfo start)
     {
-        using var process = Process.Start(Start(folder, arguments))!;
+        using var process = Process.Start(start)!;
         var stdout = process.StandardOutput.ReadToEndAsync();
         var stderr = process.StandardError.ReadToEndAsync();
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(240));
