@@ -1,4 +1,6 @@
 using System.Diagnostics;
+using System.Globalization;
+using System.Text.RegularExpressions;
 using NormLab.Runtime.Training;
 
 namespace NormLab.Cli.Tests;
@@ -46,7 +48,46 @@ public sealed class ConvolutionProbeTests
         }
     }
 
-    private static async Task<RunResult> Study(string folder, string network, string output, string? variable, params string[] extra)
+    /// <summary>
+    /// Two processes, one probe cache: the second probes nothing the first probed, and a verdict in the file decides
+    /// without a probe (a forged "wrong" for a shape oneDNN computes right turns oneDNN off when that shape first runs).
+    /// </summary>
+    [Fact]
+    public async Task A_later_process_takes_the_verdicts_of_an_earlier_one_from_the_probe_cache()
+    {
+        using var folder = new TempFolder();
+        folder.Write("nets.normlab", Networks);
+        string cache = Path.Combine(folder.Path, "cache", "probes.tsv");
+
+        var first = await Study(folder.Path, "Plain", "first", variable: null, cache, Array.Empty<string>());
+        var count = Regex.Match(first.Convolutions ?? "", "^oneDNN on \\(([1-9][0-9]*) convolution shapes? probed, all right\\)$");
+        Assert.True(count.Success, first.Convolutions);
+        int shapes = int.Parse(count.Groups[1].Value, CultureInfo.InvariantCulture);
+        var lines = File.ReadAllLines(cache);
+        Assert.StartsWith("# NormLab convolution probes", lines[0], StringComparison.Ordinal);
+        var verdicts = lines.Skip(1).Select(line => line.Split('\t')).ToArray();
+        Assert.Equal(shapes, verdicts.Length);
+        Assert.All(verdicts, fields => Assert.Equal(5, fields.Length));
+        Assert.All(verdicts, fields => Assert.Equal("right", fields[2]));
+        Assert.Equal(shapes, verdicts.Select(fields => fields[1]).Distinct().Count());
+        Assert.Single(verdicts.Select(fields => fields[0]).Distinct());
+
+        var second = await Study(folder.Path, "Plain", "second", variable: null, cache, Array.Empty<string>());
+        Assert.Equal($"oneDNN on ({shapes} convolution shape{(shapes == 1 ? "" : "s")} probed, all right; {shapes} of them known from earlier processes)", second.Convolutions);
+        Assert.Equal(lines, File.ReadAllLines(cache)); // nothing probed, nothing added
+
+        string forged = Path.Combine(folder.Path, "forged.tsv");
+        File.WriteAllLines(forged, new[] { lines[0], string.Join('\t', verdicts[0][0], verdicts[0][1], "wrong", "18", "output off by 18 of its scale (forged)") });
+        var third = await Study(folder.Path, "Plain", "third", variable: null, forged, Array.Empty<string>());
+        Assert.StartsWith($"oneDNN off since {verdicts[0][1]} failed the probe (output off by 18 of its scale (forged), found by an earlier process (probe cache); ",
+            third.Convolutions, StringComparison.Ordinal);
+        Assert.Null(third.Diverged);
+    }
+
+    private static Task<RunResult> Study(string folder, string network, string output, string? variable, params string[] extra) =>
+        Study(folder, network, output, variable, cache: null, extra);
+
+    private static async Task<RunResult> Study(string folder, string network, string output, string? variable, string? cache, string[] extra)
     {
         var arguments = new[]
         {
@@ -57,6 +98,8 @@ public sealed class ConvolutionProbeTests
         start.Environment.Remove("NORMLAB_MKLDNN");
         if (variable is not null)
             start.Environment["NORMLAB_MKLDNN"] = variable;
+        if (cache is not null)
+            start.Environment["NORMLAB_PROBE_CACHE"] = cache;
         var result = await StudyCommandTests.RunProcess(start);
         Assert.True(result.ExitCode == 0, $"normlab {string.Join(" ", arguments)} (NORMLAB_MKLDNN={variable}) exited with {result.ExitCode}: {result.Stderr}{result.Stdout}");
         return RunResult.FromJson(File.ReadAllText(Path.Combine(folder, output, "runs", network, "seed-1.json")));

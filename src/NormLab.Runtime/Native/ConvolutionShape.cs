@@ -158,6 +158,59 @@ public sealed record ConvolutionShape
             _ => "forward only",
         };
 
+    private static readonly System.Text.RegularExpressions.Regex Text = new(
+        @"^conv(?<d>[12])d (?<input>[0-9x]+) \* (?<weight>[0-9x]+), stride (?<stride>[0-9x]+), padding (?<padding>[0-9x]+), " +
+        @"dilation (?<dilation>[0-9x]+), groups (?<groups>[0-9]+), (?<bias>bias|no bias), (?<threads>[0-9]+) threads?, " +
+        @"(?<pass>backward to input and weight|backward to input|backward to weight|forward only)$",
+        System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+
+    /// <summary>The shape <see cref="ToString"/> wrote, or null when <paramref name="text"/> is not one.</summary>
+    public static ConvolutionShape? Parse(string text)
+    {
+        ArgumentNullException.ThrowIfNull(text);
+        var match = Text.Match(text);
+        if (!match.Success)
+        {
+            return null;
+        }
+
+        static long[]? Numbers(string value)
+        {
+            var parts = value.Split('x');
+            var numbers = new long[parts.Length];
+            for (int i = 0; i < parts.Length; i++)
+            {
+                if (!long.TryParse(parts[i], System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out numbers[i]))
+                {
+                    return null;
+                }
+            }
+
+            return numbers;
+        }
+
+        var pass = match.Groups["pass"].Value;
+        if (Numbers(match.Groups["input"].Value) is not { } input || Numbers(match.Groups["weight"].Value) is not { } weight ||
+            Numbers(match.Groups["stride"].Value) is not { } stride || Numbers(match.Groups["padding"].Value) is not { } padding ||
+            Numbers(match.Groups["dilation"].Value) is not { } dilation ||
+            !long.TryParse(match.Groups["groups"].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var groups) ||
+            !int.TryParse(match.Groups["threads"].Value, System.Globalization.NumberStyles.None, System.Globalization.CultureInfo.InvariantCulture, out var threads))
+        {
+            return null;
+        }
+
+        try
+        {
+            var shape = new ConvolutionShape(input, weight, stride, padding, dilation, groups, match.Groups["bias"].Value == "bias", threads,
+                inputGradient: pass.Contains("input", StringComparison.Ordinal), weightGradient: pass.Contains("weight", StringComparison.Ordinal));
+            return shape.Key == text && shape.Dimensions.ToString(System.Globalization.CultureInfo.InvariantCulture) == match.Groups["d"].Value ? shape : null;
+        }
+        catch (ArgumentException)
+        {
+            return null;
+        }
+    }
+
     private static string Format(long[] values) => string.Join("x", values);
 
     private static long[] Expand(long[] values, int dimensions, string name)

@@ -2,6 +2,7 @@ using System;
 using System.Collections.Concurrent;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
+using System.Linq;
 using System.Threading;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -28,6 +29,11 @@ namespace NormLab.Runtime.Native;
 /// convolution running on another thread never sees it come back; off is always right). NNPACK, which cannot start on
 /// such processors and then warns for every convolution it would have taken, is turned off in any case.
 /// <c>NORMLAB_MKLDNN=1</c> keeps oneDNN on without probing, <c>NORMLAB_MKLDNN=0</c> turns it off without probing.
+/// </para>
+/// <para>
+/// Verdicts are kept in a <see cref="ProbeCache"/> file shared by the processes of one user, keyed by the libtorch build
+/// and the processor, so a shape is probed once per machine, not once per process (<c>NORMLAB_PROBE_CACHE</c>: a file,
+/// or <c>off</c>).
 /// </para>
 /// <para>
 /// libtorch has no C entry point for this and TorchSharp does not expose it; the C++ members <c>at::globalContext()</c>,
@@ -65,6 +71,7 @@ public static class LibTorchConvolutions
     private static string? _unchangedReason;
     private static ProbeResult? _failure;
     private static IntPtr _context;
+    private static ProbeCache? _cache;
 
     /// <summary>
     /// What happened so far in this process: <c>oneDNN on (3 convolution shapes probed, all right)</c>,
@@ -74,9 +81,9 @@ public static class LibTorchConvolutions
     public static string Outcome => _mode switch
     {
         Mode.NotApplied => "not applied yet",
-        Mode.Probing => $"oneDNN on ({Count(Probed.Count)} probed, all right)",
+        Mode.Probing => $"oneDNN on ({Count(Probed.Count)} probed, all right{FromCache()})",
         Mode.ProbeFailed => _failure!.Shape is { } shape
-            ? $"oneDNN off since {shape} failed the probe ({_failure.Detail}; {Count(Probed.Count)} probed)"
+            ? $"oneDNN off since {shape} failed the probe ({_failure.Detail}{(_failure.Cached ? ", found by an earlier process (probe cache)" : string.Empty)}; {Count(Probed.Count)} probed{FromCache()})"
             : $"oneDNN off since {_failure.Detail}",
         Mode.ForcedOn => $"oneDNN on, not probed ({KeepVariable}=1)",
         Mode.ForcedOff => $"oneDNN off, not probed ({KeepVariable}=0)",
@@ -89,7 +96,13 @@ public static class LibTorchConvolutions
     /// <summary>The shape whose probe turned oneDNN off; null while none has.</summary>
     public static ProbeResult? Failure => _failure;
 
-    /// <summary>How many shapes were probed in this process so far.</summary>
+    /// <summary>
+    /// The file of earlier processes' verdicts this process reads and adds to (<see cref="ProbeCache"/>), or null when
+    /// there is none (<c>NORMLAB_PROBE_CACHE=off</c>, or nothing is probed).
+    /// </summary>
+    public static ProbeCache? Cache => _cache;
+
+    /// <summary>How many shapes were checked in this process so far (probed now or known from <see cref="Cache"/>).</summary>
     public static int ProbedShapes => Probed.Count;
 
     /// <summary>The probes run in this process so far, one per shape (what each found and cost).</summary>
@@ -140,6 +153,7 @@ public static class LibTorchConvolutions
                 return UserEnabledMkldnn(_context) ? Unchanged("libtorch kept oneDNN on") : Mode.ForcedOff;
             }
 
+            _cache = ProbeCache.FromEnvironment(DefaultRepetitions, Tolerance);
             return Mode.Probing;
         }
         catch (Exception e) when (e is DllNotFoundException or EntryPointNotFoundException or BadImageFormatException)
@@ -308,14 +322,22 @@ public static class LibTorchConvolutions
             }
 
             ProbeResult result;
-            try
+            if (_cache?.Find(shape) is { } known)
             {
-                result = Probe(shape);
+                result = known;
             }
-            catch (Exception e) when (e is not OperationCanceledException)
+            else
             {
-                // a probe that cannot run (memory, say) proves nothing: off is always right
-                result = new ProbeResult(shape, false, $"the probe could not run: {e.GetType().Name}: {e.Message}", double.NaN, TimeSpan.Zero);
+                try
+                {
+                    result = Probe(shape);
+                    _cache?.Add(result);
+                }
+                catch (Exception e) when (e is not OperationCanceledException)
+                {
+                    // a probe that cannot run (memory, say) proves nothing: off is always right (and not cached)
+                    result = new ProbeResult(shape, false, $"the probe could not run: {e.GetType().Name}: {e.Message}", double.NaN, TimeSpan.Zero);
+                }
             }
 
             if (!result.Right)
@@ -462,6 +484,12 @@ public static class LibTorchConvolutions
         return difference.max().item<double>() / scale;
     }
 
+    private static string FromCache()
+    {
+        int cached = Probed.Values.Count(r => r.Cached);
+        return cached == 0 ? string.Empty : $"; {cached} of them known from earlier processes";
+    }
+
     private static string Count(int shapes) => $"{shapes} convolution shape{(shapes == 1 ? string.Empty : "s")}";
 
     private const string LibTorch = "libtorch_cpu";
@@ -505,4 +533,6 @@ public static class LibTorchConvolutions
 /// One shape's probe: whether float32 matched float64, how (or where it did not), and what it cost. <see cref="Shape"/>
 /// is null for the one failure that is no probe: a convolution that could not be watched.
 /// </summary>
-public sealed record ProbeResult(ConvolutionShape? Shape, bool Right, string Detail, double WorstError, TimeSpan Elapsed);
+/// <see cref="Cached"/> when the verdict was read from the <see cref="ProbeCache"/> (an earlier process probed the shape
+/// on this machine and build) rather than probed now.
+public sealed record ProbeResult(ConvolutionShape? Shape, bool Right, string Detail, double WorstError, TimeSpan Elapsed, bool Cached = false);

@@ -1,0 +1,305 @@
+using System;
+using System.Collections.Generic;
+using System.Globalization;
+using System.IO;
+using System.Linq;
+using System.Runtime.InteropServices;
+using System.Security.Cryptography;
+using System.Text;
+
+namespace NormLab.Runtime.Native;
+
+/// <summary>
+/// The verdicts of earlier convolution probes (<see cref="LibTorchConvolutions.Probe"/>), kept in a file that every
+/// NormLab process of one user reads and appends to, so that a shape is probed once per machine and libtorch build
+/// instead of once per process: a study's jobs, shards and resumed sittings, and a large network whose float64 probe
+/// costs minutes, start training at once the second time.
+/// </summary>
+/// <remarks>
+/// <para>
+/// One line per probe: <c>machine⇥shape⇥right|wrong⇥worst error⇥detail</c>. <c>machine</c> is a hash of what the
+/// verdict depends on besides the shape: the libtorch library file NormLab loaded (path, size, modification time),
+/// TorchSharp's version, the processor (model and instruction-set flags) and the probe's own tolerance and repetitions;
+/// lines of other machines or builds are kept and ignored. The shape's text holds the thread count and which gradients
+/// run. Lines are appended whole (one write each); a line that cannot be read is skipped, so two processes probing at
+/// once cost at most a probe twice.
+/// </para>
+/// <para>
+/// Where: <c>NORMLAB_PROBE_CACHE</c> names the file, or turns the cache off with <c>off</c> (or <c>0</c>); by default
+/// <c>$XDG_CACHE_HOME/normlab/convolution-probes.tsv</c> (<c>~/.cache/…</c> when it is unset; the local application
+/// data folder on Windows). A cache that cannot be read or written is not used, and training goes on with probes.
+/// </para>
+/// </remarks>
+public sealed class ProbeCache
+{
+    /// <summary>The environment variable: a file path, or <c>off</c>/<c>0</c> for no cache.</summary>
+    public const string Variable = "NORMLAB_PROBE_CACHE";
+
+    private const string Header = "# NormLab convolution probes (see docs/training.md): machine\tshape\tverdict\tworst error\tdetail";
+
+    private readonly object _gate = new();
+    private readonly Dictionary<string, ProbeResult> _known = new(StringComparer.Ordinal);
+    private long _readUpTo;
+
+    /// <summary>A cache in <paramref name="path"/> for the verdicts of <paramref name="machine"/>.</summary>
+    public ProbeCache(string path, string machine)
+    {
+        ArgumentException.ThrowIfNullOrEmpty(path);
+        ArgumentException.ThrowIfNullOrEmpty(machine);
+        if (machine.Contains('\t', StringComparison.Ordinal) || machine.Contains('\n', StringComparison.Ordinal))
+        {
+            throw new ArgumentException("A machine key holds no tab or line break.", nameof(machine));
+        }
+
+        Path = path;
+        Machine = machine;
+    }
+
+    /// <summary>The cache file.</summary>
+    public string Path { get; }
+
+    /// <summary>The key of this machine and build: only lines with it are read.</summary>
+    public string Machine { get; }
+
+    /// <summary>Why the cache was last not used (a read or write failed), or null.</summary>
+    public string? Trouble { get; private set; }
+
+    /// <summary>
+    /// The cache <c>NORMLAB_PROBE_CACHE</c> and the default location give for this process, keyed by
+    /// <see cref="MachineKey"/>; null when it is turned off or no location can be found.
+    /// </summary>
+    public static ProbeCache? FromEnvironment(int repetitions, double tolerance)
+    {
+        var variable = Environment.GetEnvironmentVariable(Variable);
+        string? path;
+        if (variable is "off" or "0" or "false" or "no")
+        {
+            return null;
+        }
+
+        if (!string.IsNullOrEmpty(variable))
+        {
+            path = variable;
+        }
+        else
+        {
+            string? root = OperatingSystem.IsWindows()
+                ? Environment.GetFolderPath(Environment.SpecialFolder.LocalApplicationData)
+                : Environment.GetEnvironmentVariable("XDG_CACHE_HOME") is { Length: > 0 } xdg
+                    ? xdg
+                    : Environment.GetFolderPath(Environment.SpecialFolder.UserProfile) is { Length: > 0 } home ? System.IO.Path.Combine(home, ".cache") : null;
+            if (string.IsNullOrEmpty(root))
+            {
+                return null;
+            }
+
+            path = System.IO.Path.Combine(root, "normlab", "convolution-probes.tsv");
+        }
+
+        return new ProbeCache(path, MachineKey(repetitions, tolerance));
+    }
+
+    /// <summary>
+    /// A short hash of what a probe's verdict depends on besides the shape: the libtorch library this process loaded
+    /// (its path, size and modification time, where <c>/proc/self/maps</c> tells), TorchSharp's version, the processor
+    /// (model name and flags from <c>/proc/cpuinfo</c>, or the architecture and operating system elsewhere), and the
+    /// probe's repetitions and tolerance.
+    /// </summary>
+    public static string MachineKey(int repetitions, double tolerance)
+    {
+        var text = new StringBuilder();
+        text.Append("probe 1; repetitions ").Append(repetitions).Append("; tolerance ").Append(tolerance.ToString("R", CultureInfo.InvariantCulture));
+        text.Append("; TorchSharp ").Append(typeof(TorchSharp.torch).Assembly.GetName().Version);
+        text.Append("; ").Append(RuntimeInformation.ProcessArchitecture).Append("; ").Append(RuntimeInformation.OSDescription);
+        foreach (var part in LibTorchFile().Concat(Processor()))
+        {
+            text.Append("; ").Append(part);
+        }
+
+        var hash = SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
+        return Convert.ToHexString(hash, 0, 8).ToLowerInvariant();
+    }
+
+    private static IEnumerable<string> LibTorchFile()
+    {
+        string? library = null;
+        try
+        {
+            if (File.Exists("/proc/self/maps"))
+            {
+                library = File.ReadLines("/proc/self/maps")
+                    .Select(line => line.IndexOf('/', StringComparison.Ordinal) is var slash and >= 0 ? line[slash..] : null)
+                    .FirstOrDefault(file => file is not null && System.IO.Path.GetFileName(file).StartsWith("libtorch_cpu", StringComparison.Ordinal));
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        if (library is null)
+        {
+            yield break;
+        }
+
+        var info = new FileInfo(library);
+        yield return $"{library} {(info.Exists ? info.Length : -1)} {(info.Exists ? info.LastWriteTimeUtc.Ticks : 0)}";
+    }
+
+    private static IEnumerable<string> Processor()
+    {
+        string? model = null, flags = null;
+        try
+        {
+            if (File.Exists("/proc/cpuinfo"))
+            {
+                foreach (var line in File.ReadLines("/proc/cpuinfo"))
+                {
+                    if (line.Length == 0 && (model is not null || flags is not null))
+                    {
+                        break; // the first processor is enough
+                    }
+
+                    int colon = line.IndexOf(':', StringComparison.Ordinal);
+                    if (colon < 0)
+                    {
+                        continue;
+                    }
+
+                    var name = line[..colon].Trim();
+                    if (name is "model name" or "Processor" or "CPU part")
+                    {
+                        model ??= line[(colon + 1)..].Trim();
+                    }
+                    else if (name is "flags" or "Features")
+                    {
+                        flags ??= line[(colon + 1)..].Trim();
+                    }
+                }
+            }
+        }
+        catch (IOException)
+        {
+        }
+        catch (UnauthorizedAccessException)
+        {
+        }
+
+        if (model is not null)
+        {
+            yield return model;
+        }
+
+        if (flags is not null)
+        {
+            yield return flags;
+        }
+    }
+
+    /// <summary>
+    /// An earlier verdict for <paramref name="shape"/> on this machine and build (<see cref="ProbeResult.Cached"/>
+    /// set), or null when there is none. Reads what other processes appended since the last look.
+    /// </summary>
+    public ProbeResult? Find(ConvolutionShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        lock (_gate)
+        {
+            if (_known.TryGetValue(shape.Key, out var known))
+            {
+                return known;
+            }
+
+            ReadNewLines();
+            return _known.GetValueOrDefault(shape.Key);
+        }
+    }
+
+    /// <summary>Appends a probe's verdict (one line, one write); a result without a shape or from the cache is not kept.</summary>
+    public void Add(ProbeResult result)
+    {
+        ArgumentNullException.ThrowIfNull(result);
+        if (result.Shape is null || result.Cached)
+        {
+            return;
+        }
+
+        var detail = result.Detail.Replace('\t', ' ').Replace('\r', ' ').Replace('\n', ' ');
+        var line = string.Join('\t', Machine, result.Shape.Key, result.Right ? "right" : "wrong",
+            result.WorstError.ToString("R", CultureInfo.InvariantCulture), detail) + "\n";
+        lock (_gate)
+        {
+            try
+            {
+                if (System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) is { Length: > 0 } folder)
+                {
+                    Directory.CreateDirectory(folder);
+                }
+
+                using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+                var bytes = Encoding.UTF8.GetBytes(stream.Position == 0 ? Header + "\n" + line : line);
+                stream.Write(bytes);
+            }
+            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+            {
+                Trouble = $"{Path} could not be written: {e.Message}";
+            }
+
+            _known[result.Shape.Key] = result with { Cached = true, Elapsed = TimeSpan.Zero };
+        }
+    }
+
+    private void ReadNewLines()
+    {
+        try
+        {
+            if (!File.Exists(Path))
+            {
+                return;
+            }
+
+            using var stream = new FileStream(Path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite | FileShare.Delete);
+            if (stream.Length < _readUpTo)
+            {
+                _readUpTo = 0; // replaced or cut: read it all again
+            }
+
+            stream.Position = _readUpTo;
+            using var reader = new StreamReader(stream, Encoding.UTF8, detectEncodingFromByteOrderMarks: false, bufferSize: 4096, leaveOpen: true);
+            var text = reader.ReadToEnd();
+            int end = text.LastIndexOf('\n'); // a line still being written is read next time
+            if (end < 0)
+            {
+                return;
+            }
+
+            _readUpTo += Encoding.UTF8.GetByteCount(text.AsSpan(0, end + 1));
+            foreach (var line in text[..end].Split('\n'))
+            {
+                if (Parse(line) is { } entry)
+                {
+                    _known[entry.Key] = entry.Result;
+                }
+            }
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            Trouble = $"{Path} could not be read: {e.Message}";
+        }
+    }
+
+    private (string Key, ProbeResult Result)? Parse(string line)
+    {
+        var fields = line.TrimEnd('\r').Split('\t');
+        if (fields.Length != 5 || fields[0] != Machine || fields[2] is not ("right" or "wrong") ||
+            !double.TryParse(fields[3], NumberStyles.Float, CultureInfo.InvariantCulture, out var worst) ||
+            ConvolutionShape.Parse(fields[1]) is not { } shape)
+        {
+            return null;
+        }
+
+        return (shape.Key, new ProbeResult(shape, fields[2] == "right", fields[4], worst, TimeSpan.Zero, Cached: true));
+    }
+}
