@@ -21,6 +21,15 @@ internal sealed class NormAfterActivationRule : Rule
             }
         }
     }
+
+    /// <summary><c>relu > concat { bn > … | … }</c>, <c>concat { … > relu | … } > bn</c>: the same, across a branch boundary.</summary>
+    public override void CheckAcross(RuleContext context, LayerModel before, LayerModel after)
+    {
+        if (IsNorm(after) && IsActivation(before))
+        {
+            context.ReportOnce(Descriptor, after, after.WrittenName, before.WrittenName);
+        }
+    }
 }
 
 /// <summary>NL1002: conv/linear with an explicit <c>bias: true</c> directly followed by bn or in (reported at the conv/linear).</summary>
@@ -55,6 +64,15 @@ internal sealed class DropoutBeforeBatchNormRule : Rule
             }
         }
     }
+
+    /// <summary><c>dropout > residual { bn > … }</c>: the same, across a branch boundary.</summary>
+    public override void CheckAcross(RuleContext context, LayerModel before, LayerModel after)
+    {
+        if (IsDropout(before) && after.Kind == LayerKind.BatchNorm)
+        {
+            context.ReportOnce(Descriptor, before, before.WrittenName, after.WrittenName);
+        }
+    }
 }
 
 /// <summary>NL1004: two normalization layers in a row (reported at the second).</summary>
@@ -70,6 +88,15 @@ internal sealed class ConsecutiveNormsRule : Rule
             {
                 context.Report(Descriptor, sequence[i], sequence[i - 1].WrittenName, sequence[i].WrittenName);
             }
+        }
+    }
+
+    /// <summary><c>bn > concat { bn > … | … }</c>, <c>concat { … > bn | … } > bn</c>: the same, across a branch boundary.</summary>
+    public override void CheckAcross(RuleContext context, LayerModel before, LayerModel after)
+    {
+        if (IsNorm(after) && IsNorm(before))
+        {
+            context.ReportOnce(Descriptor, after, before.WrittenName, after.WrittenName);
         }
     }
 }

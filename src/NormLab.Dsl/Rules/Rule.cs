@@ -21,6 +21,16 @@ internal abstract class Rule
     {
     }
 
+    /// <summary>
+    /// Called for each pair of layers where <paramref name="after"/> reads <paramref name="before"/>'s output directly
+    /// across a branch boundary (<see cref="RuleSet.AcrossBranches"/>): into a branch, or out of a <c>concat</c>. A layer
+    /// can be in several such pairs (every branch of a <c>concat</c> feeds the layer after it): report with
+    /// <see cref="RuleContext.ReportOnce"/>.
+    /// </summary>
+    public virtual void CheckAcross(RuleContext context, LayerModel before, LayerModel after)
+    {
+    }
+
     protected static bool IsActivation(LayerModel layer) => layer.Is(LayerTraits.Activation);
 
     protected static bool IsNorm(LayerModel layer) => layer.Is(LayerTraits.Normalization);
@@ -71,6 +81,18 @@ internal sealed class RuleContext
         }
 
         return count;
+    }
+
+    private HashSet<(string, LayerModel)>? _reported;
+
+    /// <summary><see cref="Report"/>, unless <paramref name="descriptor"/> was reported at <paramref name="at"/> through this method already.</summary>
+    public void ReportOnce(DiagnosticDescriptor descriptor, LayerModel at, params object?[] arguments)
+    {
+        _reported ??= new HashSet<(string, LayerModel)>();
+        if (_reported.Add((descriptor.Id, at)))
+        {
+            Report(descriptor, at, arguments);
+        }
     }
 
     /// <summary>Reports at the layer; a layer from a block expansion says which block it came from.</summary>

@@ -1,4 +1,5 @@
 using System.Collections.Generic;
+using NormLab.Dsl.Layers;
 using NormLab.Dsl.Model;
 
 namespace NormLab.Dsl.Rules;
@@ -37,6 +38,92 @@ internal static class RuleSet
             rule.CheckNetwork(context);
             Visit(rule, context, context.Network.Layers, isTopLevel: true);
         }
+
+        var across = AcrossBranches(context.Network.Layers);
+        for (var i = 0; i < across.Count; i++)
+        {
+            foreach (var rule in All)
+            {
+                rule.CheckAcross(context, across[i].Before, across[i].After);
+            }
+        }
+    }
+
+    /// <summary>
+    /// The pairs of layers where the second reads the first's output directly but across a branch boundary, so that no
+    /// straight sequence holds them side by side: the layer before a branch container and each branch's first layer
+    /// (every branch runs on the container's input), and each <c>concat</c> branch's last layer and the layer after the
+    /// <c>concat</c> (which reads every branch's channels); an <c>identity</c> branch passes the <c>concat</c>'s input on.
+    /// A residual, <c>scale</c> or <c>se</c> adds or multiplies: the layer after it reads a sum or a product, not a layer.
+    /// </summary>
+    internal static IReadOnlyList<(LayerModel Before, LayerModel After)> AcrossBranches(IReadOnlyList<LayerModel> layers)
+    {
+        var pairs = new List<(LayerModel, LayerModel)>();
+        Walk(layers, new List<Producer>(), pairs);
+        return pairs;
+    }
+
+    private readonly struct Producer
+    {
+        public Producer(LayerModel layer, bool crossed)
+        {
+            Layer = layer;
+            Crossed = crossed;
+        }
+
+        public LayerModel Layer { get; }
+
+        /// <summary>True when a branch boundary lies between this producer and the layer that reads it.</summary>
+        public bool Crossed { get; }
+    }
+
+    /// <summary>Walks one straight sequence whose first layer reads <paramref name="inputs"/>; returns what its last layer's readers read.</summary>
+    private static List<Producer> Walk(IReadOnlyList<LayerModel> sequence, List<Producer> inputs, List<(LayerModel, LayerModel)> pairs)
+    {
+        for (var i = 0; i < sequence.Count; i++)
+        {
+            var layer = sequence[i];
+            var outputs = new List<Producer>(1);
+            if (layer.Branches.Count == 0)
+            {
+                foreach (var input in inputs)
+                {
+                    if (input.Crossed)
+                    {
+                        pairs.Add((input.Layer, layer));
+                    }
+                }
+
+                outputs.Add(new Producer(layer, crossed: false));
+            }
+            else
+            {
+                var entering = inputs.ConvertAll(input => new Producer(input.Layer, crossed: true));
+                foreach (var branch in layer.Branches)
+                {
+                    var branchOutputs = branch.Count == 1 && branch[0].Kind == LayerKind.Identity ? entering : Walk(branch, entering, pairs);
+                    if (layer.Kind == LayerKind.Concat)
+                    {
+                        foreach (var output in branchOutputs)
+                        {
+                            if (!outputs.Exists(o => ReferenceEquals(o.Layer, output.Layer)))
+                            {
+                                outputs.Add(new Producer(output.Layer, crossed: true));
+                            }
+                        }
+                    }
+                }
+
+                if (layer.Kind != LayerKind.Concat)
+                {
+                    outputs.Add(new Producer(layer, crossed: false));
+                }
+            }
+
+            inputs = outputs;
+        }
+
+        return inputs;
     }
 
     private static void Visit(Rule rule, RuleContext context, IReadOnlyList<LayerModel> sequence, bool isTopLevel)

@@ -78,6 +78,15 @@ public class DiagnosticCatalogTests
         { "NL1015", Warning, "network A(input: 1x28x28) { conv3x3(8) > bn > relu > [|droppath(0.1)|] > concat { identity | conv3x3(8) > [|droppath|] } > gap > linear(10) }", None },
         // the second release's rules hold inside branches and on signals
         { "NL1001", Warning, "network A(input: 1x28x28) { conv3x3(8) > concat { relu > [|bn|] | identity } > gap > linear(10) }", None },
+        // ... and across a branch boundary: into a branch (every branch reads the container's input), out of a concat
+        // (the next layer reads every branch's channels; an identity branch passes the concat's input on)
+        { "NL1001", Warning, "network A(input: 1x28x28) { conv3x3(8) > relu > concat { [|bn|] > conv3x3(4) | identity } > gap > linear(10) }", None },
+        { "NL1001", Warning, "network A(input: 1x28x28) { conv3x3(8) > relu > residual { [|bn|] > conv3x3(8) } > gap > linear(10) }", None },
+        { "NL1001", Warning, "network A(input: 1x28x28) { conv3x3(8) > concat { conv3x3(4) > relu | conv1x1(4) > relu } > [|bn|] > gap > linear(10) }", None },
+        { "NL1001", Warning, "network A(input: 1x28x28) { conv3x3(8) > relu > concat { identity | conv3x3(4) } > [|bn|] > gap > linear(10) }", None },
+        { "NL1001", Warning, "network A(input: 1x28x28) { conv3x3(8) > relu > concat { concat { [|bn|] | identity } | identity } > gap > linear(10) }", None },
+        { "NL1003", Warning, "network A(input: 1x28x28) { conv3x3(8) > relu > [|dropout|] > residual { bn > conv3x3(8) } > gap > linear(10) }", None },
+        { "NL1004", Warning, "network A(input: 1x28x28) { conv3x3(8) > concat { conv3x3(4) > bn | conv1x1(4) > bn } > [|bn|] > relu > gap > linear(10) }", None },
         { "NL1002", Info, "network A(input: 1x28x28) { conv3x3(8) > concat { [|conv3x3(8, bias: true)|] > bn | identity } > relu > gap > linear(10) }", None },
         { "NL1013", Info, "network A(input: signal 1x100) { conv(8) > relu > [|dropout|] > maxpool1d > gap > linear(10) }", None },
         { "NL2002", Error, "network A(input: signal 2x50) { conv(8) > relu > [|linear(10)|] }", None },
@@ -176,6 +185,12 @@ public class DiagnosticCatalogTests
         { "NL1015", "network A(input: 1x28x28) { conv3x3(8) > bn > relu > residual { conv3x3(8) > bn > droppath(0.1) } > gap > linear(10) }" },
         // conv > concat { bn | … }: the branch's bn follows the conv on the data's path
         { "NL1001", "network A(input: 1x28x28) { conv3x3(8) > concat { bn > relu | identity } > gap > linear(10) }" },
+        // an Inception module after bn > relu: its branches start with convolutions and pooling
+        { "NL1001", "network A(input: 1x28x28) { conv3x3(8) > bn > relu > concat { conv1x1(4) > bn > relu | maxpool(kernel: 3, stride: 1, padding: 1) } > conv1x1(8) > bn > relu > gap > linear(10) }" },
+        // a residual adds: the layer after it reads a sum, not the branch's activation
+        { "NL1001", "network A(input: 8x28x28) { residual { conv3x3(8) > relu } > bn > relu > gap > linear(10) }" },
+        { "NL1003", "network A(input: 1x28x28) { conv3x3(8) > relu > dropout > residual { conv3x3(8) > bn } > gap > linear(10) }" },
+        { "NL1004", "network A(input: 1x28x28) { conv3x3(8) > concat { conv3x3(4) > bn | conv1x1(4) > bn } > relu > bn > gap > linear(10) }" },
         { "NL1013", "network A(input: signal 1x100) { conv(8) > relu > maxpool1d > dropout > gap > linear(10) }" },
 
         { "NL2001", "network A(input: 1x4x4) { conv3x3(8) > relu > avgpool > avgpool > flatten > linear(10) }" },
