@@ -7,7 +7,10 @@ using NormLab.Dsl.Model;
 
 namespace NormLab.Dsl.Rules;
 
-/// <summary>Shared facts for the NL4xxx hints (NeuraLint's heuristics). They read the top level only: residual branches narrow and widen on purpose.</summary>
+/// <summary>
+/// Shared facts for the NL4xxx hints (NeuraLint's heuristics). NL4001–NL4003 read the top level only (residual branches
+/// narrow and widen on purpose); NL4004 counts every layer and NL4005 follows every path of the data.
+/// </summary>
 internal abstract class ArchitectureRule : Rule
 {
     protected static bool IsDownSampling(LayerModel layer) =>
@@ -130,50 +133,97 @@ internal sealed class AveragePoolingOnlyRule : ArchitectureRule
     }
 }
 
-/// <summary>NL4005: a deep CNN that pools after every convolution.</summary>
+/// <summary>
+/// NL4005: a deep CNN that pools after every convolution: along every path of the data (branches included), each
+/// convolution is followed by a pooling before the next convolution or the end of the feature extractor. Reported at
+/// each pooling that directly follows a convolution's path.
+/// </summary>
 internal sealed class PoolingAfterEveryConvRule : ArchitectureRule
 {
     public override DiagnosticDescriptor Descriptor => DiagnosticDescriptors.PoolingAfterEveryConv;
 
-    public override void CheckSequence(RuleContext context, IReadOnlyList<LayerModel> sequence, bool isTopLevel)
+    public override void CheckNetwork(RuleContext context)
     {
-        if (!isTopLevel || !context.IsDeepCnn)
+        if (!context.IsDeepCnn)
         {
             return;
         }
 
-        var pools = new List<LayerModel>();
-        var convolutionsSincePool = 0;
-        var convolutions = 0;
-        foreach (var layer in sequence)
+        var walk = new Walk();
+        var end = walk.Sequence(context.Network.Layers, 0);
+        if (walk.Stacked || end > 0 || walk.Convolutions < 2)
+        {
+            return;
+        }
+
+        foreach (var pool in walk.Pools)
+        {
+            context.Report(Descriptor, pool, pool.Name);
+        }
+    }
+
+    /// <summary>
+    /// Follows the data: the state is the largest number of convolutions since the last pooling on any path into a
+    /// layer (0 or 1 where the rule can still hold).
+    /// </summary>
+    private sealed class Walk
+    {
+        public List<LayerModel> Pools { get; } = new();
+
+        public int Convolutions { get; private set; }
+
+        /// <summary>Two convolutions on one path with no pooling between them: the rule does not hold.</summary>
+        public bool Stacked { get; private set; }
+
+        public int Sequence(IReadOnlyList<LayerModel> sequence, int state)
+        {
+            foreach (var layer in sequence)
+            {
+                if (layer.Branches.Count > 0)
+                {
+                    // concat: every branch's channels go on; residual, scale, se: the input goes on beside the branch
+                    int joined = layer.Kind == LayerKind.Concat ? 0 : state;
+                    foreach (var branch in layer.Branches)
+                    {
+                        joined = System.Math.Max(joined, Sequence(branch, state));
+                    }
+
+                    foreach (var projection in layer.Shortcut)
+                    {
+                        joined = System.Math.Max(joined, Step(projection, state));
+                    }
+
+                    state = joined;
+                }
+                else
+                {
+                    state = Step(layer, state);
+                }
+            }
+
+            return state;
+        }
+
+        private int Step(LayerModel layer, int state)
         {
             if (layer.Kind == LayerKind.Conv)
             {
-                convolutions++;
-                if (++convolutionsSincePool > 1)
-                {
-                    return;
-                }
+                Convolutions++;
+                Stacked |= state > 0;
+                return state + 1;
             }
-            else if (layer.Is(LayerTraits.LocalPooling))
+
+            if (layer.Is(LayerTraits.LocalPooling))
             {
-                if (convolutionsSincePool == 1)
+                if (state > 0 && !Pools.Contains(layer))
                 {
-                    pools.Add(layer);
+                    Pools.Add(layer);
                 }
 
-                convolutionsSincePool = 0;
+                return 0;
             }
-        }
 
-        if (convolutionsSincePool > 0 || convolutions < 2 || pools.Count != convolutions)
-        {
-            return;
-        }
-
-        foreach (var pool in pools)
-        {
-            context.Report(Descriptor, pool, pool.Name);
+            return state;
         }
     }
 }

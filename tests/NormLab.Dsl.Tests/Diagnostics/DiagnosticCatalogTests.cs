@@ -75,6 +75,8 @@ public class DiagnosticCatalogTests
         // directly before pooling, and with only an activation between (gelu: not monotone, so no NL1009)
         { "NL1013", Info, "network A(input: 1x28x28) { conv3x3(8) > relu > [|dropout|] > avgpool > conv3x3(8) > [|dropout2d|] > gelu > maxpool > flatten > linear(10) }", None },
         { "NL1014", Error, "network A(input: 1x28x28) { conv3x3(8) > relu > flatten > linear(1) > [|softmax|] }", ["NL1007"] },
+        // every path pools after each convolution, the concat's branches included
+        { "NL4005", Hidden, "network A(input: 3x64x64) { conv3x3(16) > gelu > [|maxpool|] > concat { conv3x3(16) > gelu > [|maxpool|] | conv1x1(16) > gelu > [|avgpool|] } > conv3x3(32) > gelu > [|maxpool|] > conv3x3(64) > gelu > [|maxpool|] > conv3x3(64) > gelu > [|maxpool|] > flatten > linear(10) }", None },
         { "NL1015", Warning, "network A(input: 1x28x28) { conv3x3(8) > bn > relu > [|droppath(0.1)|] > concat { identity | conv3x3(8) > [|droppath|] } > gap > linear(10) }", None },
         // the second release's rules hold inside branches and on signals
         { "NL1001", Warning, "network A(input: 1x28x28) { conv3x3(8) > concat { relu > [|bn|] | identity } > gap > linear(10) }", None },
@@ -218,6 +220,10 @@ public class DiagnosticCatalogTests
         { "NL4003", "network A(input: 3x64x64) { conv3x3(16) > gelu > conv3x3(16) > gelu > conv3x3(16) > gelu > maxpool > conv3x3(32) > gelu > conv3x3(32) > gelu > maxpool > conv3x3(64) > gelu > conv3x3(64) > gelu > maxpool > conv3x3(64) > gelu > conv3x3(64) > gelu > gap > linear(10) }" },
         { "NL4004", "network A(input: 3x64x64) { conv3x3(16) > relu > conv3x3(16) > relu > avgpool > conv3x3(32) > relu > conv3x3(32) > gelu > maxpool > conv3x3(64) > relu > conv3x3(64) > relu > avgpool > conv3x3(64) > relu > conv3x3(64) > relu > avgpool > flatten > linear(10) }" },
         { "NL4005", "network A(input: 3x64x64) { conv3x3(16) > gelu > maxpool > conv3x3(32) > gelu > conv3x3(32) > gelu > maxpool > conv3x3(64) > gelu > maxpool > conv3x3(64) > gelu > maxpool > conv3x3(64) > gelu > maxpool > flatten > linear(10) }" },
+        // two convolutions in a row through a concat's branches: the top level alone (conv > concat > maxpool) would look pooled
+        { "NL4005", "network A(input: 3x64x64) { conv3x3(16) > gelu > concat { conv3x3(16) > gelu | conv1x1(16) > gelu } > maxpool > conv3x3(32) > gelu > maxpool > conv3x3(64) > gelu > maxpool > conv3x3(64) > gelu > maxpool > conv3x3(64) > gelu > maxpool > flatten > linear(10) }" },
+        // ... or through a residual's branch
+        { "NL4005", "network A(input: 3x64x64) { conv3x3(16) > gelu > maxpool > residual { conv3x3(16) > gelu > conv3x3(16) } > maxpool > conv3x3(32) > gelu > maxpool > conv3x3(64) > gelu > maxpool > conv3x3(64) > gelu > maxpool > flatten > linear(10) }" },
     };
 
     /// <summary>Networks with one warning each (NL1001).</summary>
