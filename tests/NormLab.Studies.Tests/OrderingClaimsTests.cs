@@ -243,5 +243,7 @@ public sealed class OrderingClaimsTests
 
         Assert.False(new OrderingClaims().Applies(analysis));
         Assert.All(new OrderingClaims().Evaluate(analysis), r => Assert.Equal(ClaimVerdict.NotTested, r.Verdict));
+        // the summary says what is missing; the verdict says "not tested" (the command prints "O4: not tested: needs …")
+        Assert.All(new OrderingClaims().Evaluate(analysis), r => Assert.StartsWith("needs ", r.Summary, StringComparison.Ordinal));
     }
 }

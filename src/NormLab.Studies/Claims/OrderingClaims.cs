@@ -423,7 +423,7 @@ public sealed class OrderingClaims : IClaimSet
                 return new ClaimResult(id, claim, ClaimVerdict.NotTested, new[] { "not tested: " + needs })
                 {
                     Declared = declared,
-                    Summary = "not tested: " + needs,
+                    Summary = needs, // the verdict already says "not tested" wherever the summary is shown
                 };
             }
 
