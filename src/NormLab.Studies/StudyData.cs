@@ -28,6 +28,14 @@ public static class StudyData
             $"{data} ({(limitTrain is int t ? t.ToString(CultureInfo.InvariantCulture) : "all")} train / {(limitTest is int s ? s.ToString(CultureInfo.InvariantCulture) : "all")} test)");
     }
 
+    /// <summary>The data set of a name <see cref="Name"/> wrote, without its limits: <c>mnist-sample (200 train / 100 test)</c> → <c>mnist-sample</c>.</summary>
+    public static string WithoutLimits(string name)
+    {
+        ArgumentNullException.ThrowIfNull(name);
+        var match = System.Text.RegularExpressions.Regex.Match(name, @"^(.*) \((?:[0-9]+|all) train / (?:[0-9]+|all) test\)$", System.Text.RegularExpressions.RegexOptions.CultureInvariant);
+        return match.Success ? match.Groups[1].Value : name;
+    }
+
     /// <summary>
     /// Loads <paramref name="data"/> as <c>normlab train</c> does (<see cref="DataSets.Load"/>: <see cref="Sample"/>, a
     /// full data set's name such as <c>mnist</c>, or a folder of IDX files, CIFAR-10 binary files or class folders of

@@ -195,6 +195,24 @@ public sealed class StudyReportTests : IDisposable
 
     private const string AtomicFileTemporaryPattern = ".normlab-*";
 
+    [Theory]
+    [InlineData("mnist-sample (200 train / 100 test)", "mnist-sample")]
+    [InlineData("fashion-mnist (all train / 50 test)", "fashion-mnist")]
+    [InlineData("/data/my set (old) (640 train / all test)", "/data/my set (old)")]
+    [InlineData("mnist", "mnist")]
+    [InlineData("/data/set (200 train)", "/data/set (200 train)")]
+    public void A_data_name_loses_only_its_limits(string name, string expected) => Assert.Equal(expected, StudyData.WithoutLimits(name));
+
+    [Fact]
+    public void The_header_names_the_data_once_with_the_sizes_the_runs_saw()
+    {
+        var definition = StudyFixtures.Definition(new[] { "Small" }, 2, 1) with { Data = StudyData.Name("mnist-sample", 200, 100) };
+        var analysis = StudyAnalysis.Analyze(definition, Enumerable.Range(1, 2).Select(s => StudyFixtures.Run("Small", s, new[] { 0.9 }, trainExamples: 200)));
+        string header = MarkdownReport.Write(analysis, Array.Empty<PlotFile>()).Split('\n')[2];
+        Assert.Contains(", on mnist-sample (200 train / 2,000 test images). ", header, StringComparison.Ordinal);
+        Assert.DoesNotContain("test) (", header, StringComparison.Ordinal);
+    }
+
     [Fact]
     public void Report_md_has_the_tables_verdicts_claims_and_plots()
     {

@@ -31,7 +31,7 @@ public static class MarkdownReport
             : string.Format(Invariant, " ({0:N0} train{2} / {1:N0} test images)", runs.Min(r => r.TrainExamples), runs.Min(r => r.TestExamples),
                 runs.Any(r => r.ValidationExamples is not null) ? string.Format(Invariant, " / {0:N0} validation", runs.Min(r => r.ValidationExamples ?? 0)) : string.Empty);
         text.Append(string.Format(Invariant, "{0} network{1} × {2} seed{3} (run k of every network uses seed k: the same initial-weight seed and data order), {4} epoch{5} each, on {6}{7}. ",
-            d.Networks.Count, d.Networks.Count == 1 ? string.Empty : "s", d.Seeds, d.Seeds == 1 ? string.Empty : "s", d.Epochs, d.Epochs == 1 ? string.Empty : "s", d.Data, size));
+            d.Networks.Count, d.Networks.Count == 1 ? string.Empty : "s", d.Seeds, d.Seeds == 1 ? string.Empty : "s", d.Epochs, d.Epochs == 1 ? string.Empty : "s", size.Length == 0 ? d.Data : StudyData.WithoutLimits(d.Data), size));
         var t = d.Training;
         text.Append(string.Format(Invariant, "{0}, learning rate {1}{2}, batch size {3}, {4}. Networks from `{5}`.",
             t.Optimizer == OptimizerKind.Adam ? "Adam" : "SGD", t.LearningRate,
