@@ -59,31 +59,20 @@ internal static class RuleSet
     internal static IReadOnlyList<(LayerModel Before, LayerModel After)> AcrossBranches(IReadOnlyList<LayerModel> layers)
     {
         var pairs = new List<(LayerModel, LayerModel)>();
-        Walk(layers, new List<Producer>(), pairs);
+        Walk(layers, new List<(LayerModel Layer, bool Crossed)>(), pairs);
         return pairs;
     }
 
-    private readonly struct Producer
-    {
-        public Producer(LayerModel layer, bool crossed)
-        {
-            Layer = layer;
-            Crossed = crossed;
-        }
-
-        public LayerModel Layer { get; }
-
-        /// <summary>True when a branch boundary lies between this producer and the layer that reads it.</summary>
-        public bool Crossed { get; }
-    }
-
-    /// <summary>Walks one straight sequence whose first layer reads <paramref name="inputs"/>; returns what its last layer's readers read.</summary>
-    private static List<Producer> Walk(IReadOnlyList<LayerModel> sequence, List<Producer> inputs, List<(LayerModel, LayerModel)> pairs)
+    /// <summary>
+    /// Walks one straight sequence whose first layer reads <paramref name="inputs"/> (each producer with whether a branch
+    /// boundary lies between it and its reader); returns what the layer after the sequence reads.
+    /// </summary>
+    private static List<(LayerModel Layer, bool Crossed)> Walk(IReadOnlyList<LayerModel> sequence, List<(LayerModel Layer, bool Crossed)> inputs, List<(LayerModel, LayerModel)> pairs)
     {
         for (var i = 0; i < sequence.Count; i++)
         {
             var layer = sequence[i];
-            var outputs = new List<Producer>(1);
+            var outputs = new List<(LayerModel Layer, bool Crossed)>(1);
             if (layer.Branches.Count == 0)
             {
                 foreach (var input in inputs)
@@ -94,11 +83,11 @@ internal static class RuleSet
                     }
                 }
 
-                outputs.Add(new Producer(layer, crossed: false));
+                outputs.Add((layer, false));
             }
             else
             {
-                var entering = inputs.ConvertAll(input => new Producer(input.Layer, crossed: true));
+                var entering = inputs.ConvertAll(input => (input.Layer, Crossed: true));
                 foreach (var branch in layer.Branches)
                 {
                     var branchOutputs = branch.Count == 1 && branch[0].Kind == LayerKind.Identity ? entering : Walk(branch, entering, pairs);
@@ -108,7 +97,7 @@ internal static class RuleSet
                         {
                             if (!outputs.Exists(o => ReferenceEquals(o.Layer, output.Layer)))
                             {
-                                outputs.Add(new Producer(output.Layer, crossed: true));
+                                outputs.Add((output.Layer, true));
                             }
                         }
                     }
@@ -116,7 +105,7 @@ internal static class RuleSet
 
                 if (layer.Kind != LayerKind.Concat)
                 {
-                    outputs.Add(new Producer(layer, crossed: false));
+                    outputs.Add((layer, false));
                 }
             }
 
