@@ -123,6 +123,21 @@ public sealed class OrderingClaimsTests
     }
 
     [Fact]
+    public void Convergence_is_counted_to_the_middle_of_the_studys_accuracy_targets()
+    {
+        var mnist = Analyze(ArticleWorld, seeds: 10);
+        var fashionDefinition = mnist.Definition with { Training = mnist.Definition.Training with { AccuracyTargets = new[] { 0.92, 0.88, 0.90 } } };
+        var fashion = StudyAnalysis.Analyze(fashionDefinition, mnist.Networks.SelectMany(n => n.Runs));
+
+        Assert.Equal(0.98, new OrderingClaims().ConvergenceTargetOf(mnist.Definition));
+        Assert.Equal(0.90, new OrderingClaims().ConvergenceTargetOf(fashionDefinition));
+        Assert.Equal(0.95, new OrderingClaims { ConvergenceTarget = 0.95 }.ConvergenceTargetOf(fashionDefinition));
+        var slower = new OrderingClaims().Evaluate(fashion).Single(r => r.Id == "O2c");
+        Assert.Contains("to first reach 90% test accuracy", slower.Declared, StringComparison.Ordinal);
+        Assert.Contains("98%", new OrderingClaims().Evaluate(mnist).Single(r => r.Id == "O2c").Declared, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_depth_crossover_is_tested_as_an_interaction()
     {
         var analysis = Analyze(ArticleWorld, seeds: 10);

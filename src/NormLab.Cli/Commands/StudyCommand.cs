@@ -273,6 +273,7 @@ internal static class StudyCommand
                 Device = arguments.Device switch { "cpu" => DeviceChoice.Cpu, "cuda" => DeviceChoice.Cuda, _ => DeviceChoice.Auto },
                 Threads = arguments.Threads,
                 EvaluateEvery = arguments.EvaluateEvery,
+                AccuracyTargets = DataCatalog.AccuracyTargetsFor(arguments.Data),
             },
             DataName = dataName,
             // an image folder is read as the first network's input takes it (every network is checked against the images)

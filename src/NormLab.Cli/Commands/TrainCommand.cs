@@ -280,6 +280,7 @@ internal static class TrainCommand
                 _ => DeviceChoice.Auto,
             },
             EvaluateEvery = arguments.EvaluateEvery,
+            AccuracyTargets = DataCatalog.AccuracyTargetsFor(arguments.Data),
             Threads = arguments.Threads,
             Patience = arguments.Patience,
             MinDelta = arguments.MinDelta,

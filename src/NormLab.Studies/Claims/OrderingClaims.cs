@@ -76,8 +76,22 @@ public sealed class OrderingClaims : IClaimSet
     /// <summary>"Converges more slowly": at least this ratio of steps to <see cref="ConvergenceTarget"/> (10% more).</summary>
     public double SlowerRatio { get; init; } = 1.1;
 
-    /// <summary>The test accuracy whose first reaching counts as converged.</summary>
-    public double ConvergenceTarget { get; init; } = 0.98;
+    /// <summary>
+    /// The test accuracy whose first reaching counts as converged; null (the default): the middle of the study's
+    /// accuracy targets, declared with the data before the runs: 98% of MNIST's 97/98/99%, 90% of Fashion-MNIST's
+    /// 88/90/92% (a small CNN ends about 1 pp above either).
+    /// </summary>
+    public double? ConvergenceTarget { get; init; }
+
+    /// <summary>The convergence target of a study: <see cref="ConvergenceTarget"/>, or the middle of its accuracy targets (98% without any).</summary>
+    public double ConvergenceTargetOf(StudyDefinition definition)
+    {
+        ArgumentNullException.ThrowIfNull(definition);
+        if (ConvergenceTarget is double fixedTarget)
+            return fixedTarget;
+        var targets = definition.Training.AccuracyTargets.Order().ToArray();
+        return targets.Length == 0 ? 0.98 : targets[targets.Length / 2];
+    }
 
     /// <summary>Train images below which absolute claims about MNIST are not tested (full MNIST has 60,000; a validation split may hold some back).</summary>
     public int FullScaleTrainImages { get; init; } = 50_000;
@@ -183,12 +197,13 @@ public sealed class OrderingClaims : IClaimSet
     {
         const string Claim = "O2c. Conv → BN → ReLU converges a little more slowly.";
         double minimal = Math.Log(SlowerRatio);
-        string declared = $"direction: ConvBnRelu needs at least {(SlowerRatio - 1) * 100:0}% more training steps than each of the other two to first reach {Percent(ConvergenceTarget, 0)} test accuracy (log step ratio per seed)";
+        double target = ConvergenceTargetOf(c.Analysis.Definition);
+        string declared = $"direction: ConvBnRelu needs at least {(SlowerRatio - 1) * 100:0}% more training steps than each of the other two to first reach {Percent(target, 0)} test accuracy (log step ratio per seed)";
         var parts = new List<ClaimPart>();
         var used = new List<NetworkAnalysis>();
         var notes = new List<string>();
-        if (!c.Analysis.Definition.Training.AccuracyTargets.Any(t => Math.Abs(t - ConvergenceTarget) < 1e-9))
-            return c.Finish("O2c", Claim, declared, parts, used, Combination.All, $"the study does not record when runs reach {Percent(ConvergenceTarget, 0)}");
+        if (!c.Analysis.Definition.Training.AccuracyTargets.Any(t => Math.Abs(t - target) < 1e-9))
+            return c.Finish("O2c", Claim, declared, parts, used, Combination.All, $"the study does not record when runs reach {Percent(target, 0)}");
         foreach (var g in groups)
         {
             if (!g.Networks.TryGetValue(Ordering.ConvBnAct, out var usual))
@@ -197,16 +212,16 @@ public sealed class OrderingClaims : IClaimSet
             {
                 if (!g.Networks.TryGetValue(other, out var network))
                     continue;
-                var slow = StepsTo(usual, ConvergenceTarget);
-                var fast = StepsTo(network, ConvergenceTarget);
+                var slow = StepsTo(usual, target);
+                var fast = StepsTo(network, target);
                 if (slow.Reached * 2 <= slow.Steps.Count || fast.Reached * 2 <= fast.Steps.Count)
                 {
-                    notes.Add($"{usual.Name} vs {network.Name}: at most half the runs of one of them reached {Percent(ConvergenceTarget, 0)}; not compared");
+                    notes.Add($"{usual.Name} vs {network.Name}: at most half the runs of one of them reached {Percent(target, 0)}; not compared");
                     continue;
                 }
                 var seeds = slow.Steps.Keys.Intersect(fast.Steps.Keys).Order().ToArray();
                 double[] logRatio = seeds.Select(s => Math.Log(slow.Steps[s] / fast.Steps[s])).ToArray();
-                parts.Add(DirectionPart($"log steps to {Percent(ConvergenceTarget, 0)}, {usual.Name} / {network.Name}", logRatio, minimal, 1, "log"));
+                parts.Add(DirectionPart($"log steps to {Percent(target, 0)}, {usual.Name} / {network.Name}", logRatio, minimal, 1, "log"));
                 used.Add(network);
                 used.Add(usual);
             }
