@@ -1,8 +1,8 @@
 using System;
 using System.Collections.Concurrent;
+using System.Linq;
 using System.Runtime.CompilerServices;
 using System.Runtime.InteropServices;
-using System.Linq;
 using System.Threading;
 using TorchSharp.Modules;
 using static TorchSharp.torch;
@@ -531,8 +531,8 @@ public static class LibTorchConvolutions
 
 /// <summary>
 /// One shape's probe: whether float32 matched float64, how (or where it did not), and what it cost. <see cref="Shape"/>
-/// is null for the one failure that is no probe: a convolution that could not be watched.
+/// is null for the one failure that is no probe: a convolution that could not be watched. <see cref="Cached"/> when the
+/// verdict was read from the <see cref="ProbeCache"/> (an earlier process probed the shape on this machine and build)
+/// rather than probed now.
 /// </summary>
-/// <see cref="Cached"/> when the verdict was read from the <see cref="ProbeCache"/> (an earlier process probed the shape
-/// on this machine and build) rather than probed now.
 public sealed record ProbeResult(ConvolutionShape? Shape, bool Right, string Detail, double WorstError, TimeSpan Elapsed, bool Cached = false);
