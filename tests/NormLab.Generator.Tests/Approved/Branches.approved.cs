@@ -8,11 +8,11 @@ namespace Snapshots.Branches
     [global::System.CodeDom.Compiler.GeneratedCode("NormLab.Generator", "0.1.0")]
     internal static class NormLabSource_branches_23f3d7a8
     {
-        internal const string Text = "namespace Snapshots.Branches\n\nblock BasicConv(c, kernel = 1, padding = 0) = conv(c, kernel: kernel, padding: padding) > bn > relu\n\n// an Inception module, a DenseNet layer and a ShuffleNet split, nested\nnetwork Branches(input: 3x32x32, classes: 10) {\n    BasicConv(16, kernel: 3, padding: 1)\n    > concat {\n          BasicConv(8)\n        | BasicConv(8) > BasicConv(16, kernel: 3, padding: 1)\n        | maxpool(kernel: 3, stride: 1, padding: 1, ceil: true) > BasicConv(8)\n      }\n    > concat { identity | bn > relu > conv1x1(16) > concat { identity | conv3x3(8) } }\n    > concat { channels(0, 28) | channels(28, 56) > conv1x1(28) > bn > relu } > shuffle(2)\n    > gap > linear(classes)\n}";
+        internal const string Text = "namespace Snapshots.Branches\n\nblock BasicConv(c, kernel = 1, padding = 0) = conv(c, kernel: kernel, padding: padding) > bn > relu\n\n// an Inception module, a DenseNet layer and a ShuffleNet split, nested; the DenseNet layer's bn normalizes the\n// Inception branches' ReLU outputs (NL1001 across the branch boundary), kept on purpose\nnetwork Branches(input: 3x32x32, classes: 10) allow NL1001 {\n    BasicConv(16, kernel: 3, padding: 1)\n    > concat {\n          BasicConv(8)\n        | BasicConv(8) > BasicConv(16, kernel: 3, padding: 1)\n        | maxpool(kernel: 3, stride: 1, padding: 1, ceil: true) > BasicConv(8)\n      }\n    > concat { identity | bn > relu > conv1x1(16) > concat { identity | conv3x3(8) } }\n    > concat { channels(0, 28) | channels(28, 56) > conv1x1(28) > bn > relu } > shuffle(2)\n    > gap > linear(classes)\n}";
     }
 
     /// <summary>
-    /// Network <c>Branches</c> (networks/branches.normlab, line 6): 3x32x32 → 10, 5,242 parameters.
+    /// Network <c>Branches</c> (networks/branches.normlab, line 7): 3x32x32 → 10, 5,242 parameters.
     /// <code>
     /// layer                                kind      output    parameters
     /// input                                          3x32x32
