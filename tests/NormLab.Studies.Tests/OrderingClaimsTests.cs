@@ -138,6 +138,26 @@ public sealed class OrderingClaimsTests
     }
 
     [Fact]
+    public void Undecided_convergence_on_step_counts_a_few_evaluations_apart_asks_for_finer_evaluation_not_seeds()
+    {
+        // every run reaches 98% at epoch 1 or 2 (10 or 20 steps), alternating by seed in opposite phase, so the per-seed
+        // ratios are 2 and 1/2: undecided, with a power line asking for many seeds that could not help
+        string[] names = { "ConvBnRelu2Relu", "BnReluConv2Relu", "ConvReluBn2Relu" };
+        var runs = names.SelectMany((name, n) => Enumerable.Range(1, 10).Select(seed =>
+            StudyFixtures.Run(name, seed, (seed + (n == 0 ? 0 : 1)) % 2 == 0 ? new[] { 0.985, 0.99, 0.99 } : new[] { 0.975, 0.985, 0.99 }, trainExamples: 60_000)));
+        var slower = new OrderingClaims().Evaluate(StudyAnalysis.Analyze(StudyFixtures.Definition(names, 10, 3), runs)).Single(r => r.Id == "O2c");
+
+        Assert.Equal(ClaimVerdict.Inconclusive, slower.Verdict);
+        Assert.Contains(slower.Evidence, l => l == "ConvBnRelu2Relu vs BnReluConv2Relu: the steps to 98% take only 2 values over 20 runs, too coarse to resolve 10% more steps: evaluate more often (--eval-every) rather than add seeds");
+        Assert.EndsWith("; 2 undecided comparisons have step counts too coarse for more seeds to help (evaluate more often)", slower.Summary, StringComparison.Ordinal);
+
+        // with CoarseStepCounts below 2 nothing is said
+        var plain = new OrderingClaims { CoarseStepCounts = 1 }.Evaluate(StudyAnalysis.Analyze(StudyFixtures.Definition(names, 10, 3), runs)).Single(r => r.Id == "O2c");
+        Assert.DoesNotContain(plain.Evidence, l => l.Contains("too coarse", StringComparison.Ordinal));
+        Assert.DoesNotContain("too coarse", plain.Summary, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public void The_depth_crossover_is_tested_as_an_interaction()
     {
         var analysis = Analyze(ArticleWorld, seeds: 10);

@@ -77,6 +77,12 @@ public sealed class OrderingClaims : IClaimSet
     public double SlowerRatio { get; init; } = 1.1;
 
     /// <summary>
+    /// At most this many distinct step counts over a comparison's runs (every run reaching the target at one of a few
+    /// evaluations) make O2c say that its step counts are too coarse, whatever its power line asks.
+    /// </summary>
+    public int CoarseStepCounts { get; init; } = 3;
+
+    /// <summary>
     /// The test accuracy whose first reaching counts as converged; null (the default): the middle of the study's
     /// accuracy targets, declared with the data before the runs: 98% of MNIST's 97/98/99%, 90% of Fashion-MNIST's
     /// 88/90/92% (a small CNN ends about 1 pp above either).
@@ -202,6 +208,7 @@ public sealed class OrderingClaims : IClaimSet
         var parts = new List<ClaimPart>();
         var used = new List<NetworkAnalysis>();
         var notes = new List<string>();
+        var coarse = new List<(string Part, string Note)>();
         if (!c.Analysis.Definition.Training.AccuracyTargets.Any(t => Math.Abs(t - target) < 1e-9))
             return c.Finish("O2c", Claim, declared, parts, used, Combination.All, $"the study does not record when runs reach {Percent(target, 0)}");
         foreach (var g in groups)
@@ -220,6 +227,15 @@ public sealed class OrderingClaims : IClaimSet
                     continue;
                 }
                 var seeds = slow.Steps.Keys.Intersect(fast.Steps.Keys).Order().ToArray();
+                int counts = seeds.Select(s => slow.Steps[s]).Concat(seeds.Select(s => fast.Steps[s])).Distinct().Count();
+                if (counts <= CoarseStepCounts)
+                {
+                    // every run reaches the target at one of a few evaluations: per-seed ratios jump between a few
+                    // values (1/2, 1, 2, …) whose spread swamps a 10% effect, so more seeds are not the remedy
+                    coarse.Add(($"log steps to {Percent(target, 0)}, {usual.Name} / {network.Name}", $"{usual.Name} vs {network.Name}: the steps to {Percent(target, 0)} take only {counts} value{(counts == 1 ? "" : "s")} over {2 * seeds.Length} runs, " +
+                        $"too coarse to resolve {(SlowerRatio - 1) * 100:0}% more steps: evaluate more often (--eval-every) rather than add seeds"));
+                }
+
                 double[] logRatio = seeds.Select(s => Math.Log(slow.Steps[s] / fast.Steps[s])).ToArray();
                 parts.Add(DirectionPart($"log steps to {Percent(target, 0)}, {usual.Name} / {network.Name}", logRatio, minimal, 1, "log"));
                 used.Add(network);
@@ -231,10 +247,16 @@ public sealed class OrderingClaims : IClaimSet
         string granularity = c.Analysis.Definition.Training.EvaluateEvery is int k
             ? $"steps counted at evaluations every {k} steps and at epoch ends"
             : "steps counted at epoch ends only (evaluate every K steps for a finer count)";
+        // only where the coarse counts left a comparison undecided (a large effect is found even so)
+        var undecided = result.Parts.Where(p => p.Verdict == ClaimVerdict.Inconclusive).Select(p => p.Label).ToHashSet(StringComparer.Ordinal);
+        var tooCoarse = coarse.Where(c => undecided.Contains(c.Part)).Select(c => c.Note).ToArray();
         return result with
         {
-            Evidence = parts.Count == 0 ? result.Evidence : result.Evidence.Concat(notes).Append(granularity).ToArray(),
+            Evidence = parts.Count == 0 ? result.Evidence : result.Evidence.Concat(notes).Concat(tooCoarse).Append(granularity).ToArray(),
             Declared = declared + "; " + granularity,
+            Summary = tooCoarse.Length > 0 && result.Verdict == ClaimVerdict.Inconclusive
+                ? result.Summary + $"; {tooCoarse.Length} undecided comparison{(tooCoarse.Length == 1 ? " has" : "s have")} step counts too coarse for more seeds to help (evaluate more often)"
+                : result.Summary,
         };
     }
 
