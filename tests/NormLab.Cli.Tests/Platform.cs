@@ -54,8 +54,21 @@ internal static class Platform
         Assert.Equal(0, process.ExitCode);
     }
 
+    /// <summary>
+    /// Sends SIGINT (what Ctrl+C sends) to <paramref name="processId"/> with kill(2) itself: no kill(1) process to start
+    /// first, so the signal is on its way when this returns, not a loaded machine's process start later.
+    /// </summary>
+    public static void Interrupt(int processId)
+    {
+        const int SigInt = 2; // the same on Linux and macOS
+        Assert.True(Kill(processId, SigInt) == 0, $"kill({processId}, SIGINT) failed: errno {Marshal.GetLastPInvokeError()}");
+    }
+
     [DllImport("libc", EntryPoint = "geteuid")]
     private static extern uint GetEffectiveUserId();
+
+    [DllImport("libc", EntryPoint = "kill", SetLastError = true)]
+    private static extern int Kill(int processId, int signal);
 }
 
 /// <summary>A test of FIFOs and links: Unix only.</summary>

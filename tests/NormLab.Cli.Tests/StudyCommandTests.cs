@@ -115,8 +115,7 @@ public sealed class StudyCommandTests(StudyCommandTests.StraightStudy straight) 
         using var process = Process.Start(start)!;
         var stderr = process.StandardError.ReadToEndAsync();
         string first = WaitForFirstRun(process);
-        using (var signal = Process.Start("kill", new[] { "-INT", process.Id.ToString(CultureInfo.InvariantCulture) }))
-            await signal.WaitForExitAsync();
+        Platform.Interrupt(process.Id);
         using var timeout = new CancellationTokenSource(TimeSpan.FromSeconds(60));
         var stdout = process.StandardOutput.ReadToEndAsync();
         await process.WaitForExitAsync(timeout.Token);
