@@ -50,7 +50,8 @@ public sealed class ConvolutionProbeTests
 
     /// <summary>
     /// Two processes, one probe cache: the second probes nothing the first probed, and a verdict in the file decides
-    /// without a probe (a forged "wrong" for a shape oneDNN computes right turns oneDNN off when that shape first runs).
+    /// without a probe (a forged "wrong" for a shape oneDNN computes right turns oneDNN off when that shape first runs,
+    /// and so does a forged probe that an ended process began and never finished).
     /// </summary>
     [Fact]
     public async Task A_later_process_takes_the_verdicts_of_an_earlier_one_from_the_probe_cache()
@@ -65,8 +66,12 @@ public sealed class ConvolutionProbeTests
         int shapes = int.Parse(count.Groups[1].Value, CultureInfo.InvariantCulture);
         var lines = File.ReadAllLines(cache);
         Assert.StartsWith("# NormLab convolution probes", lines[0], StringComparison.Ordinal);
-        var verdicts = lines.Skip(1).Select(line => line.Split('\t')).ToArray();
+        var fields = lines.Skip(1).Select(line => line.Split('\t')).ToArray();
+        var verdicts = fields.Where(f => f.Length < 3 || f[2] != "probing").ToArray();
         Assert.Equal(shapes, verdicts.Length);
+        // each probe said that it began before its verdict (a crash in it would leave that line alone)
+        Assert.Equal(verdicts.Select(f => f[1]), fields.Where(f => f.Length >= 3 && f[2] == "probing").Select(f => f[1]));
+        Assert.All(fields.Where(f => f[2] == "probing"), f => Assert.Matches(":[1-9][0-9]*$", f[3]));
         Assert.All(verdicts, fields => Assert.Equal(5, fields.Length));
         Assert.All(verdicts, fields => Assert.Equal("right", fields[2]));
         Assert.Equal(shapes, verdicts.Select(fields => fields[1]).Distinct().Count());
@@ -82,6 +87,20 @@ public sealed class ConvolutionProbeTests
         Assert.StartsWith($"oneDNN off since {verdicts[0][1]} failed the probe (output off by 18 of its scale (forged), found by an earlier process (probe cache); ",
             third.Convolutions, StringComparison.Ordinal);
         Assert.Null(third.Diverged);
+
+        // a probe begun by a process that ended before its verdict (a kernel that crashes the process: SIGFPE in one
+        // oneDNN backward on an AVX-512 machine) keeps oneDNN off in the next process, which writes that verdict down
+        using (var ended = Process.Start(new ProcessStartInfo("true") { UseShellExecute = false })!)
+        {
+            ended.WaitForExit();
+            string crashed = Path.Combine(folder.Path, "crashed.tsv");
+            File.WriteAllLines(crashed, new[] { lines[0], string.Join('\t', verdicts[0][0], verdicts[0][1], "probing", $"{Environment.MachineName}:{ended.Id}", "started 2026-12-06 02:00:00 UTC") });
+            var fourth = await Study(folder.Path, "Plain", "fourth", variable: null, crashed, Array.Empty<string>());
+            Assert.StartsWith($"oneDNN off since {verdicts[0][1]} failed the probe (process {ended.Id} ended in this shape's probe (started 2026-12-06 02:00:00 UTC): its kernel crashes the process, or that process was killed there; delete the shape's lines from {crashed} to probe it again, found by an earlier process (probe cache); ",
+                fourth.Convolutions, StringComparison.Ordinal);
+            Assert.Null(fourth.Diverged);
+            Assert.Equal($"{verdicts[0][0]}\t{verdicts[0][1]}\twrong\tNaN", string.Join('\t', File.ReadAllLines(crashed)[2].Split('\t').Take(4)));
+        }
     }
 
     private static Task<RunResult> Study(string folder, string network, string output, string? variable, params string[] extra) =>

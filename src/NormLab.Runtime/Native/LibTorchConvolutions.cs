@@ -33,7 +33,8 @@ namespace NormLab.Runtime.Native;
 /// <para>
 /// Verdicts are kept in a <see cref="ProbeCache"/> file shared by the processes of one user, keyed by the libtorch build
 /// and the processor, so a shape is probed once per machine, not once per process (<c>NORMLAB_PROBE_CACHE</c>: a file,
-/// or <c>off</c>).
+/// or <c>off</c>). A kernel that crashes the process in its probe cannot be caught here; the cache records each probe
+/// as begun before it runs, so the next process takes that shape as wrong instead of crashing in it again.
 /// </para>
 /// <para>
 /// libtorch has no C entry point for this and TorchSharp does not expose it; the C++ members <c>at::globalContext()</c>,
@@ -328,13 +329,22 @@ public static class LibTorchConvolutions
             }
             else
             {
+                // a kernel that crashes the process ends it inside the probe: the next process finds the probe begun
+                // and never finished, and keeps oneDNN off (ProbeCache.Find)
+                _cache?.Begin(shape);
                 try
                 {
                     result = Probe(shape);
                     _cache?.Add(result);
                 }
-                catch (Exception e) when (e is not OperationCanceledException)
+                catch (Exception e)
                 {
+                    _cache?.End(shape);
+                    if (e is OperationCanceledException)
+                    {
+                        throw;
+                    }
+
                     // a probe that cannot run (memory, say) proves nothing: off is always right (and not cached)
                     result = new ProbeResult(shape, false, $"the probe could not run: {e.GetType().Name}: {e.Message}", double.NaN, TimeSpan.Zero);
                 }

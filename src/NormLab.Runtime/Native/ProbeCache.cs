@@ -25,6 +25,15 @@ namespace NormLab.Runtime.Native;
 /// once cost at most a probe twice.
 /// </para>
 /// <para>
+/// A probe runs the convolution's own kernel, and a kernel can crash the process instead of computing wrong values
+/// (on an AVX-512 machine, one float32 oneDNN backward of ResNet-50 dies with SIGFPE). So before each probe the process
+/// appends <c>machine⇥shape⇥probing⇥host:pid⇥started …</c> (<see cref="Begin"/>), and after it the verdict, or
+/// <c>ended</c> when the probe could not run (<see cref="End"/>). A later process on the same host that finds a
+/// <c>probing</c> line without a verdict, written by a process that no longer runs, takes the shape as wrong (the
+/// process died in its probe, or was killed there) and appends that verdict, so oneDNN is off from the next run on
+/// instead of crashing it again. A process still running, or one on another host, is not judged: the shape is probed.
+/// </para>
+/// <para>
 /// Where: <c>NORMLAB_PROBE_CACHE</c> names the file, or turns the cache off with <c>off</c> (or <c>0</c>); by default
 /// <c>$XDG_CACHE_HOME/normlab/convolution-probes.tsv</c> (<c>~/.cache/…</c> when it is unset; the local application
 /// data folder on Windows). A cache that cannot be read or written is not used, and training goes on with probes.
@@ -39,6 +48,8 @@ public sealed class ProbeCache
 
     private readonly object _gate = new();
     private readonly Dictionary<string, ProbeResult> _known = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (ConvolutionShape Shape, string Host, int ProcessId, string Started)> _pending = new(StringComparer.Ordinal);
+    private readonly HashSet<string> _mine = new(StringComparer.Ordinal);
     private long _readUpTo;
 
     /// <summary>A cache in <paramref name="path"/> for the verdicts of <paramref name="machine"/>.</summary>
@@ -200,7 +211,8 @@ public sealed class ProbeCache
 
     /// <summary>
     /// An earlier verdict for <paramref name="shape"/> on this machine and build (<see cref="ProbeResult.Cached"/>
-    /// set), or null when there is none. Reads what other processes appended since the last look.
+    /// set), or null when there is none. Reads what other processes appended since the last look. A probe of the shape
+    /// that an ended process began and never finished (<see cref="Begin"/>) is a "wrong" verdict, appended to the file.
     /// </summary>
     public ProbeResult? Find(ConvolutionShape shape)
     {
@@ -213,7 +225,49 @@ public sealed class ProbeCache
             }
 
             ReadNewLines();
-            return _known.GetValueOrDefault(shape.Key);
+            if (_known.TryGetValue(shape.Key, out known))
+            {
+                return known;
+            }
+
+            if (_pending.TryGetValue(shape.Key, out var pending) && Ended(pending.Host, pending.ProcessId, shape.Key))
+            {
+                var died = new ProbeResult(shape, false,
+                    $"process {pending.ProcessId} ended in this shape's probe ({pending.Started}): its kernel crashes the process, or that process was killed there; delete the shape's lines from {Path} to probe it again",
+                    double.NaN, TimeSpan.Zero);
+                Append(Line(died));
+                _pending.Remove(shape.Key);
+                _known[shape.Key] = died with { Cached = true };
+                return _known[shape.Key];
+            }
+
+            return null;
+        }
+    }
+
+    /// <summary>
+    /// Says that this process begins probing <paramref name="shape"/> (a <c>probing</c> line): should the probe crash the
+    /// process, the next process finds the line without a verdict and takes the shape as wrong (<see cref="Find"/>).
+    /// </summary>
+    public void Begin(ConvolutionShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        lock (_gate)
+        {
+            _mine.Add(shape.Key);
+            Append(string.Join('\t', Machine, shape.Key, "probing", $"{HostName}:{Environment.ProcessId}",
+                "started " + DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC") + "\n");
+        }
+    }
+
+    /// <summary>Says that the probe of <paramref name="shape"/> this process began ended without a verdict to keep (it could not run).</summary>
+    public void End(ConvolutionShape shape)
+    {
+        ArgumentNullException.ThrowIfNull(shape);
+        lock (_gate)
+        {
+            _mine.Remove(shape.Key);
+            Append(string.Join('\t', Machine, shape.Key, "ended", $"{HostName}:{Environment.ProcessId}", "no verdict") + "\n");
         }
     }
 
@@ -226,28 +280,70 @@ public sealed class ProbeCache
             return;
         }
 
-        var detail = result.Detail.Replace('\t', ' ').Replace('\r', ' ').Replace('\n', ' ');
-        var line = string.Join('\t', Machine, result.Shape.Key, result.Right ? "right" : "wrong",
-            result.WorstError.ToString("R", CultureInfo.InvariantCulture), detail) + "\n";
         lock (_gate)
         {
-            try
-            {
-                if (System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) is { Length: > 0 } folder)
-                {
-                    Directory.CreateDirectory(folder);
-                }
-
-                using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
-                var bytes = Encoding.UTF8.GetBytes(stream.Position == 0 ? Header + "\n" + line : line);
-                stream.Write(bytes);
-            }
-            catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
-            {
-                Trouble = $"{Path} could not be written: {e.Message}";
-            }
-
+            _mine.Remove(result.Shape.Key);
+            Append(Line(result));
             _known[result.Shape.Key] = result with { Cached = true, Elapsed = TimeSpan.Zero };
+        }
+    }
+
+    /// <summary>This host's name as <c>probing</c> lines give it (a process is judged only on its own host).</summary>
+    private static string HostName { get; } = Clean(Environment.MachineName);
+
+    private static string Clean(string text) => text.Replace('\t', ' ').Replace('\r', ' ').Replace('\n', ' ');
+
+    private string Line(ProbeResult result) =>
+        string.Join('\t', Machine, result.Shape!.Key, result.Right ? "right" : "wrong",
+            result.WorstError.ToString("R", CultureInfo.InvariantCulture), Clean(result.Detail)) + "\n";
+
+    private void Append(string line)
+    {
+        try
+        {
+            if (System.IO.Path.GetDirectoryName(System.IO.Path.GetFullPath(Path)) is { Length: > 0 } folder)
+            {
+                Directory.CreateDirectory(folder);
+            }
+
+            using var stream = new FileStream(Path, FileMode.Append, FileAccess.Write, FileShare.ReadWrite | FileShare.Delete);
+            var bytes = Encoding.UTF8.GetBytes(stream.Position == 0 ? Header + "\n" + line : line);
+            stream.Write(bytes);
+        }
+        catch (Exception e) when (e is IOException or UnauthorizedAccessException or NotSupportedException or ArgumentException)
+        {
+            Trouble = $"{Path} could not be written: {e.Message}";
+        }
+    }
+
+    /// <summary>
+    /// Whether the process that wrote a <c>probing</c> line has ended: only on this host; this process's own pid counts
+    /// as ended unless this process began that probe itself (the line is then an earlier process's with the same pid).
+    /// </summary>
+    private bool Ended(string host, int processId, string key)
+    {
+        if (!string.Equals(host, HostName, StringComparison.Ordinal))
+        {
+            return false;
+        }
+
+        if (processId == Environment.ProcessId)
+        {
+            return !_mine.Contains(key);
+        }
+
+        try
+        {
+            using var process = System.Diagnostics.Process.GetProcessById(processId);
+            return process.HasExited;
+        }
+        catch (ArgumentException)
+        {
+            return true; // no process has that id
+        }
+        catch (Exception e) when (e is InvalidOperationException or NotSupportedException or System.ComponentModel.Win32Exception)
+        {
+            return false; // cannot tell: probe again
         }
     }
 
@@ -281,6 +377,11 @@ public sealed class ProbeCache
                 if (Parse(line) is { } entry)
                 {
                     _known[entry.Key] = entry.Result;
+                    _pending.Remove(entry.Key);
+                }
+                else
+                {
+                    ParseProbing(line);
                 }
             }
         }
@@ -301,5 +402,27 @@ public sealed class ProbeCache
         }
 
         return (shape.Key, new ProbeResult(shape, fields[2] == "right", fields[4], worst, TimeSpan.Zero, Cached: true));
+    }
+
+    /// <summary>A <c>probing</c> line opens a probe of its shape, an <c>ended</c> line closes it without a verdict.</summary>
+    private void ParseProbing(string line)
+    {
+        var fields = line.TrimEnd('\r').Split('\t');
+        if (fields.Length != 5 || fields[0] != Machine || fields[2] is not ("probing" or "ended") ||
+            fields[3].LastIndexOf(':') is not (> 0 and var colon) ||
+            !int.TryParse(fields[3].AsSpan(colon + 1), NumberStyles.None, CultureInfo.InvariantCulture, out var processId) ||
+            ConvolutionShape.Parse(fields[1]) is not { } shape)
+        {
+            return;
+        }
+
+        if (fields[2] == "ended")
+        {
+            _pending.Remove(shape.Key);
+        }
+        else if (!_known.ContainsKey(shape.Key))
+        {
+            _pending[shape.Key] = (shape, fields[3][..colon], processId, fields[4]);
+        }
     }
 }

@@ -187,4 +187,92 @@ public sealed class ProbeCacheTests : IDisposable
         Assert.Single(lines);
         Assert.Equal("the probe could not run: OutOfMemory at line 2", new ProbeCache(File(), "m").Find(Plain)!.Detail);
     }
+
+    [Fact]
+    public void A_probe_whose_process_ended_before_its_verdict_is_wrong_from_then_on()
+    {
+        int ended = EndedProcessId();
+        Directory.CreateDirectory(Path.GetDirectoryName(File())!);
+        System.IO.File.WriteAllLines(File(), new[]
+        {
+            $"m\t{Strided}\tprobing\t{Environment.MachineName}:{ended}\tstarted 2026-12-06 02:00:00 UTC",
+            $"other-machine\t{Plain}\tprobing\t{Environment.MachineName}:{ended}\tstarted 2026-12-06 02:00:00 UTC",
+        });
+
+        var cache = new ProbeCache(File(), "m");
+        var died = cache.Find(Strided);
+        Assert.NotNull(died);
+        Assert.False(died!.Right);
+        Assert.True(died.Cached);
+        Assert.Equal(Strided, died.Shape);
+        Assert.Equal($"process {ended} ended in this shape's probe (started 2026-12-06 02:00:00 UTC): its kernel crashes the process, or that process was killed there; delete the shape's lines from {File()} to probe it again", died.Detail);
+        Assert.Null(cache.Find(Plain)); // another machine's probe: not this cache's
+        // the verdict is written, so it stands even when a new process takes the ended one's id
+        var lines = System.IO.File.ReadAllLines(File());
+        Assert.Equal($"m\t{Strided}\twrong\tNaN\t{died.Detail}", lines[^1]);
+        var later = new ProbeCache(File(), "m").Find(Strided);
+        Assert.False(later!.Right);
+        Assert.Equal(died.Detail, later.Detail);
+        Assert.Null(cache.Trouble);
+    }
+
+    [Fact]
+    public void A_probe_still_running_ended_without_verdict_or_on_another_host_is_probed_again()
+    {
+        using var running = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("sleep", "60") { UseShellExecute = false })!;
+        int ended = EndedProcessId();
+        try
+        {
+            Directory.CreateDirectory(Path.GetDirectoryName(File())!);
+            System.IO.File.WriteAllLines(File(), new[]
+            {
+                $"m\t{Plain}\tprobing\t{Environment.MachineName}:{running.Id}\tstarted 2026-12-06 02:00:00 UTC",
+                $"m\t{Strided}\tprobing\t{Environment.MachineName}:{ended}\tstarted 2026-12-06 02:00:00 UTC",
+                $"m\t{Strided}\tended\t{Environment.MachineName}:{ended}\tno verdict",
+                $"m\t{Signal}\tprobing\tanother-host:{ended}\tstarted 2026-12-06 02:00:00 UTC",
+            });
+
+            var cache = new ProbeCache(File(), "m");
+            Assert.Null(cache.Find(Plain));    // its process may still give the verdict
+            Assert.Null(cache.Find(Strided));  // the probe could not run: no verdict, no crash
+            Assert.Null(cache.Find(Signal));   // a process on another host cannot be looked at
+            Assert.Equal(4, System.IO.File.ReadAllLines(File()).Length);
+        }
+        finally
+        {
+            running.Kill();
+            running.WaitForExit();
+        }
+    }
+
+    [Fact]
+    public void A_probe_begun_and_finished_leaves_its_verdict_and_one_begun_here_is_not_taken_for_a_crash()
+    {
+        var cache = new ProbeCache(File(), "m");
+        cache.Begin(Plain);
+        cache.Begin(Strided);
+        Assert.Null(cache.Find(Strided)); // this process's own probe, still running
+        cache.Add(new ProbeResult(Plain, true, "within 1e-07 of float64", 1e-7, TimeSpan.FromSeconds(1)));
+        cache.End(Strided);
+
+        var lines = System.IO.File.ReadAllLines(File()).Skip(1).ToArray();
+        Assert.Equal(4, lines.Length);
+        Assert.Matches($"^m\t{System.Text.RegularExpressions.Regex.Escape(Plain.ToString())}\tprobing\t[^\t]+:{Environment.ProcessId}\tstarted \\d{{4}}-\\d\\d-\\d\\d \\d\\d:\\d\\d:\\d\\d UTC$", lines[0]);
+        Assert.Equal($"m\t{Strided}\tended\t{Environment.MachineName}:{Environment.ProcessId}\tno verdict", lines[3]);
+        // a second reader (another process) sees the verdict, and the probe that ended without one as none
+        var reader = new ProbeCache(File(), "m");
+        Assert.True(reader.Find(Plain)!.Right);
+        Assert.Null(reader.Find(Strided));
+        // and this process's own id on a line it did not write is an earlier process's: ended
+        System.IO.File.AppendAllText(File(), $"m\t{Signal}\tprobing\t{Environment.MachineName}:{Environment.ProcessId}\tstarted 2026-12-06 02:00:00 UTC\n");
+        Assert.False(reader.Find(Signal)!.Right);
+    }
+
+    /// <summary>The id of a process that has ended (a child that ran <c>true</c>), so no process has it for a while.</summary>
+    private static int EndedProcessId()
+    {
+        using var process = System.Diagnostics.Process.Start(new System.Diagnostics.ProcessStartInfo("true") { UseShellExecute = false })!;
+        process.WaitForExit();
+        return process.Id;
+    }
 }
