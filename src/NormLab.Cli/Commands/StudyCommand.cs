@@ -501,9 +501,12 @@ internal static class StudyCommand
         {
             if (exitCodes[i] != ExitCodes.Success)
             {
-                var message = errors[i] ?? string.Format(Invariant, "exit code {0}", exitCodes[i]);
+                var message = errors[i] ?? DescribeExit(exitCodes[i]);
                 context.Error.WriteLine(TerminalText.Escape(string.Format(Invariant, "[job {0}] {1}", i + 1, message)));
-                context.ReportError(string.Format(Invariant, "job {0} of {1} failed; the finished runs are kept in {2}", i + 1, jobs, displayOut));
+                context.ReportError(string.Format(Invariant, "job {0} of {1} failed; the finished runs are kept in {2}{3}", i + 1, jobs, displayOut,
+                    errors[i] is null && CrashSignal(exitCodes[i]) is not null
+                        ? "; run the same command again to go on (a convolution kernel that crashed its probe is taken as wrong from then on, and the run trains without oneDNN: docs/training.md)"
+                        : string.Empty));
                 return exitCodes[i] is ExitCodes.ErrorsFound or ExitCodes.UsageError or Cancelled ? exitCodes[i] : ExitCodes.UsageError;
             }
         }
@@ -511,6 +514,26 @@ internal static class StudyCommand
         // every run is there: this writes study.json and the report
         return Run(context, options, text, displayPath, null, displayOut, cancellationToken, quietSkips: true);
     }
+
+    /// <summary>
+    /// A job's exit code in words: on Linux and macOS a process that a signal ended exits with 128 + the signal's
+    /// number, which is named (<c>crashed: SIGFPE (exit code 136)</c>).
+    /// </summary>
+    internal static string DescribeExit(int exitCode) =>
+        CrashSignal(exitCode) is { } signal
+            ? string.Format(Invariant, "crashed: {0} (exit code {1})", signal, exitCode)
+            : string.Format(Invariant, "exit code {0}", exitCode);
+
+    /// <summary>The signal that crashes a process (not one that stops it on request), from its exit code; null for any other code.</summary>
+    internal static string? CrashSignal(int exitCode) => OperatingSystem.IsWindows() ? null : (exitCode - 128) switch
+    {
+        4 => "SIGILL, an illegal instruction",
+        6 => "SIGABRT, an abort",
+        7 => "SIGBUS, a bus error",
+        8 => "SIGFPE, an arithmetic error",
+        11 => "SIGSEGV, a segmentation fault",
+        _ => null,
+    };
 
     private static void StopAll(List<Process> processes)
     {
