@@ -161,7 +161,8 @@ public static class ResultTable
         "Ordering effects are a few tenths of a point, the size of seed noise: at depth 5, one seed at two epochs put Conv→BN→ReLU at",
         "94.1% against 97.2%; ten seeds at five epochs gave 98.1% against 98.3% (Conv→ReLU→BN), a gap the paired test could not tell from 0.",
         "No cell is marked best. The verdicts on the article's claims, with paired tests, Holm's correction and the seeds each claim",
-        "needs, are in docs/results/ordering/report.md (embedded sample) and docs/results/ordering-mnist/merged/report.md (full MNIST).",
+        "needs, are in docs/results/ordering/report.md (embedded sample), docs/results/ordering-mnist/merged/report.md (full MNIST)",
+        "and docs/results/ordering-fashion-mnist/merged/report.md (full Fashion-MNIST, where the orderings differ more, and by depth).",
     };
 
     /// <summary>results.csv: one row per run, invariant culture, accuracies as fractions.</summary>
