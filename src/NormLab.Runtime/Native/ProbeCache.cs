@@ -48,7 +48,7 @@ public sealed class ProbeCache
 
     private readonly object _gate = new();
     private readonly Dictionary<string, ProbeResult> _known = new(StringComparer.Ordinal);
-    private readonly Dictionary<string, (ConvolutionShape Shape, string Host, int ProcessId, string Started)> _pending = new(StringComparer.Ordinal);
+    private readonly Dictionary<string, (string Host, int ProcessId, string Started)> _pending = new(StringComparer.Ordinal);
     private readonly HashSet<string> _mine = new(StringComparer.Ordinal);
     private long _readUpTo;
 
@@ -255,8 +255,7 @@ public sealed class ProbeCache
         lock (_gate)
         {
             _mine.Add(shape.Key);
-            Append(string.Join('\t', Machine, shape.Key, "probing", $"{HostName}:{Environment.ProcessId}",
-                "started " + DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC") + "\n");
+            Append(ProbeLine(shape, "probing", "started " + DateTime.UtcNow.ToString("yyyy-MM-dd HH:mm:ss", CultureInfo.InvariantCulture) + " UTC"));
         }
     }
 
@@ -267,7 +266,7 @@ public sealed class ProbeCache
         lock (_gate)
         {
             _mine.Remove(shape.Key);
-            Append(string.Join('\t', Machine, shape.Key, "ended", $"{HostName}:{Environment.ProcessId}", "no verdict") + "\n");
+            Append(ProbeLine(shape, "ended", "no verdict"));
         }
     }
 
@@ -296,6 +295,10 @@ public sealed class ProbeCache
     private string Line(ProbeResult result) =>
         string.Join('\t', Machine, result.Shape!.Key, result.Right ? "right" : "wrong",
             result.WorstError.ToString("R", CultureInfo.InvariantCulture), Clean(result.Detail)) + "\n";
+
+    /// <summary>A <c>probing</c> or <c>ended</c> line of this process: <c>machine⇥shape⇥kind⇥host:pid⇥text</c>.</summary>
+    private string ProbeLine(ConvolutionShape shape, string kind, string text) =>
+        string.Join('\t', Machine, shape.Key, kind, $"{HostName}:{Environment.ProcessId}", text) + "\n";
 
     private void Append(string line)
     {
@@ -422,7 +425,7 @@ public sealed class ProbeCache
         }
         else if (!_known.ContainsKey(shape.Key))
         {
-            _pending[shape.Key] = (shape, fields[3][..colon], processId, fields[4]);
+            _pending[shape.Key] = (fields[3][..colon], processId, fields[4]);
         }
     }
 }
